@@ -1,0 +1,104 @@
+import { awscdk, javascript } from 'projen';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-connect-global-resiliency',
+  description:
+    'AWS CDK constructs for Amazon Connect Global Resiliency: traffic distribution groups with their split, ' +
+    'claimed phone numbers (a specific one or a searched one) with their flows in both Regions, never released by accident.',
+  keywords: [
+    'cdk', 'awscdk', 'aws-cdk', 'amazon-connect', 'connect', 'global-resiliency',
+    'traffic-distribution-group', 'phone-number', 'contact-center',
+  ],
+  stability: 'experimental',
+  license: 'Apache-2.0',
+  author: 'cdk-connect-global-resiliency developers',
+  authorAddress: 'noreply@example.com',
+  repositoryUrl: 'https://github.com/cdk-connect-global-resiliency/cdk-connect-global-resiliency.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  cdkVersion: '2.276.0',
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  // The machine that builds this has Node 20; the Lambda runtime is nodejs24.x (set per function below).
+  minNodeVersion: '20.0.0',
+
+  // The handlers live in lambda/ and are bundled by esbuild at build time into assets/
+  // (shipped in the npm package), so consumers need neither esbuild nor Docker.
+  lambdaAutoDiscover: false,
+
+  devDeps: [
+    // The Lambda runtime provides the AWS SDK v3; the bundle keeps it external.
+    '@aws-sdk/client-connect@^3.1136.0',
+    // Loaded only by the tests that run the aws-cdk-lib provider framework runtime locally.
+    '@aws-sdk/client-lambda@^3.1136.0',
+    '@aws-sdk/client-sfn@^3.1136.0',
+    '@types/aws-lambda',
+    'aws-sdk-client-mock@^4',
+    'aws-sdk-client-mock-jest@^4',
+    'fast-check@^4',
+    // jsii 6.0 compiles with TypeScript 6.0, and ts-jest, eslint and ts-node must see the same
+    // compiler: pinned on purpose rather than taking typescript@latest (7.x).
+    'typescript@~6.0.3',
+  ],
+
+  jestOptions: {
+    // Snapshots never rewrite themselves in a test run: `npx projen test:update` does that on purpose.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
+      testTimeout: 60_000,
+    },
+    extraCliOptions: ['--json', '--outputFile=test-reports/jest-results.json'],
+  },
+
+  tsconfigDev: {
+    include: ['lambda/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts'],
+    compilerOptions: {},
+  },
+
+  gitignore: ['/assets/', '/test-reports/', 'cdk.out/', '*.cdk.out/', '/.tmp/'],
+  npmignoreEnabled: true,
+
+  githubOptions: { mergify: false },
+  buildWorkflow: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+});
+
+// Each handler is a self-contained esbuild bundle; @aws-sdk/* comes from the Lambda runtime.
+for (const name of ['on-event', 'is-complete']) {
+  new awscdk.LambdaFunction(project, {
+    entrypoint: `lambda/${name}.lambda.ts`,
+    constructFile: `src/provider/${name}-function.ts`,
+    runtime: awscdk.LambdaRuntime.NODEJS_24_X,
+    cdkDeps: project.cdkDeps,
+    bundlingOptions: {
+      externals: ['@aws-sdk/*'],
+      sourcemap: false,
+    },
+  });
+}
+
+// The bundles must exist before the tests synthesize stacks (the e2e tests load them from cdk.out).
+const bundleTask = project.tasks.tryFind('bundle');
+if (bundleTask) {
+  project.testTask.prependSpawn(bundleTask);
+}
+
+// lambda/ is linted like the library.
+project.eslint?.addLintPattern('lambda');
+project.eslint?.addLintPattern('examples');
+project.eslint?.addLintPattern('bench');
+
+// The assets ship in the npm package.
+project.npmignore?.include('/assets/');
+project.addPackageIgnore('/lambda/');
+project.addPackageIgnore('/examples/');
+project.addPackageIgnore('/bench/');
+project.addPackageIgnore('/.ci/');
+
+project.synth();

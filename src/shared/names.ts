@@ -1,0 +1,92 @@
+/**
+ * Names read by both the constructs (src/) and the handlers (lambda/).
+ *
+ * This module has no imports, so the handler bundle never pulls in aws-cdk-lib.
+ * Every value here is frozen once released: resource type names and property keys are part of
+ * the deployed templates, and changing one replaces (or strands) every deployed resource.
+ */
+
+/** Custom resource type of a traffic distribution group. Frozen. */
+export const TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE = 'Custom::ConnectTrafficDistributionGroup';
+
+/** Custom resource type of a claimed phone number. Frozen. */
+export const CLAIMED_PHONE_NUMBER_RESOURCE_TYPE = 'Custom::ConnectClaimedPhoneNumber';
+
+/** Construct id of the one provider per stack (reverse DNS, so it never collides with user ids). Frozen. */
+export const PROVIDER_CONSTRUCT_ID = 'io.github.cdk-connect-global-resiliency.ConnectProvider';
+
+/** Property keys of a traffic distribution group custom resource. */
+export const TdgProps = {
+  INSTANCE_ARN: 'InstanceArn',
+  NAME: 'Name',
+  DESCRIPTION: 'Description',
+  /** Map of Region to percentage; CloudFormation delivers the values as strings. */
+  TELEPHONY_DISTRIBUTION: 'TelephonyDistribution',
+  AGENT_DISTRIBUTION: 'AgentDistribution',
+  /** Map of tag key to value. */
+  TAGS: 'Tags',
+} as const;
+
+/** Attribute keys (`Data`) of a traffic distribution group custom resource. */
+export const TdgAttrs = {
+  ARN: 'Arn',
+  ID: 'Id',
+} as const;
+
+/** Property keys of a claimed phone number custom resource. */
+export const PhoneProps = {
+  /** ARN of the instance or of the traffic distribution group the number is claimed to. */
+  TARGET_ARN: 'TargetArn',
+  PHONE_NUMBER: 'PhoneNumber',
+  COUNTRY_CODE: 'CountryCode',
+  PHONE_NUMBER_TYPE: 'PhoneNumberType',
+  PREFIX: 'Prefix',
+  DESCRIPTION: 'Description',
+  /** List of contact flow ARNs, at most one per instance. */
+  CONTACT_FLOW_ARNS: 'ContactFlowArns',
+  /** `retain` or `destroy`. */
+  REMOVAL_POLICY: 'RemovalPolicy',
+  TAGS: 'Tags',
+} as const;
+
+/** Attribute keys (`Data`) of a claimed phone number custom resource. */
+export const PhoneAttrs = {
+  PHONE_NUMBER: 'PhoneNumber',
+  PHONE_NUMBER_ARN: 'PhoneNumberArn',
+  PHONE_NUMBER_ID: 'PhoneNumberId',
+} as const;
+
+/** Values of {@link PhoneProps.REMOVAL_POLICY}. */
+export const PhoneRemoval = {
+  RETAIN: 'retain',
+  DESTROY: 'destroy',
+} as const;
+
+/** The seven phone number types of the Connect API. */
+export const PHONE_NUMBER_TYPES = [
+  'TOLL_FREE', 'DID', 'UIFN', 'SHARED', 'THIRD_PARTY_TF', 'THIRD_PARTY_DID', 'SHORT_CODE',
+] as const;
+
+/**
+ * Deadlines, in seconds, after which a resource that has not settled fails with a reason that
+ * names it. Each stays below the provider's total timeout, which stays below each custom
+ * resource's service timeout, so a stack never hangs.
+ */
+export const Deadlines = {
+  TRAFFIC_DISTRIBUTION_GROUP_SECONDS: 30 * 60,
+  CLAIMED_PHONE_NUMBER_SECONDS: 20 * 60,
+} as const;
+
+/** Provider waiter: total timeout and interval (seconds). totalTimeout must be a multiple of the interval. */
+export const Waiter = {
+  TOTAL_TIMEOUT_SECONDS: 50 * 60,
+  QUERY_INTERVAL_SECONDS: 5,
+  /** ServiceTimeout of every custom resource: above the provider's total timeout, within CloudFormation's 3600 s. */
+  SERVICE_TIMEOUT_SECONDS: 55 * 60,
+} as const;
+
+/**
+ * Field that onEvent adds to its result; the provider framework carries it to isComplete (it is
+ * not part of the CloudFormation response). Epoch milliseconds after which isComplete gives up.
+ */
+export const DEADLINE_FIELD = 'ConnectDeadlineEpochMs';
