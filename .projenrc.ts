@@ -55,7 +55,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   tsconfigDev: {
-    include: ['lambda/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts'],
+    include: ['../lambda/**/*.ts', '../examples/**/*.ts', '../bench/**/*.ts', '../src/**/*.ts'],
     compilerOptions: {},
   },
 

@@ -1,5 +1,2 @@
-export class Hello {
-  public sayHello() {
-    return 'hello, world!';
-  }
-}
+export * from './traffic-distribution-group';
+export * from './claimed-phone-number';

@@ -90,3 +90,13 @@ export const Waiter = {
  * not part of the CloudFormation response). Epoch milliseconds after which isComplete gives up.
  */
 export const DEADLINE_FIELD = 'ConnectDeadlineEpochMs';
+
+/** Field that onEvent adds when it created (or claimed) a new resource in this request; carried to isComplete. */
+export const CREATED_FIELD = 'ConnectCreatedInThisRequest';
+
+/**
+ * Tag put on every claimed number: the ClientToken of the claim. If an event is delivered again
+ * after its token has expired, or the search returns other candidates, the handler finds the
+ * number it already claimed by this tag instead of claiming a second one.
+ */
+export const CLAIM_TOKEN_TAG = 'connect-global-resiliency:claim-token';

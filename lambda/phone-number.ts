@@ -1,0 +1,451 @@
+import {
+  AssociatePhoneNumberContactFlowCommand, ClaimedPhoneNumberSummary, ClaimPhoneNumberCommand, DescribePhoneNumberCommand,
+  DescribeTrafficDistributionGroupCommand, DisassociatePhoneNumberContactFlowCommand, ListPhoneNumbersV2Command,
+  PhoneNumberCountryCode, PhoneNumberType, ReleasePhoneNumberCommand, SearchAvailablePhoneNumbersCommand,
+  UpdatePhoneNumberCommand, UpdatePhoneNumberMetadataCommand,
+} from '@aws-sdk/client-connect';
+import {
+  CfnEvent, checkDeadline, clientToken, connect, deadlineFrom, errorName, isNotFound, IsCompleteResult, log,
+  OnEventResult, pollInline, step, userError, UserError, WaitEvent,
+} from './common';
+import { applyTagChanges } from './tdg';
+import {
+  CLAIM_TOKEN_TAG, CREATED_FIELD, DEADLINE_FIELD, Deadlines, PHONE_NUMBER_TYPES, PhoneAttrs, PhoneProps, PhoneRemoval,
+} from '../src/shared/names';
+import {
+  GROUP_ARN_PATTERN, ParsedFlowArn, ParsedTarget, parseTargetArn, PHONE_NUMBER_ARN_PATTERN, validateCountryCode,
+  validateFlows, validatePhoneDescription, validatePhoneNumber, validatePhoneNumberType, validatePrefix, validateTags,
+} from '../src/shared/validate';
+
+/** How many candidates a searched claim tries when the ones before were taken meanwhile. */
+export const MAX_CLAIM_ATTEMPTS = 3;
+
+/** A number as declared in the template, checked again (the construct skipped tokens). */
+export interface NumberSpec {
+  readonly targetArn: string;
+  readonly target: ParsedTarget;
+  readonly phoneNumber?: string;
+  readonly countryCode?: string;
+  readonly type?: string;
+  readonly prefix?: string;
+  readonly description?: string;
+  readonly flows: (ParsedFlowArn & { arn: string })[];
+  readonly removal: 'retain' | 'destroy';
+  readonly tags: Record<string, string>;
+}
+
+export function parseNumberSpec(event: Pick<CfnEvent, 'LogicalResourceId'>, props: Record<string, unknown>): NumberSpec {
+  try {
+    const present = (k: string) => props[k] !== undefined && props[k] !== '';
+    const target = parseTargetArn(PhoneProps.TARGET_ARN, props[PhoneProps.TARGET_ARN]);
+    const phoneNumber = present(PhoneProps.PHONE_NUMBER) ? validatePhoneNumber(PhoneProps.PHONE_NUMBER, props[PhoneProps.PHONE_NUMBER]) : undefined;
+    const countryCode = present(PhoneProps.COUNTRY_CODE) ? validateCountryCode(PhoneProps.COUNTRY_CODE, props[PhoneProps.COUNTRY_CODE]) : undefined;
+    const type = present(PhoneProps.PHONE_NUMBER_TYPE)
+      ? validatePhoneNumberType(PhoneProps.PHONE_NUMBER_TYPE, props[PhoneProps.PHONE_NUMBER_TYPE], PHONE_NUMBER_TYPES) : undefined;
+    const prefix = present(PhoneProps.PREFIX) ? validatePrefix(PhoneProps.PREFIX, props[PhoneProps.PREFIX], countryCode) : undefined;
+    if (phoneNumber !== undefined && (countryCode !== undefined || type !== undefined || prefix !== undefined)) {
+      throw new Error(`${PhoneProps.PHONE_NUMBER} cannot be combined with ${PhoneProps.COUNTRY_CODE}, ${PhoneProps.PHONE_NUMBER_TYPE} or ${PhoneProps.PREFIX}`);
+    }
+    if (phoneNumber === undefined && (countryCode === undefined || type === undefined)) {
+      throw new Error(`${PhoneProps.PHONE_NUMBER}, or ${PhoneProps.COUNTRY_CODE} and ${PhoneProps.PHONE_NUMBER_TYPE}, must be given`);
+    }
+    const rawFlows = props[PhoneProps.CONTACT_FLOW_ARNS];
+    const flows = validateFlows(PhoneProps.CONTACT_FLOW_ARNS, rawFlows === '' ? undefined : rawFlows,
+      target.kind === 'instance' ? { kind: 'instance', instanceId: target.id, region: target.region } : { kind: 'group' })
+      .map((f, i) => ({ ...f, arn: (rawFlows as string[])[i] }));
+    const removalRaw = props[PhoneProps.REMOVAL_POLICY] ?? PhoneRemoval.RETAIN;
+    if (removalRaw !== PhoneRemoval.RETAIN && removalRaw !== PhoneRemoval.DESTROY) {
+      throw new Error(`${PhoneProps.REMOVAL_POLICY} must be '${PhoneRemoval.RETAIN}' or '${PhoneRemoval.DESTROY}'; got '${String(removalRaw).slice(0, 40)}'`);
+    }
+    return {
+      targetArn: props[PhoneProps.TARGET_ARN] as string,
+      target,
+      phoneNumber,
+      countryCode,
+      type,
+      prefix,
+      description: present(PhoneProps.DESCRIPTION) ? validatePhoneDescription(PhoneProps.DESCRIPTION, props[PhoneProps.DESCRIPTION]) : undefined,
+      flows,
+      removal: removalRaw,
+      tags: validateTags(PhoneProps.TAGS, props[PhoneProps.TAGS]),
+    };
+  } catch (e) {
+    throw new UserError(`Phone number ${event.LogicalResourceId}: invalid property: ${(e as Error).message}`);
+  }
+}
+
+function label(event: Pick<CfnEvent, 'LogicalResourceId'>, number?: string): string {
+  return `Phone number ${event.LogicalResourceId}${number ? ` (${number})` : ''}`;
+}
+
+const regionOf = (arn: string) => arn.split(':')[3];
+const idOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
+
+/** The claim could not be made because the number is not available (taken, or not in inventory). */
+function isUnavailable(e: unknown): boolean {
+  const name = errorName(e);
+  return name === 'InvalidParameterException' && /not available/i.test((e as Error).message ?? '')
+    || name === 'ResourceNotFoundException' && /not available|phone number/i.test((e as Error).message ?? '');
+}
+
+export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
+  const deadline = deadlineFrom(Deadlines.CLAIMED_PHONE_NUMBER_SECONDS);
+  switch (event.RequestType) {
+    case 'Create': {
+      const spec = parseNumberSpec(event, event.ResourceProperties);
+      return { PhysicalResourceId: await claim(event, spec), [DEADLINE_FIELD]: deadline, [CREATED_FIELD]: true };
+    }
+    case 'Update': {
+      const spec = parseNumberSpec(event, event.ResourceProperties);
+      const old = event.OldResourceProperties;
+      const replaceKeys = [PhoneProps.PHONE_NUMBER, PhoneProps.COUNTRY_CODE, PhoneProps.PHONE_NUMBER_TYPE, PhoneProps.PREFIX];
+      const newProps = event.ResourceProperties as Record<string, unknown>;
+      if (replaceKeys.some(k => (old[k] ?? '') !== (newProps[k] ?? ''))) {
+        log('INFO', 'replacing phone number', { logicalId: event.LogicalResourceId, old: event.PhysicalResourceId });
+        return { PhysicalResourceId: await claim(event, spec), [DEADLINE_FIELD]: deadline, [CREATED_FIELD]: true };
+      }
+      await updateInPlace(event, spec);
+      return { PhysicalResourceId: event.PhysicalResourceId, [DEADLINE_FIELD]: deadline };
+    }
+    case 'Delete':
+      await startDelete(event);
+      return { PhysicalResourceId: event.PhysicalResourceId, [DEADLINE_FIELD]: deadline };
+  }
+}
+
+/** Claims the number (exact or searched) and returns its ARN. Never claims twice for one request. */
+async function claim(event: CfnEvent, spec: NumberSpec): Promise<string> {
+  const token = clientToken(event, 'claim');
+  const region = spec.target.region;
+  const send = (phoneNumber: string) => connect(region).send(new ClaimPhoneNumberCommand({
+    PhoneNumber: phoneNumber,
+    TargetArn: spec.targetArn,
+    PhoneNumberDescription: spec.description,
+    Tags: { ...spec.tags, [CLAIM_TOKEN_TAG]: token },
+    ClientToken: token,
+  }));
+
+  if (spec.phoneNumber !== undefined) {
+    const what = `${label(event, spec.phoneNumber)}: ClaimPhoneNumber`;
+    return step(what, async () => {
+      try {
+        const out = await send(spec.phoneNumber!);
+        log('INFO', 'claimed phone number', { logicalId: event.LogicalResourceId, arn: out.PhoneNumberArn });
+        return out.PhoneNumberArn!;
+      } catch (e) {
+        if (!isUnavailable(e) && errorName(e) !== 'IdempotencyException') {
+          throw e;
+        }
+        // Perhaps this account holds it already: adopt it (move it to the target) rather than fail.
+        const owned = await findOwned(region, spec.phoneNumber!);
+        if (owned === undefined) {
+          throw new UserError(`${label(event, spec.phoneNumber)} is not available to claim: it is not offered for this target, `
+            + 'another account holds it, or it was released in the last 180 days. Check the number, or search for one with countryCode and phoneNumberType.');
+        }
+        if (owned.TargetArn !== spec.targetArn) {
+          await connect(region).send(new UpdatePhoneNumberCommand({
+            PhoneNumberId: owned.PhoneNumberArn, TargetArn: spec.targetArn, ClientToken: clientToken(event, 'adopt'),
+          }));
+        }
+        log('INFO', 'adopted a phone number this account already holds', { arn: owned.PhoneNumberArn, from: owned.TargetArn });
+        return owned.PhoneNumberArn!;
+      }
+    });
+  }
+
+  const criteria = `country ${spec.countryCode}, type ${spec.type}${spec.prefix ? `, prefix ${spec.prefix}` : ''}`;
+  const search = await step(`${label(event)}: SearchAvailablePhoneNumbers`, () => connect(region).send(new SearchAvailablePhoneNumbersCommand({
+    TargetArn: spec.targetArn,
+    PhoneNumberCountryCode: spec.countryCode as PhoneNumberCountryCode,
+    PhoneNumberType: spec.type as PhoneNumberType,
+    PhoneNumberPrefix: spec.prefix,
+    MaxResults: 10,
+  })));
+  const candidates = (search.AvailableNumbersList ?? []).map(n => n.PhoneNumber!).filter(Boolean);
+  if (candidates.length === 0) {
+    throw new UserError(`${label(event)}: no available phone number matches ${criteria} for ${spec.targetArn}. `
+      + 'Widen or drop the prefix, choose another type or country, or ask AWS Support for numbers.');
+  }
+  // Numbers claimed side by side in one stack start at different candidates, so they do not race.
+  const start = startIndex(event, candidates.length);
+  const tried: string[] = [];
+  for (let i = 0; i < Math.min(MAX_CLAIM_ATTEMPTS, candidates.length); i++) {
+    const candidate = candidates[(start + i) % candidates.length];
+    tried.push(candidate);
+    try {
+      const out = await send(candidate);
+      log('INFO', 'claimed phone number', { logicalId: event.LogicalResourceId, arn: out.PhoneNumberArn, number: candidate });
+      return out.PhoneNumberArn!;
+    } catch (e) {
+      if (errorName(e) === 'IdempotencyException') {
+        // This request already claimed a number (the event was delivered again): find it by its tag.
+        const mine = await findByToken(event, spec, token);
+        if (mine !== undefined) {
+          return mine;
+        }
+        throw userError(`${label(event, candidate)}: ClaimPhoneNumber`, e);
+      }
+      if (isUnavailable(e)) {
+        log('WARN', 'candidate taken meanwhile, trying another', { number: candidate });
+        continue;
+      }
+      throw userError(`${label(event, candidate)}: ClaimPhoneNumber`, e);
+    }
+  }
+  throw new UserError(`${label(event)}: every candidate tried (${tried.join(', ')}) was taken between the search and the claim. Deploy again.`);
+}
+
+function startIndex(event: CfnEvent, n: number): number {
+  let h = 0;
+  for (const c of `${event.StackId}|${event.LogicalResourceId}`) {
+    h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  }
+  return h % n;
+}
+
+/** A number this account holds in the Region, by its E.164 address. */
+async function findOwned(region: string, phoneNumber: string) {
+  let next: string | undefined;
+  for (let page = 0; page < 10; page++) {
+    const out = await connect(region).send(new ListPhoneNumbersV2Command({ PhoneNumberPrefix: phoneNumber, MaxResults: 100, NextToken: next }));
+    const hit = (out.ListPhoneNumbersSummaryList ?? []).find(n => n.PhoneNumber === phoneNumber);
+    if (hit !== undefined) {
+      return hit;
+    }
+    next = out.NextToken;
+    if (!next) {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The number claimed on the target with this request's token (tagged at claim time). */
+async function findByToken(event: CfnEvent, spec: NumberSpec, token: string): Promise<string | undefined> {
+  const region = spec.target.region;
+  const out = await connect(region).send(new ListPhoneNumbersV2Command({
+    TargetArn: spec.targetArn,
+    PhoneNumberCountryCodes: spec.countryCode ? [spec.countryCode as PhoneNumberCountryCode] : undefined,
+    PhoneNumberTypes: spec.type ? [spec.type as PhoneNumberType] : undefined,
+    PhoneNumberPrefix: spec.prefix,
+    MaxResults: 100,
+  }));
+  for (const n of (out.ListPhoneNumbersSummaryList ?? []).slice(0, 50)) {
+    const d = await describe(region, n.PhoneNumberArn!, label(event));
+    if (d?.Tags?.[CLAIM_TOKEN_TAG] === token) {
+      log('INFO', 'found the number this request already claimed', { arn: d.PhoneNumberArn });
+      return d.PhoneNumberArn;
+    }
+  }
+  return undefined;
+}
+
+async function updateInPlace(event: CfnEvent & { PhysicalResourceId: string }, spec: NumberSpec): Promise<void> {
+  const arn = event.PhysicalResourceId;
+  const region = regionOf(arn);
+  const old = (event as { OldResourceProperties: Record<string, unknown> }).OldResourceProperties;
+  const what = label(event);
+  if (old[PhoneProps.TARGET_ARN] !== spec.targetArn) {
+    await step(`${what}: UpdatePhoneNumber (move to ${spec.targetArn})`, () => connect(region).send(new UpdatePhoneNumberCommand({
+      PhoneNumberId: arn, TargetArn: spec.targetArn, ClientToken: clientToken(event, 'move'),
+    })));
+    log('INFO', 'moving phone number', { arn, to: spec.targetArn });
+  }
+  if ((old[PhoneProps.DESCRIPTION] ?? '') !== (spec.description ?? '')) {
+    await step(`${what}: UpdatePhoneNumberMetadata`, () => connect(region).send(new UpdatePhoneNumberMetadataCommand({
+      PhoneNumberId: arn, PhoneNumberDescription: spec.description ?? '', ClientToken: clientToken(event, 'metadata'),
+    })));
+  }
+  let oldTags: Record<string, string> = {};
+  try {
+    oldTags = validateTags(PhoneProps.TAGS, old[PhoneProps.TAGS]);
+  } catch {
+    oldTags = {};
+  }
+  await applyTagChanges(region, arn, oldTags, spec.tags, what);
+}
+
+async function describe(region: string, arn: string, what: string): Promise<ClaimedPhoneNumberSummary | undefined> {
+  return step(`${what}: DescribePhoneNumber`, async () => {
+    try {
+      const out = await connect(region).send(new DescribePhoneNumberCommand({ PhoneNumberId: arn }));
+      return out.ClaimedPhoneNumberSummary;
+    } catch (e) {
+      if (isNotFound(e)) {
+        return undefined;
+      }
+      throw e;
+    }
+  });
+}
+
+function removalOf(props: Record<string, unknown> | undefined): 'retain' | 'destroy' {
+  // Anything but an explicit 'destroy' keeps the number: losing a number by accident is the worst outcome.
+  return props?.[PhoneProps.REMOVAL_POLICY] === PhoneRemoval.DESTROY ? 'destroy' : 'retain';
+}
+
+async function startDelete(event: CfnEvent & { PhysicalResourceId: string }): Promise<void> {
+  const arn = event.PhysicalResourceId;
+  if (!PHONE_NUMBER_ARN_PATTERN.test(arn)) {
+    log('WARN', 'nothing to delete: the physical id is not a phone number ARN', { physicalId: arn });
+    return;
+  }
+  const region = regionOf(arn);
+  const what = label(event);
+  const number = await describe(region, arn, what);
+  if (number === undefined || number.PhoneNumberStatus?.Status === 'FAILED') {
+    log('INFO', 'phone number already gone or never claimed', { arn });
+    return;
+  }
+  const removal = removalOf(event.ResourceProperties);
+  if (removal === 'destroy') {
+    await step(`${label(event, number.PhoneNumber)}: ReleasePhoneNumber`, async () => {
+      try {
+        await connect(region).send(new ReleasePhoneNumberCommand({ PhoneNumberId: arn, ClientToken: clientToken(event, 'release') }));
+        log('INFO', 'releasing phone number', { arn, number: number.PhoneNumber });
+      } catch (e) {
+        if (!isNotFound(e)) {
+          throw e;
+        }
+      }
+    });
+    return;
+  }
+  // RETAIN: the number stays claimed. On a group, park it on the group's instance, so that the
+  // group can be deleted in the same stack deletion.
+  const target = number.TargetArn ?? '';
+  if (!GROUP_ARN_PATTERN.test(target)) {
+    log('INFO', 'retaining phone number', { arn, number: number.PhoneNumber, target });
+    return;
+  }
+  const group = await step(`${what}: DescribeTrafficDistributionGroup`, async () => {
+    try {
+      return (await connect(regionOf(target)).send(new DescribeTrafficDistributionGroupCommand({ TrafficDistributionGroupId: target }))).TrafficDistributionGroup;
+    } catch (e) {
+      if (isNotFound(e)) {
+        return undefined;
+      }
+      throw e;
+    }
+  });
+  if (group?.InstanceArn === undefined) {
+    log('WARN', 'the group of a retained number is gone; leaving the number as it is', { arn, group: target });
+    return;
+  }
+  if (number.PhoneNumberStatus?.Status === 'IN_PROGRESS') {
+    return; // already moving (an earlier delivery of this event parked it)
+  }
+  await step(`${label(event, number.PhoneNumber)}: UpdatePhoneNumber (park on ${group.InstanceArn})`, () => connect(region).send(new UpdatePhoneNumberCommand({
+    PhoneNumberId: arn, TargetArn: group.InstanceArn, ClientToken: clientToken(event, 'park'),
+  })));
+  log('INFO', 'retaining phone number: parked on the group\'s instance', { arn, number: number.PhoneNumber, instance: group.InstanceArn });
+}
+
+export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
+  const arn = event.PhysicalResourceId;
+  if (event.RequestType === 'Delete') {
+    return isDeleted(event, arn);
+  }
+  const spec = parseNumberSpec(event, event.ResourceProperties);
+  const region = regionOf(arn);
+  let what = `${label(event)} (${arn})`;
+  const number = await pollInline(async () => {
+    const n = await describe(region, arn, what);
+    if (n?.PhoneNumber) {
+      what = `${label(event, n.PhoneNumber)} (${arn})`;
+    }
+    const status = n?.PhoneNumberStatus?.Status;
+    checkDeadline(event, what, status ?? 'not found');
+    if (n === undefined) {
+      if (event[CREATED_FIELD] !== true) {
+        throw new UserError(`${what} no longer exists: it was released outside CloudFormation. Remove it from the stack, or give another number.`);
+      }
+      return undefined;
+    }
+    if (status === 'FAILED') {
+      throw new UserError(`${what}: the claim or move to ${spec.targetArn} failed: ${n.PhoneNumberStatus?.Message ?? 'no message'}. `
+        + 'A common cause is a target that reached its limit of claimed numbers (raise the quota), then deploy again.');
+    }
+    if (status !== 'CLAIMED' || n.TargetArn !== spec.targetArn) {
+      return undefined;
+    }
+    return n;
+  });
+  if (number === undefined) {
+    return { IsComplete: false };
+  }
+  await linkFlows(event, spec, arn, what);
+  return {
+    IsComplete: true,
+    Data: {
+      [PhoneAttrs.PHONE_NUMBER]: number.PhoneNumber ?? '',
+      [PhoneAttrs.PHONE_NUMBER_ARN]: arn,
+      [PhoneAttrs.PHONE_NUMBER_ID]: number.PhoneNumberId ?? idOf(arn),
+    },
+  };
+}
+
+/**
+ * Associates each declared flow with the number in the flow's Region (by the number's ARN, which
+ * the replica Region requires), and disassociates the instances that no longer have a flow. A
+ * move drops associations, so they are made again after every change; the calls are idempotent.
+ */
+async function linkFlows(event: WaitEvent, spec: NumberSpec, arn: string, what: string): Promise<void> {
+  for (const f of spec.flows) {
+    await step(`${what}: AssociatePhoneNumberContactFlow (${f.arn})`, () => connect(f.region).send(new AssociatePhoneNumberContactFlowCommand({
+      PhoneNumberId: arn, InstanceId: f.id, ContactFlowId: f.flowId,
+    })));
+  }
+  if (event.RequestType !== 'Update') {
+    return;
+  }
+  let oldFlows: ParsedFlowArn[] = [];
+  try {
+    const raw = event.OldResourceProperties[PhoneProps.CONTACT_FLOW_ARNS];
+    oldFlows = validateFlows(PhoneProps.CONTACT_FLOW_ARNS, raw === '' ? undefined : raw);
+  } catch {
+    oldFlows = [];
+  }
+  const keep = new Set(spec.flows.map(f => `${f.region}/${f.id}`));
+  const moved = event.OldResourceProperties[PhoneProps.TARGET_ARN] !== spec.targetArn;
+  for (const f of oldFlows) {
+    if (keep.has(`${f.region}/${f.id}`) || moved) {
+      continue; // replaced by the new flow of that instance, or dropped by the move already
+    }
+    await step(`${what}: DisassociatePhoneNumberContactFlow (${f.region}, instance ${f.id})`, async () => {
+      try {
+        await connect(f.region).send(new DisassociatePhoneNumberContactFlowCommand({ PhoneNumberId: arn, InstanceId: f.id }));
+      } catch (e) {
+        if (!isNotFound(e)) {
+          throw e;
+        }
+      }
+    });
+  }
+}
+
+async function isDeleted(event: WaitEvent, arn: string): Promise<IsCompleteResult> {
+  if (!PHONE_NUMBER_ARN_PATTERN.test(arn)) {
+    return { IsComplete: true };
+  }
+  const region = regionOf(arn);
+  const removal = removalOf(event.ResourceProperties);
+  const what = `${label(event)} (${arn})`;
+  const done = await pollInline(async () => {
+    const n = await describe(region, arn, what);
+    const status = n?.PhoneNumberStatus?.Status;
+    if (n === undefined || status === 'FAILED' && removal === 'destroy') {
+      return true;
+    }
+    checkDeadline(event, `${removal === 'destroy' ? 'Release' : 'Parking'} of ${what}`, status ?? '?');
+    if (removal === 'destroy') {
+      return undefined; // released numbers stay IN_PROGRESS until they are gone
+    }
+    if (status === 'FAILED') {
+      throw new UserError(`${what}: moving the retained number to its group's instance failed: ${n.PhoneNumberStatus?.Message ?? 'no message'}. `
+        + 'The number is still claimed; move it by hand (UpdatePhoneNumber), then delete again.');
+    }
+    return status === 'CLAIMED' && !GROUP_ARN_PATTERN.test(n.TargetArn ?? '') ? true : undefined;
+  });
+  return { IsComplete: done === true };
+}

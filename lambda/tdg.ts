@@ -1,0 +1,317 @@
+import {
+  CreateTrafficDistributionGroupCommand, DeleteTrafficDistributionGroupCommand, DescribeTrafficDistributionGroupCommand,
+  GetTrafficDistributionCommand, ListPhoneNumbersV2Command, TagResourceCommand, TrafficDistributionGroup,
+  UntagResourceCommand, UpdateTrafficDistributionCommand,
+} from '@aws-sdk/client-connect';
+import {
+  CfnEvent, checkDeadline, clientToken, connect, deadlineFrom, errorName, isNotFound, IsCompleteResult, log,
+  OnEventResult, pollInline, step, UserError, WaitEvent,
+} from './common';
+import { CREATED_FIELD, DEADLINE_FIELD, Deadlines, TdgAttrs, TdgProps } from '../src/shared/names';
+import {
+  GROUP_ARN_PATTERN, parseDistribution, parseInstanceArn, validateGroupDescription, validateGroupName, validateTags,
+} from '../src/shared/validate';
+
+/** A group as declared in the template, checked again (the construct skipped tokens). */
+export interface GroupSpec {
+  readonly instanceArn: string;
+  readonly region: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly telephony?: Record<string, number>;
+  readonly agent?: Record<string, number>;
+  readonly tags: Record<string, string>;
+}
+
+export function parseGroupSpec(event: Pick<CfnEvent, 'LogicalResourceId'>, props: Record<string, unknown>): GroupSpec {
+  try {
+    const instance = parseInstanceArn(TdgProps.INSTANCE_ARN, props[TdgProps.INSTANCE_ARN]);
+    const present = (k: string) => props[k] !== undefined && props[k] !== '';
+    return {
+      instanceArn: props[TdgProps.INSTANCE_ARN] as string,
+      region: instance.region,
+      name: validateGroupName(TdgProps.NAME, props[TdgProps.NAME]),
+      description: present(TdgProps.DESCRIPTION) ? validateGroupDescription(TdgProps.DESCRIPTION, props[TdgProps.DESCRIPTION]) : undefined,
+      telephony: present(TdgProps.TELEPHONY_DISTRIBUTION)
+        ? parseDistribution(TdgProps.TELEPHONY_DISTRIBUTION, props[TdgProps.TELEPHONY_DISTRIBUTION], instance.region) : undefined,
+      agent: present(TdgProps.AGENT_DISTRIBUTION)
+        ? parseDistribution(TdgProps.AGENT_DISTRIBUTION, props[TdgProps.AGENT_DISTRIBUTION], instance.region) : undefined,
+      tags: validateTags(TdgProps.TAGS, props[TdgProps.TAGS]),
+    };
+  } catch (e) {
+    throw new UserError(`Traffic distribution group ${event.LogicalResourceId}: invalid property: ${(e as Error).message}`);
+  }
+}
+
+function label(event: Pick<CfnEvent, 'LogicalResourceId'>, name?: string): string {
+  return `Traffic distribution group ${event.LogicalResourceId}${name ? ` ('${name}')` : ''}`;
+}
+
+function idOf(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
+  const deadline = deadlineFrom(Deadlines.TRAFFIC_DISTRIBUTION_GROUP_SECONDS);
+  switch (event.RequestType) {
+    case 'Create': {
+      const spec = parseGroupSpec(event, event.ResourceProperties);
+      return { PhysicalResourceId: await create(event, spec), [DEADLINE_FIELD]: deadline, [CREATED_FIELD]: true };
+    }
+    case 'Update': {
+      const spec = parseGroupSpec(event, event.ResourceProperties);
+      const old = event.OldResourceProperties;
+      const replace = old[TdgProps.NAME] !== spec.name
+        || (old[TdgProps.DESCRIPTION] ?? '') !== (spec.description ?? '')
+        || old[TdgProps.INSTANCE_ARN] !== spec.instanceArn;
+      if (replace) {
+        if (old[TdgProps.NAME] === spec.name && old[TdgProps.INSTANCE_ARN] === spec.instanceArn) {
+          throw new UserError(`${label(event, spec.name)}: its description changed, which replaces the group, but its name did not: `
+            + 'CloudFormation creates the new group before it deletes the old one, and two groups of an instance cannot share a name. '
+            + 'Change trafficDistributionGroupName too, or leave it unset so that a name is generated.');
+        }
+        log('INFO', 'replacing traffic distribution group', { logicalId: event.LogicalResourceId, old: event.PhysicalResourceId });
+        return { PhysicalResourceId: await create(event, spec), [DEADLINE_FIELD]: deadline, [CREATED_FIELD]: true };
+      }
+      await updateTags(event, spec, event.PhysicalResourceId, old[TdgProps.TAGS]);
+      return { PhysicalResourceId: event.PhysicalResourceId, [DEADLINE_FIELD]: deadline };
+    }
+    case 'Delete':
+      await startDelete(event);
+      return { PhysicalResourceId: event.PhysicalResourceId, [DEADLINE_FIELD]: deadline };
+  }
+}
+
+async function create(event: CfnEvent, spec: GroupSpec): Promise<string> {
+  const out = await step(`${label(event, spec.name)}: CreateTrafficDistributionGroup`, async () => {
+    try {
+      return await connect(spec.region).send(new CreateTrafficDistributionGroupCommand({
+        Name: spec.name,
+        InstanceId: spec.instanceArn,
+        Description: spec.description,
+        Tags: Object.keys(spec.tags).length > 0 ? spec.tags : undefined,
+        ClientToken: clientToken(event, 'create-group'),
+      }));
+    } catch (e) {
+      if (errorName(e) === 'ResourceConflictException') {
+        throw new UserError(`${label(event, spec.name)}: the instance already has a traffic distribution group named '${spec.name}'. `
+          + 'Choose another trafficDistributionGroupName, or delete the other group.');
+      }
+      if (errorName(e) === 'InvalidRequestException' || errorName(e) === 'ResourceNotReadyException') {
+        throw new UserError(`${label(event, spec.name)}: Amazon Connect refused to create it (${errorName(e)}: ${(e as Error).message}). `
+          + `A group can only be created in the source Region of an instance that has been replicated (ReplicateInstance) and whose replica is ready: check ${spec.instanceArn}.`);
+      }
+      throw e;
+    }
+  });
+  log('INFO', 'created traffic distribution group', { logicalId: event.LogicalResourceId, arn: out.Arn });
+  return out.Arn!;
+}
+
+async function updateTags(event: CfnEvent, spec: GroupSpec, arn: string, oldTagsRaw: unknown): Promise<void> {
+  let oldTags: Record<string, string> = {};
+  try {
+    oldTags = validateTags(TdgProps.TAGS, oldTagsRaw);
+  } catch {
+    oldTags = {};
+  }
+  await applyTagChanges(spec.region, arn, oldTags, spec.tags, label(event, spec.name));
+}
+
+/** Tags what was added or changed, untags what was removed. Shared with phone numbers. */
+export async function applyTagChanges(region: string, arn: string, oldTags: Record<string, string>, newTags: Record<string, string>, what: string): Promise<void> {
+  const changed: Record<string, string> = {};
+  for (const [k, v] of Object.entries(newTags)) {
+    if (oldTags[k] !== v) {
+      changed[k] = v;
+    }
+  }
+  const removed = Object.keys(oldTags).filter(k => !(k in newTags));
+  if (Object.keys(changed).length > 0) {
+    await step(`${what}: TagResource`, () => connect(region).send(new TagResourceCommand({ resourceArn: arn, tags: changed })));
+  }
+  if (removed.length > 0) {
+    await step(`${what}: UntagResource`, () => connect(region).send(new UntagResourceCommand({ resourceArn: arn, tagKeys: removed })));
+  }
+}
+
+async function describe(region: string, arn: string, what: string): Promise<TrafficDistributionGroup | undefined> {
+  return step(`${what}: DescribeTrafficDistributionGroup`, async () => {
+    try {
+      const out = await connect(region).send(new DescribeTrafficDistributionGroupCommand({ TrafficDistributionGroupId: arn }));
+      return out.TrafficDistributionGroup;
+    } catch (e) {
+      if (isNotFound(e)) {
+        return undefined;
+      }
+      throw e;
+    }
+  });
+}
+
+async function startDelete(event: CfnEvent & { PhysicalResourceId: string }): Promise<void> {
+  const arn = event.PhysicalResourceId;
+  if (!GROUP_ARN_PATTERN.test(arn)) {
+    log('WARN', 'nothing to delete: the physical id is not a traffic distribution group ARN', { physicalId: arn });
+    return;
+  }
+  const region = arn.split(':')[3];
+  const what = label(event);
+  const group = await describe(region, arn, what);
+  if (group === undefined) {
+    log('INFO', 'traffic distribution group already gone', { arn });
+    return;
+  }
+  if (group.IsDefault) {
+    // The default group belongs to the replica: it goes when the replica is deleted.
+    log('WARN', 'not deleting a default traffic distribution group', { arn });
+    return;
+  }
+  if (group.Status === 'PENDING_DELETION') {
+    return;
+  }
+  await step(`${what}: DeleteTrafficDistributionGroup`, async () => {
+    try {
+      await connect(region).send(new DeleteTrafficDistributionGroupCommand({ TrafficDistributionGroupId: arn }));
+    } catch (e) {
+      if (isNotFound(e)) {
+        return;
+      }
+      if (errorName(e) === 'ResourceInUseException') {
+        throw new UserError(await inUseMessage(region, arn, `${what} ('${group.Name}')`));
+      }
+      throw e;
+    }
+  });
+}
+
+/** Says which numbers still sit on the group, and what to do about them. */
+async function inUseMessage(region: string, arn: string, what: string): Promise<string> {
+  let numbers: string[] = [];
+  try {
+    const out = await connect(region).send(new ListPhoneNumbersV2Command({ TargetArn: arn, MaxResults: 10 }));
+    numbers = (out.ListPhoneNumbersSummaryList ?? []).map(n => n.PhoneNumber ?? n.PhoneNumberId ?? '?');
+    if (out.NextToken) {
+      numbers.push('...');
+    }
+  } catch (e) {
+    log('WARN', 'could not list the numbers of the group', { error: errorName(e) });
+  }
+  const which = numbers.length > 0 ? `: ${numbers.join(', ')}` : '';
+  return `${what} cannot be deleted: phone numbers are still claimed to it${which}. `
+    + 'Move them to an instance (ClaimedPhoneNumber with target PhoneNumberTarget.instance(...)) or release them '
+    + '(removalPolicy DESTROY, or ReleasePhoneNumber), then delete again. Numbers declared with ClaimedPhoneNumber in the same stack are moved to the instance automatically before the group is deleted.';
+}
+
+export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
+  const arn = event.PhysicalResourceId;
+  if (event.RequestType === 'Delete') {
+    return isDeleted(event, arn);
+  }
+  const spec = parseGroupSpec(event, event.ResourceProperties);
+  const what = `${label(event, spec.name)} (${arn})`;
+  const done = await pollInline(async () => {
+    const group = await describe(spec.region, arn, what);
+    const status = group?.Status ?? 'not found';
+    checkDeadline(event, what, status);
+    switch (group?.Status) {
+      case undefined:
+        if (event[CREATED_FIELD] !== true) {
+          throw new UserError(`${what} no longer exists: it was deleted outside CloudFormation. Remove it from the stack and add it again (a new group will be created), or restore it.`);
+        }
+        return undefined; // just created: Describe may lag behind
+      case 'CREATION_FAILED':
+        throw new UserError(`${what} ended in status CREATION_FAILED. Check that the instance is replicated and its replica is active, then deploy again.`);
+      case 'PENDING_DELETION':
+      case 'DELETION_FAILED':
+        throw new UserError(`${what} is being deleted (status ${status}), outside this deployment. Deploy again once it is gone.`);
+      case 'ACTIVE':
+        return (await converge(spec, arn, what)) ? true : undefined;
+      default: // CREATION_IN_PROGRESS, UPDATE_IN_PROGRESS
+        return undefined;
+    }
+  });
+  if (done === undefined) {
+    return { IsComplete: false };
+  }
+  return { IsComplete: true, Data: { [TdgAttrs.ARN]: arn, [TdgAttrs.ID]: idOf(arn) } };
+}
+
+function sameSplit(want: Record<string, number>, have: Record<string, number>): boolean {
+  const regions = new Set([...Object.keys(want), ...Object.keys(have)]);
+  return [...regions].every(r => (want[r] ?? 0) === (have[r] ?? 0));
+}
+
+function toMap(d?: { Distributions?: { Region?: string; Percentage?: number }[] }): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const x of d?.Distributions ?? []) {
+    if (x.Region !== undefined) {
+      out[x.Region] = x.Percentage ?? 0;
+    }
+  }
+  return out;
+}
+
+function toDistributions(m: Record<string, number>) {
+  return Object.keys(m).sort().map(Region => ({ Region, Percentage: m[Region] }));
+}
+
+/**
+ * Brings the group's split to what is declared. True when it already is; otherwise starts the
+ * update (the group goes UPDATE_IN_PROGRESS) and returns false, to be called again.
+ */
+async function converge(spec: GroupSpec, arn: string, what: string): Promise<boolean> {
+  if (spec.telephony === undefined && spec.agent === undefined) {
+    return true;
+  }
+  const current = await step(`${what}: GetTrafficDistribution`, () => connect(spec.region).send(new GetTrafficDistributionCommand({ Id: arn })));
+  const telephonyNow = toMap(current.TelephonyConfig);
+  const agentNow = toMap(current.AgentConfig);
+  const telephonyOk = spec.telephony === undefined || sameSplit(spec.telephony, telephonyNow);
+  const agentOk = spec.agent === undefined || sameSplit(spec.agent, agentNow);
+  if (telephonyOk && agentOk) {
+    return true;
+  }
+  // UpdateTrafficDistribution needs the telephony split even when only the agents change.
+  const telephony = spec.telephony ?? telephonyNow;
+  await step(`${what}: UpdateTrafficDistribution`, async () => {
+    try {
+      await connect(spec.region).send(new UpdateTrafficDistributionCommand({
+        Id: arn,
+        TelephonyConfig: { Distributions: toDistributions(telephony) },
+        AgentConfig: spec.agent === undefined ? undefined : { Distributions: toDistributions(spec.agent) },
+      }));
+      log('INFO', 'updating traffic distribution', { arn, telephony, agent: spec.agent });
+    } catch (e) {
+      if (errorName(e) === 'ResourceConflictException') {
+        return; // an update is still in progress: try again on the next poll
+      }
+      if (errorName(e) === 'InvalidRequestException') {
+        throw new UserError(`${what}: Amazon Connect refused the split (${(e as Error).message}). `
+          + 'Name exactly the two Regions of the instance and its replica, with percentages in steps of 10 that sum to 100.');
+      }
+      throw e;
+    }
+  });
+  return false;
+}
+
+async function isDeleted(event: WaitEvent, arn: string): Promise<IsCompleteResult> {
+  if (!GROUP_ARN_PATTERN.test(arn)) {
+    return { IsComplete: true };
+  }
+  const region = arn.split(':')[3];
+  const what = `${label(event)} (${arn})`;
+  const done = await pollInline(async () => {
+    const group = await describe(region, arn, what);
+    if (group === undefined || group.IsDefault) {
+      return true;
+    }
+    checkDeadline(event, `Deletion of ${what}`, group.Status ?? '?');
+    if (group.Status === 'DELETION_FAILED') {
+      throw new UserError(`${what}: deletion ended in status DELETION_FAILED. Check the group in the Amazon Connect console, then delete again.`);
+    }
+    return undefined;
+  });
+  return { IsComplete: done === true };
+}

@@ -1,0 +1,45 @@
+/**
+ * The Connect actions each handler calls, so that the constructs grant exactly these (and the
+ * tests can check the grants against what the handlers really call). No imports.
+ */
+
+/** Actions on traffic distribution groups (resource: the groups of the stack's account and Region). */
+export const TDG_GROUP_ACTIONS = [
+  'connect:CreateTrafficDistributionGroup',
+  'connect:DescribeTrafficDistributionGroup',
+  'connect:DeleteTrafficDistributionGroup',
+  'connect:GetTrafficDistribution',
+  'connect:UpdateTrafficDistribution',
+  'connect:ListPhoneNumbersV2',
+  'connect:TagResource',
+  'connect:UntagResource',
+] as const;
+
+/** Actions that also need the group's instance as a resource. */
+export const TDG_INSTANCE_ACTIONS = [
+  'connect:CreateTrafficDistributionGroup',
+] as const;
+
+/** Actions on phone numbers (resource: the numbers, and the target they are claimed to). */
+export const PHONE_NUMBER_ACTIONS = [
+  'connect:SearchAvailablePhoneNumbers',
+  'connect:ClaimPhoneNumber',
+  'connect:DescribePhoneNumber',
+  'connect:ListPhoneNumbersV2',
+  'connect:UpdatePhoneNumber',
+  'connect:UpdatePhoneNumberMetadata',
+  'connect:ReleasePhoneNumber',
+  'connect:TagResource',
+  'connect:UntagResource',
+] as const;
+
+/** Needed to park a group's number on the group's instance (RETAIN). */
+export const PHONE_NUMBER_GROUP_LOOKUP_ACTIONS = [
+  'connect:DescribeTrafficDistributionGroup',
+] as const;
+
+/** Actions that link a number to a contact flow (resource: the number, the flow and its instance). */
+export const PHONE_NUMBER_FLOW_ACTIONS = [
+  'connect:AssociatePhoneNumberContactFlow',
+  'connect:DisassociatePhoneNumberContactFlow',
+] as const;

@@ -1,0 +1,200 @@
+import * as crypto from 'crypto';
+import {
+  Arn, ArnFormat, CustomResource, Duration, IResource, ITaggable, Lazy, Names, Resource, Stack, TagManager, TagType, Token,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { ConnectProvider } from './provider/connect-provider';
+import { TDG_GROUP_ACTIONS, TDG_INSTANCE_ACTIONS } from './shared/actions';
+import { TdgAttrs, TdgProps, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE, Waiter } from './shared/names';
+import {
+  parseDistribution, parseGroupArn, parseInstanceArn, validateGroupDescription, validateGroupName, validateTags,
+} from './shared/validate';
+import { checkLiteral, unresolvedIn } from './util';
+
+/**
+ * A traffic distribution group: links an Amazon Connect instance and its replica in another
+ * Region, and holds the split of calls and agents between the two.
+ */
+export interface ITrafficDistributionGroup extends IResource {
+  /**
+   * The ARN of the group.
+   * @attribute
+   */
+  readonly trafficDistributionGroupArn: string;
+
+  /**
+   * The id of the group.
+   * @attribute
+   */
+  readonly trafficDistributionGroupId: string;
+
+  /**
+   * The ARN of the instance the group was created for (in the group's Region), when known.
+   *
+   * @default - unknown (imported groups)
+   */
+  readonly instanceArn?: string;
+}
+
+/**
+ * Properties of a {@link TrafficDistributionGroup}.
+ */
+export interface TrafficDistributionGroupProps {
+  /**
+   * The ARN of the replicated Amazon Connect instance, in this stack's Region (the source Region,
+   * where ReplicateInstance was called).
+   */
+  readonly instanceArn: string;
+
+  /**
+   * The name of the group: 1-128 characters, unique among the instance's groups. Changing it
+   * replaces the group.
+   *
+   * @default - a name generated from the construct path, stable across synths
+   */
+  readonly trafficDistributionGroupName?: string;
+
+  /**
+   * A description of the group: 1-250 characters. Changing it replaces the group.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * The split of incoming calls between the two Regions: a map of Region to percentage, naming
+   * the instance's Region and its replica's, integers in steps of 10 that sum to 100. Changed in
+   * place.
+   *
+   * @default - the split is left as Amazon Connect has it (100 % to the instance's Region for a new group)
+   */
+  readonly telephonyDistribution?: { [region: string]: number };
+
+  /**
+   * The split of agents between the two Regions, with the same rules as `telephonyDistribution`.
+   * Only agents associated with the group are distributed. Changed in place.
+   *
+   * @default - the split is left as Amazon Connect has it (100 % to the instance's Region for a new group)
+   */
+  readonly agentDistribution?: { [region: string]: number };
+}
+
+abstract class TrafficDistributionGroupBase extends Resource implements ITrafficDistributionGroup {
+  public abstract readonly trafficDistributionGroupArn: string;
+  public abstract readonly trafficDistributionGroupId: string;
+  public abstract readonly instanceArn?: string;
+}
+
+/**
+ * An Amazon Connect traffic distribution group, created and waited for until it is ACTIVE, with
+ * its telephony and agent split applied and kept in place.
+ *
+ * @resource Custom::ConnectTrafficDistributionGroup
+ */
+export class TrafficDistributionGroup extends TrafficDistributionGroupBase implements ITaggable {
+  /**
+   * Imports an existing group by its ARN.
+   */
+  public static fromTrafficDistributionGroupArn(scope: Construct, id: string, trafficDistributionGroupArn: string): ITrafficDistributionGroup {
+    if (!Token.isUnresolved(trafficDistributionGroupArn)) {
+      checkLiteral(scope, id, () => parseGroupArn('trafficDistributionGroupArn', trafficDistributionGroupArn));
+    }
+    class Import extends TrafficDistributionGroupBase {
+      public readonly trafficDistributionGroupArn = trafficDistributionGroupArn;
+      public readonly trafficDistributionGroupId = Arn.split(trafficDistributionGroupArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
+      public readonly instanceArn = undefined;
+    }
+    return new Import(scope, id, { environmentFromArn: trafficDistributionGroupArn });
+  }
+
+  public readonly trafficDistributionGroupArn: string;
+  public readonly trafficDistributionGroupId: string;
+  public readonly instanceArn?: string;
+  /** The name of the group (given or generated). */
+  public readonly trafficDistributionGroupName: string;
+  /** Tags of the group: `Tags.of(scope).add()` reaches them, and changes apply in place. */
+  public readonly tags: TagManager;
+
+  constructor(scope: Construct, id: string, props: TrafficDistributionGroupProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    // Synth-time validation of literal values; the handler checks the resolved values again.
+    let instanceRegion: string | undefined;
+    checkLiteral(this, undefined, () => {
+      if (!Token.isUnresolved(props.instanceArn)) {
+        instanceRegion = parseInstanceArn('instanceArn', props.instanceArn).region;
+        if (!Token.isUnresolved(stack.region) && instanceRegion !== stack.region) {
+          throw new Error(`instanceArn must be in this stack's Region ${stack.region} (the source Region of the replicated instance); got an instance in ${instanceRegion}`);
+        }
+      }
+      if (props.trafficDistributionGroupName !== undefined && !Token.isUnresolved(props.trafficDistributionGroupName)) {
+        validateGroupName('trafficDistributionGroupName', props.trafficDistributionGroupName);
+      }
+      if (props.description !== undefined && !Token.isUnresolved(props.description)) {
+        validateGroupDescription('description', props.description);
+      }
+      for (const [prop, value] of [['telephonyDistribution', props.telephonyDistribution], ['agentDistribution', props.agentDistribution]] as const) {
+        if (value !== undefined && !unresolvedIn(value)) {
+          parseDistribution(prop, value, instanceRegion ?? (Token.isUnresolved(stack.region) ? undefined : stack.region));
+        }
+      }
+    });
+
+    this.tags = new TagManager(TagType.MAP, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE, undefined, { tagPropertyName: 'tags' });
+    this.node.addValidation({
+      validate: () => {
+        const tags = this.tags.renderTags();
+        if (tags === undefined || unresolvedIn(tags)) {
+          return [];
+        }
+        try {
+          validateTags('tags', tags);
+          return [];
+        } catch (e) {
+          return [(e as Error).message];
+        }
+      },
+    });
+
+    this.trafficDistributionGroupName = props.trafficDistributionGroupName ?? generatedName(this, props);
+    this.instanceArn = props.instanceArn;
+
+    const provider = ConnectProvider.getOrCreate(this);
+    const groups = provider.connectArn('traffic-distribution-group/*');
+    provider.grant(TDG_GROUP_ACTIONS, [groups]);
+    provider.grant(TDG_INSTANCE_ACTIONS, [provider.instanceResource(props.instanceArn)]);
+
+    const resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE,
+      serviceTimeout: Duration.seconds(Waiter.SERVICE_TIMEOUT_SECONDS),
+      properties: {
+        [TdgProps.INSTANCE_ARN]: props.instanceArn,
+        [TdgProps.NAME]: this.trafficDistributionGroupName,
+        [TdgProps.DESCRIPTION]: props.description,
+        [TdgProps.TELEPHONY_DISTRIBUTION]: props.telephonyDistribution,
+        [TdgProps.AGENT_DISTRIBUTION]: props.agentDistribution,
+        [TdgProps.TAGS]: Lazy.any({ produce: () => this.tags.renderTags() }),
+      },
+    });
+
+    this.trafficDistributionGroupArn = resource.getAttString(TdgAttrs.ARN);
+    this.trafficDistributionGroupId = resource.getAttString(TdgAttrs.ID);
+  }
+}
+
+/**
+ * A name from the construct path (stable across synths), with a short hash of the properties whose
+ * change replaces the group: CloudFormation creates the new group before it deletes the old one,
+ * so a replacement must not reuse the old name.
+ */
+function generatedName(scope: Construct, props: TrafficDistributionGroupProps): string {
+  const stack = Stack.of(scope);
+  const hash = crypto.createHash('sha256')
+    .update(JSON.stringify(stack.resolve([props.instanceArn, props.description ?? null])))
+    .digest('hex')
+    .slice(0, 8);
+  const base = Names.uniqueResourceName(scope, { maxLength: 128 - 9, separator: '-' });
+  return `${base}-${hash}`;
+}
