@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, JsonFile } from 'projen';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-connect-global-resiliency',
@@ -89,8 +89,22 @@ if (bundleTask) {
   project.testTask.prependSpawn(bundleTask);
 }
 
-// lambda/ is linted like the library.
+// lambda/, examples/ and bench/ are type-checked and linted like the library: each has a
+// tsconfig.json of its own, so that the linter's project service finds them.
+for (const dir of ['lambda', 'examples', 'bench']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: {
+      extends: '../tsconfig.json',
+      compilerOptions: { noEmit: true, rootDir: '..', isolatedModules: true },
+      include: ['**/*.ts', '../src/**/*.ts'],
+      exclude: ['node_modules', 'cdk.out'],
+    },
+  });
+}
+
 project.eslint?.addLintPattern('lambda');
+// The handlers import the AWS SDK, which the Lambda runtime provides (a dev dependency here, never bundled).
+project.eslint?.allowDevDeps('lambda/**');
 project.eslint?.addLintPattern('examples');
 project.eslint?.addLintPattern('bench');
 

@@ -59,7 +59,8 @@ export function clientToken(event: Pick<CfnEvent, 'StackId' | 'LogicalResourceId
   const h = crypto.createHash('sha256')
     .update([event.StackId, event.LogicalResourceId, event.RequestId, salt].join('|'))
     .digest('hex');
-  const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
+  // RFC 4122 variant bits (10xx) on the 17th hex digit.
+  const variant = ['8', '9', 'a', 'b'][parseInt(h[16], 16) % 4];
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 

@@ -6,8 +6,11 @@ import { CLAIMED_PHONE_NUMBER_RESOURCE_TYPE, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE
 /** The provider's onEvent handler: dispatches on the custom resource type. */
 export async function handler(event: CfnEvent): Promise<OnEventResult> {
   log('INFO', 'onEvent', {
-    requestType: event.RequestType, resourceType: event.ResourceType, logicalId: event.LogicalResourceId,
-    physicalId: event.PhysicalResourceId, requestId: event.RequestId,
+    requestType: event.RequestType,
+    resourceType: event.ResourceType,
+    logicalId: event.LogicalResourceId,
+    physicalId: event.PhysicalResourceId,
+    requestId: event.RequestId,
   });
   try {
     switch (event.ResourceType) {

@@ -198,7 +198,7 @@ async function claim(event: CfnEvent, spec: NumberSpec): Promise<string> {
 function startIndex(event: CfnEvent, n: number): number {
   let h = 0;
   for (const c of `${event.StackId}|${event.LogicalResourceId}`) {
-    h = (h * 31 + c.charCodeAt(0)) >>> 0;
+    h = (h * 31 + c.charCodeAt(0)) % 2_147_483_647;
   }
   return h % n;
 }
@@ -320,7 +320,8 @@ async function startDelete(event: CfnEvent & { PhysicalResourceId: string }): Pr
   }
   const group = await step(`${what}: DescribeTrafficDistributionGroup`, async () => {
     try {
-      return (await connect(regionOf(target)).send(new DescribeTrafficDistributionGroupCommand({ TrafficDistributionGroupId: target }))).TrafficDistributionGroup;
+      const out = await connect(regionOf(target)).send(new DescribeTrafficDistributionGroupCommand({ TrafficDistributionGroupId: target }));
+      return out.TrafficDistributionGroup;
     } catch (e) {
       if (isNotFound(e)) {
         return undefined;
@@ -338,7 +339,9 @@ async function startDelete(event: CfnEvent & { PhysicalResourceId: string }): Pr
   await step(`${label(event, number.PhoneNumber)}: UpdatePhoneNumber (park on ${group.InstanceArn})`, () => connect(region).send(new UpdatePhoneNumberCommand({
     PhoneNumberId: arn, TargetArn: group.InstanceArn, ClientToken: clientToken(event, 'park'),
   })));
-  log('INFO', 'retaining phone number: parked on the group\'s instance', { arn, number: number.PhoneNumber, instance: group.InstanceArn });
+  log('INFO', 'retaining phone number: parked on the group\'s instance', {
+    arn, number: number.PhoneNumber, instance: group.InstanceArn,
+  });
 }
 
 export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {

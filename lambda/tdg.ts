@@ -99,7 +99,8 @@ async function create(event: CfnEvent, spec: GroupSpec): Promise<string> {
       }
       if (errorName(e) === 'InvalidRequestException' || errorName(e) === 'ResourceNotReadyException') {
         throw new UserError(`${label(event, spec.name)}: Amazon Connect refused to create it (${errorName(e)}: ${(e as Error).message}). `
-          + `A group can only be created in the source Region of an instance that has been replicated (ReplicateInstance) and whose replica is ready: check ${spec.instanceArn}.`);
+          + 'A group can only be created in the source Region of an instance that has been replicated (ReplicateInstance) '
+          + `and whose replica is ready: check ${spec.instanceArn}.`);
       }
       throw e;
     }
@@ -119,7 +120,9 @@ async function updateTags(event: CfnEvent, spec: GroupSpec, arn: string, oldTags
 }
 
 /** Tags what was added or changed, untags what was removed. Shared with phone numbers. */
-export async function applyTagChanges(region: string, arn: string, oldTags: Record<string, string>, newTags: Record<string, string>, what: string): Promise<void> {
+export async function applyTagChanges(
+  region: string, arn: string, oldTags: Record<string, string>, newTags: Record<string, string>, what: string,
+): Promise<void> {
   const changed: Record<string, string> = {};
   for (const [k, v] of Object.entries(newTags)) {
     if (oldTags[k] !== v) {

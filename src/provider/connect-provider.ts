@@ -21,6 +21,14 @@ export class ConnectProvider extends Construct {
     return (existing as ConnectProvider | undefined) ?? new ConnectProvider(stack, PROVIDER_CONSTRUCT_ID);
   }
 
+  /** The Region of a literal ARN, else undefined. */
+  public static regionOf(arn: string | undefined): string | undefined {
+    if (arn === undefined || Token.isUnresolved(arn)) {
+      return undefined;
+    }
+    return Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME).region;
+  }
+
   /** The ServiceToken of every custom resource. */
   public readonly serviceToken: string;
   /** The role both handlers run with. */
@@ -100,13 +108,5 @@ export class ConnectProvider extends Construct {
       return instanceArn;
     }
     return this.connectArn('instance/*');
-  }
-
-  /** The Region of a literal ARN, else undefined. */
-  public static regionOf(arn: string | undefined): string | undefined {
-    if (arn === undefined || Token.isUnresolved(arn)) {
-      return undefined;
-    }
-    return Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME).region;
   }
 }

@@ -1,0 +1,33 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+
+export const ACCOUNT = '111122223333';
+export const REGION = 'us-east-1';
+export const REPLICA = 'us-west-2';
+export const INSTANCE_ID = '11111111-2222-3333-4444-555555555555';
+export const INSTANCE_ARN = `arn:aws:connect:${REGION}:${ACCOUNT}:instance/${INSTANCE_ID}`;
+export const REPLICA_INSTANCE_ARN = `arn:aws:connect:${REPLICA}:${ACCOUNT}:instance/${INSTANCE_ID}`;
+export const FLOW_ARN = `${INSTANCE_ARN}/contact-flow/aaaaaaaa-0000-0000-0000-000000000001`;
+export const REPLICA_FLOW_ARN = `${REPLICA_INSTANCE_ARN}/contact-flow/bbbbbbbb-0000-0000-0000-000000000001`;
+export const GROUP_ARN = `arn:aws:connect:${REGION}:${ACCOUNT}:traffic-distribution-group/99999999-8888-7777-6666-555555555555`;
+
+/** A stack with a concrete environment (so Region checks apply). */
+export function newStack(id = 'Stack'): Stack {
+  const app = new App();
+  return new Stack(app, id, { env: { account: ACCOUNT, region: REGION } });
+}
+
+/** A stack without an environment (Region unknown at synth). */
+export function agnosticStack(): Stack {
+  return new Stack(new App(), 'Agnostic');
+}
+
+/** The statements of the handler role's policy (not the framework's). */
+export function handlerStatements(stack: Stack): any[] {
+  const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+  const handler = Object.entries(policies).find(([id]) => id.includes('HandlerRole'));
+  if (!handler) {
+    throw new Error('no handler policy');
+  }
+  return stack.resolve(handler[1].Properties.PolicyDocument.Statement);
+}
