@@ -114,5 +114,6 @@ project.addPackageIgnore('/lambda/');
 project.addPackageIgnore('/examples/');
 project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/.ci/');
+project.addPackageIgnore('/test-reports/');
 
 project.synth();
