@@ -24,6 +24,24 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // The machine that builds this has Node 20; the Lambda runtime is nodejs24.x (set per function below).
   minNodeVersion: '20.0.0',
 
+  // jsii targets: every CDK language. Which of them this machine can build is in the README.
+  publishToPypi: {
+    distName: 'cdk-connect-global-resiliency',
+    module: 'cdk_connect_global_resiliency',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdk_connect_global_resiliency',
+    mavenGroupId: 'io.github.cdk-connect-global-resiliency',
+    mavenArtifactId: 'cdk-connect-global-resiliency',
+  },
+  publishToNuget: {
+    dotNetNamespace: 'CdkConnect.GlobalResiliency',
+    packageId: 'CdkConnect.GlobalResiliency',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk-connect-global-resiliency/cdk-connect-global-resiliency-go',
+  },
+
   // The handlers live in lambda/ and are bundled by esbuild at build time into assets/
   // (shipped in the npm package), so consumers need neither esbuild nor Docker.
   lambdaAutoDiscover: false,
@@ -59,7 +77,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     compilerOptions: {},
   },
 
-  gitignore: ['/assets/', '/test-reports/', 'cdk.out/', '*.cdk.out/', '/.tmp/'],
+  gitignore: ['/.jsii.tabl.json', '/assets/', '/test-reports/', 'cdk.out/', '*.cdk.out/', '/.tmp/'],
   npmignoreEnabled: true,
 
   githubOptions: { mergify: false },
@@ -88,6 +106,19 @@ const bundleTask = project.tasks.tryFind('bundle');
 if (bundleTask) {
   project.testTask.prependSpawn(bundleTask);
 }
+
+// `npm run demo`: deploy the example app to the local Connect emulator, update it, destroy it.
+const demo = project.addTask('demo', {
+  description: 'Deploys examples/app.ts to the local Amazon Connect emulator, updates it and destroys it',
+});
+if (bundleTask) {
+  demo.spawn(bundleTask);
+}
+demo.exec('ts-node --transpile-only --project test/tsconfig.json test/demo/demo.ts');
+
+// Every TypeScript example in the README compiles through jsii-rosetta in strict mode (with the
+// fixture in rosetta/) and is translated to each jsii language: a broken example fails the build.
+project.postCompileTask.exec('jsii-rosetta extract --strict --fail --compile');
 
 // lambda/, examples/ and bench/ are type-checked and linted like the library: each has a
 // tsconfig.json of its own, so that the linter's project service finds them.
