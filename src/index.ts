@@ -1,2 +1,5 @@
 export * from './traffic-distribution-group';
 export * from './claimed-phone-number';
+export * from './instance-replica';
+export * from './traffic-distribution';
+export * from './traffic-distribution-group-users';

@@ -34,6 +34,14 @@ export interface ITrafficDistributionGroup extends IResource {
    * @default - unknown (imported groups)
    */
   readonly instanceArn?: string;
+
+  /**
+   * Whether this is the instance's default group (created by replication; the only group whose
+   * sign-in distribution can be set), when known.
+   *
+   * @default - unknown (imported groups)
+   */
+  readonly isDefault?: boolean;
 }
 
 /**
@@ -42,7 +50,9 @@ export interface ITrafficDistributionGroup extends IResource {
 export interface TrafficDistributionGroupProps {
   /**
    * The ARN of the replicated Amazon Connect instance, in this stack's Region (the source Region,
-   * where ReplicateInstance was called).
+   * where ReplicateInstance was called). Give `replica.instanceArn` of an `InstanceReplica` in
+   * this stack to make the dependency explicit: the group is then created only once replication
+   * is complete.
    */
   readonly instanceArn: string;
 
@@ -83,6 +93,7 @@ abstract class TrafficDistributionGroupBase extends Resource implements ITraffic
   public abstract readonly trafficDistributionGroupArn: string;
   public abstract readonly trafficDistributionGroupId: string;
   public abstract readonly instanceArn?: string;
+  public abstract readonly isDefault?: boolean;
 }
 
 /**
@@ -103,6 +114,7 @@ export class TrafficDistributionGroup extends TrafficDistributionGroupBase imple
       public readonly trafficDistributionGroupArn = trafficDistributionGroupArn;
       public readonly trafficDistributionGroupId = Arn.split(trafficDistributionGroupArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
       public readonly instanceArn = undefined;
+      public readonly isDefault = undefined;
     }
     return new Import(scope, id, { environmentFromArn: trafficDistributionGroupArn });
   }
@@ -110,6 +122,8 @@ export class TrafficDistributionGroup extends TrafficDistributionGroupBase imple
   public readonly trafficDistributionGroupArn: string;
   public readonly trafficDistributionGroupId: string;
   public readonly instanceArn?: string;
+  /** A group created by this construct is never a default group. */
+  public readonly isDefault?: boolean = false;
   /** The name of the group (given or generated). */
   public readonly trafficDistributionGroupName: string;
   /** Tags of the group: `Tags.of(scope).add()` reaches them, and changes apply in place. */

@@ -43,3 +43,28 @@ export const PHONE_NUMBER_FLOW_ACTIONS = [
   'connect:AssociatePhoneNumberContactFlow',
   'connect:DisassociatePhoneNumberContactFlow',
 ] as const;
+
+/** Actions of an instance replica (resource: the source instance and the replica Region's instances). */
+export const REPLICA_ACTIONS = [
+  'connect:ReplicateInstance',
+  'connect:DescribeInstance',
+  'connect:DeleteInstance',
+] as const;
+
+/** Finding the default group that replication creates. */
+export const REPLICA_DEFAULT_GROUP_ACTIONS = [
+  'connect:ListTrafficDistributionGroups',
+] as const;
+
+/** Actions of a traffic distribution (the split of any group). */
+export const DISTRIBUTION_ACTIONS = [
+  'connect:DescribeTrafficDistributionGroup',
+  'connect:GetTrafficDistribution',
+  'connect:UpdateTrafficDistribution',
+] as const;
+
+/** Actions of the agents on a group. */
+export const GROUP_USERS_ACTIONS = [
+  'connect:AssociateTrafficDistributionGroupUser',
+  'connect:DisassociateTrafficDistributionGroupUser',
+] as const;

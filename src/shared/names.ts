@@ -75,6 +75,10 @@ export const PHONE_NUMBER_TYPES = [
 export const Deadlines = {
   TRAFFIC_DISTRIBUTION_GROUP_SECONDS: 30 * 60,
   CLAIMED_PHONE_NUMBER_SECONDS: 20 * 60,
+  /** The longest: replicating an instance can take tens of minutes. */
+  INSTANCE_REPLICA_SECONDS: 45 * 60,
+  /** A split settles within seconds; agents associate at once. */
+  TRAFFIC_DISTRIBUTION_SECONDS: 10 * 60,
 } as const;
 
 /** Provider waiter: total timeout and interval (seconds). totalTimeout must be a multiple of the interval. */
@@ -100,3 +104,56 @@ export const CREATED_FIELD = 'ConnectCreatedInThisRequest';
  * number it already claimed by this tag instead of claiming a second one.
  */
 export const CLAIM_TOKEN_TAG = 'connect-global-resiliency:claim-token';
+
+/** Custom resource type of an instance replica. Frozen. */
+export const INSTANCE_REPLICA_RESOURCE_TYPE = 'Custom::ConnectInstanceReplica';
+
+/** Custom resource type of the split of a group (any group, including the default one). Frozen. */
+export const TRAFFIC_DISTRIBUTION_RESOURCE_TYPE = 'Custom::ConnectTrafficDistribution';
+
+/** Custom resource type of the agents (users) associated with a group. Frozen. */
+export const TRAFFIC_DISTRIBUTION_GROUP_USERS_RESOURCE_TYPE = 'Custom::ConnectTrafficDistributionGroupUsers';
+
+/** Property keys of an instance replica custom resource. */
+export const ReplicaProps = {
+  INSTANCE_ARN: 'InstanceArn',
+  REPLICA_REGION: 'ReplicaRegion',
+  REPLICA_ALIAS: 'ReplicaAlias',
+  /** `retain` or `destroy`. */
+  REMOVAL_POLICY: 'RemovalPolicy',
+} as const;
+
+/** Attribute keys (`Data`) of an instance replica custom resource. */
+export const ReplicaAttrs = {
+  SOURCE_INSTANCE_ARN: 'SourceInstanceArn',
+  REPLICA_INSTANCE_ARN: 'ReplicaInstanceArn',
+  DEFAULT_GROUP_ARN: 'DefaultTrafficDistributionGroupArn',
+  DEFAULT_GROUP_ID: 'DefaultTrafficDistributionGroupId',
+} as const;
+
+/** Property keys of a traffic distribution custom resource. */
+export const DistributionProps = {
+  GROUP_ARN: 'TrafficDistributionGroupArn',
+  TELEPHONY_DISTRIBUTION: 'TelephonyDistribution',
+  AGENT_DISTRIBUTION: 'AgentDistribution',
+  /** Map of Region to 'true'/'false'; only on a default group. */
+  SIGN_IN_DISTRIBUTION: 'SignInDistribution',
+} as const;
+
+/** Property keys of a group-users custom resource. */
+export const GroupUsersProps = {
+  GROUP_ARN: 'TrafficDistributionGroupArn',
+  INSTANCE_ARN: 'InstanceArn',
+  USER_IDS: 'UserIds',
+} as const;
+
+/**
+ * The Region pairs Global Resiliency supports (source -> replica). connect-api.md: ReplicateInstance.
+ */
+export const REPLICATION_PAIRS: Record<string, string[]> = {
+  'us-east-1': ['us-west-2'],
+  'us-west-2': ['us-east-1'],
+  'eu-west-2': ['eu-central-1'],
+  'eu-central-1': ['eu-west-2'],
+  'ap-northeast-1': ['ap-northeast-3'],
+};

@@ -357,3 +357,64 @@ export function validateFlows(prop: string, value: unknown, target?: { kind: 'in
   });
   return out;
 }
+
+const ALIAS_PATTERN = /^(?!d-)([\da-zA-Z]+)([-]*[\da-zA-Z])*$/;
+
+/** A replica alias: 1-45 letters, digits and hyphens, not starting with `d-`. */
+export function validateReplicaAlias(prop: string, value: unknown): string {
+  const s = requireString(prop, value);
+  if (s.length < 1 || s.length > 45 || !ALIAS_PATTERN.test(s)) {
+    fail(prop, "must be 1 to 45 letters, digits and hyphens, start and end with a letter or digit, and not start with 'd-'", s);
+  }
+  return s;
+}
+
+/** The replica Region must be one the source Region can replicate to. */
+export function validateReplicaRegion(prop: string, value: unknown, sourceRegion: string | undefined, pairs: Record<string, string[]>): string {
+  const s = validateRegion(prop, value);
+  if (sourceRegion !== undefined) {
+    const allowed = pairs[sourceRegion] ?? [];
+    if (!allowed.includes(s)) {
+      fail(prop, allowed.length > 0
+        ? `must be a Region that ${sourceRegion} replicates to (${allowed.join(', ')})`
+        : `cannot be set: Global Resiliency does not replicate instances from ${sourceRegion}`, s);
+    }
+  }
+  return s;
+}
+
+/** A sign-in distribution: a map of Region to true/false (CloudFormation delivers 'true'/'false'). */
+export function parseSignIn(prop: string, value: unknown): Record<string, boolean> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return fail(prop, 'must be a map of Region to true or false, such as { "us-east-1": true, "us-west-2": false }', value);
+  }
+  const out: Record<string, boolean> = {};
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length !== 2) {
+    fail(prop, `must name exactly two Regions, the instance's and its replica's (it names ${entries.length})`, value);
+  }
+  for (const [region, v] of entries) {
+    validateRegion(`${prop} key`, region);
+    if (v === true || v === 'true') {
+      out[region] = true;
+    } else if (v === false || v === 'false') {
+      out[region] = false;
+    } else {
+      fail(`${prop}['${region}']`, 'must be true or false', v);
+    }
+  }
+  if (!Object.values(out).some(x => x)) {
+    fail(prop, 'must enable sign-in in at least one Region', value);
+  }
+  return out;
+}
+
+/** A Connect user id (UUID) or user ARN; returns the id. */
+export function parseUserId(prop: string, value: unknown): string {
+  const s = requireString(prop, value);
+  const m = new RegExp(`^(?:arn:${PARTITION}:connect:${REGION}:[0-9]{12}:instance/${UUID}/agent/)?(${UUID})$`).exec(s);
+  if (!m) {
+    fail(prop, 'must be a Connect user id (a UUID) or user ARN', s);
+  }
+  return m[1];
+}

@@ -1,0 +1,85 @@
+import { DescribeTrafficDistributionGroupCommand } from '@aws-sdk/client-connect';
+import {
+  CfnEvent, checkDeadline, connect, deadlineFrom, isNotFound, IsCompleteResult, OnEventResult, pollInline, step, UserError, WaitEvent,
+} from './common';
+import { convergeSplit, DeclaredSplit } from './split';
+import { DEADLINE_FIELD, Deadlines, DistributionProps } from '../src/shared/names';
+import { parseDistribution, parseGroupArn, parseSignIn } from '../src/shared/validate';
+
+interface DistributionSpec extends DeclaredSplit {
+  readonly groupArn: string;
+  readonly region: string;
+}
+
+export function parseDistributionSpec(event: Pick<CfnEvent, 'LogicalResourceId'>, props: Record<string, unknown>): DistributionSpec {
+  try {
+    const group = parseGroupArn(DistributionProps.GROUP_ARN, props[DistributionProps.GROUP_ARN]);
+    const present = (k: string) => props[k] !== undefined && props[k] !== '';
+    const spec = {
+      groupArn: props[DistributionProps.GROUP_ARN] as string,
+      region: group.region,
+      telephony: present(DistributionProps.TELEPHONY_DISTRIBUTION)
+        ? parseDistribution(DistributionProps.TELEPHONY_DISTRIBUTION, props[DistributionProps.TELEPHONY_DISTRIBUTION], group.region) : undefined,
+      agent: present(DistributionProps.AGENT_DISTRIBUTION)
+        ? parseDistribution(DistributionProps.AGENT_DISTRIBUTION, props[DistributionProps.AGENT_DISTRIBUTION], group.region) : undefined,
+      signIn: present(DistributionProps.SIGN_IN_DISTRIBUTION)
+        ? parseSignIn(DistributionProps.SIGN_IN_DISTRIBUTION, props[DistributionProps.SIGN_IN_DISTRIBUTION]) : undefined,
+    };
+    if (spec.telephony === undefined && spec.agent === undefined && spec.signIn === undefined) {
+      throw new Error(`${DistributionProps.TELEPHONY_DISTRIBUTION}, ${DistributionProps.AGENT_DISTRIBUTION} or ${DistributionProps.SIGN_IN_DISTRIBUTION} must be given`);
+    }
+    return spec;
+  } catch (e) {
+    throw new UserError(`Traffic distribution ${event.LogicalResourceId}: invalid property: ${(e as Error).message}`);
+  }
+}
+
+export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
+  const deadline = deadlineFrom(Deadlines.TRAFFIC_DISTRIBUTION_SECONDS);
+  if (event.RequestType === 'Delete') {
+    // A stack deletion never moves live traffic: the split stays as it is.
+    return { PhysicalResourceId: event.PhysicalResourceId, [DEADLINE_FIELD]: deadline };
+  }
+  const spec = parseDistributionSpec(event, event.ResourceProperties);
+  // The group's ARN: managing another group's split is another resource.
+  return { PhysicalResourceId: spec.groupArn, [DEADLINE_FIELD]: deadline };
+}
+
+export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
+  if (event.RequestType === 'Delete') {
+    return { IsComplete: true };
+  }
+  const spec = parseDistributionSpec(event, event.ResourceProperties);
+  const what = `Traffic distribution ${event.LogicalResourceId} of ${spec.groupArn}`;
+  const done = await pollInline(async () => {
+    const group = await step(`${what}: DescribeTrafficDistributionGroup`, async () => {
+      try {
+        return (await connect(spec.region).send(new DescribeTrafficDistributionGroupCommand({ TrafficDistributionGroupId: spec.groupArn })))
+          .TrafficDistributionGroup;
+      } catch (e) {
+        if (isNotFound(e)) {
+          return undefined;
+        }
+        throw e;
+      }
+    });
+    checkDeadline(event, what, group?.Status ?? 'not found');
+    if (group === undefined) {
+      throw new UserError(`${what}: the group does not exist. Check the group ARN.`);
+    }
+    if (spec.signIn !== undefined && !group.IsDefault) {
+      throw new UserError(`${what}: signInDistribution can only be set on the default traffic distribution group of an instance; `
+        + `'${group.Name}' is not a default group. Remove signInDistribution, or manage the default group's split instead.`);
+    }
+    switch (group.Status) {
+      case 'ACTIVE':
+        return (await convergeSplit(spec.region, spec.groupArn, spec, what)) ? true : undefined;
+      case 'CREATION_IN_PROGRESS':
+      case 'UPDATE_IN_PROGRESS':
+        return undefined;
+      default:
+        throw new UserError(`${what}: the group is ${group.Status}, so its split cannot be changed.`);
+    }
+  });
+  return { IsComplete: done === true };
+}

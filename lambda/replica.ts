@@ -1,0 +1,194 @@
+import {
+  DeleteInstanceCommand, DescribeInstanceCommand, DescribeInstanceCommandOutput, ListTrafficDistributionGroupsCommand,
+  ReplicateInstanceCommand,
+} from '@aws-sdk/client-connect';
+import {
+  CfnEvent, checkDeadline, clientToken, connect, deadlineFrom, errorName, isNotFound, IsCompleteResult, log,
+  OnEventResult, pollInline, step, UserError, WaitEvent,
+} from './common';
+import { DEADLINE_FIELD, Deadlines, REPLICATION_PAIRS, ReplicaAttrs, ReplicaProps } from '../src/shared/names';
+import { INSTANCE_ARN_PATTERN, parseInstanceArn, validateReplicaAlias, validateReplicaRegion } from '../src/shared/validate';
+
+interface ReplicaSpec {
+  readonly instanceArn: string;
+  readonly sourceRegion: string;
+  readonly account: string;
+  readonly instanceId: string;
+  readonly replicaRegion: string;
+  readonly alias?: string;
+  readonly removal: 'retain' | 'destroy';
+}
+
+export function parseReplicaSpec(event: Pick<CfnEvent, 'LogicalResourceId'>, props: Record<string, unknown>): ReplicaSpec {
+  try {
+    const source = parseInstanceArn(ReplicaProps.INSTANCE_ARN, props[ReplicaProps.INSTANCE_ARN]);
+    const replicaRegion = validateReplicaRegion(ReplicaProps.REPLICA_REGION, props[ReplicaProps.REPLICA_REGION], source.region, REPLICATION_PAIRS);
+    const aliasRaw = props[ReplicaProps.REPLICA_ALIAS];
+    return {
+      instanceArn: props[ReplicaProps.INSTANCE_ARN] as string,
+      sourceRegion: source.region,
+      account: source.account,
+      instanceId: source.id,
+      replicaRegion,
+      alias: aliasRaw === undefined || aliasRaw === '' ? undefined : validateReplicaAlias(ReplicaProps.REPLICA_ALIAS, aliasRaw),
+      removal: props[ReplicaProps.REMOVAL_POLICY] === 'destroy' ? 'destroy' : 'retain',
+    };
+  } catch (e) {
+    throw new UserError(`Instance replica ${event.LogicalResourceId}: invalid property: ${(e as Error).message}`);
+  }
+}
+
+function replicaArn(spec: ReplicaSpec): string {
+  // The replica keeps the source instance's id, in the replica Region (connect-api.md: Identifiers).
+  const partition = spec.instanceArn.split(':')[1];
+  return `arn:${partition}:connect:${spec.replicaRegion}:${spec.account}:instance/${spec.instanceId}`;
+}
+
+function label(event: Pick<CfnEvent, 'LogicalResourceId'>): string {
+  return `Instance replica ${event.LogicalResourceId}`;
+}
+
+async function describeSource(spec: ReplicaSpec, what: string): Promise<DescribeInstanceCommandOutput | undefined> {
+  return step(`${what}: DescribeInstance`, async () => {
+    try {
+      return await connect(spec.sourceRegion).send(new DescribeInstanceCommand({ InstanceId: spec.instanceArn }));
+    } catch (e) {
+      if (isNotFound(e)) {
+        return undefined;
+      }
+      throw e;
+    }
+  });
+}
+
+function replicationStatus(out: DescribeInstanceCommandOutput | undefined, region: string) {
+  return out?.ReplicationConfiguration?.ReplicationStatusSummaryList?.find(s => s.Region === region);
+}
+
+export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
+  const deadline = deadlineFrom(Deadlines.INSTANCE_REPLICA_SECONDS);
+  const what = label(event);
+  switch (event.RequestType) {
+    case 'Create': {
+      const spec = parseReplicaSpec(event, event.ResourceProperties);
+      await step(`${what}: ReplicateInstance (${spec.instanceArn} to ${spec.replicaRegion})`, async () => {
+        try {
+          await connect(spec.sourceRegion).send(new ReplicateInstanceCommand({
+            InstanceId: spec.instanceArn, ReplicaRegion: spec.replicaRegion, ReplicaAlias: spec.alias, ClientToken: clientToken(event, 'replicate'),
+          }));
+        } catch (e) {
+          // Already replicated to this Region (an earlier delivery, or by hand): adopt it.
+          if (errorName(e) === 'InvalidRequestException' || errorName(e) === 'ResourceConflictException') {
+            const status = replicationStatus(await describeSource(spec, what), spec.replicaRegion);
+            if (status !== undefined) {
+              log('INFO', 'instance already replicated to this Region: adopting the replica', { region: spec.replicaRegion, status: status.ReplicationStatus });
+              return;
+            }
+            throw new UserError(`${what}: Amazon Connect refused to replicate ${spec.instanceArn} to ${spec.replicaRegion} (${errorName(e)}: ${(e as Error).message}). `
+              + 'The instance must be ACTIVE, have an alias and SAML identity management, not be replicated elsewhere, and the account must have Global Resiliency enabled.');
+          }
+          throw e;
+        }
+      });
+      return { PhysicalResourceId: replicaArn(spec), [DEADLINE_FIELD]: deadline };
+    }
+    case 'Update': {
+      const spec = parseReplicaSpec(event, event.ResourceProperties);
+      const old = event.OldResourceProperties;
+      const changed = [ReplicaProps.INSTANCE_ARN, ReplicaProps.REPLICA_REGION, ReplicaProps.REPLICA_ALIAS]
+        .filter(k => (old[k] ?? '') !== ((event.ResourceProperties as Record<string, unknown>)[k] ?? ''));
+      if (changed.length > 0) {
+        // An instance has one replica: a new one cannot be made before the old one is deleted.
+        throw new UserError(`${what}: ${changed.join(', ')} cannot change: an instance has one replica, and a new one cannot be created `
+          + 'before the old one is deleted. Remove the InstanceReplica from the stack (with removalPolicy DESTROY to delete the replica), deploy, then add it back.');
+      }
+      return { PhysicalResourceId: replicaArn(spec), [DEADLINE_FIELD]: deadline };
+    }
+    case 'Delete': {
+      if (!INSTANCE_ARN_PATTERN.test(event.PhysicalResourceId)) {
+        return { PhysicalResourceId: event.PhysicalResourceId, [DEADLINE_FIELD]: deadline };
+      }
+      let spec: ReplicaSpec;
+      try {
+        spec = parseReplicaSpec(event, event.ResourceProperties);
+      } catch {
+        return { PhysicalResourceId: event.PhysicalResourceId, [DEADLINE_FIELD]: deadline };
+      }
+      if (spec.removal === 'destroy') {
+        await step(`${what}: DeleteInstance (${event.PhysicalResourceId})`, async () => {
+          try {
+            await connect(spec.replicaRegion).send(new DeleteInstanceCommand({ InstanceId: event.PhysicalResourceId, ClientToken: clientToken(event, 'delete-replica') }));
+            log('INFO', 'deleting replica', { arn: event.PhysicalResourceId });
+          } catch (e) {
+            if (!isNotFound(e)) {
+              throw e;
+            }
+          }
+        });
+      } else {
+        log('INFO', 'retaining replica', { arn: event.PhysicalResourceId });
+      }
+      return { PhysicalResourceId: event.PhysicalResourceId, [DEADLINE_FIELD]: deadline };
+    }
+  }
+}
+
+export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
+  const what = `${label(event)} (${event.PhysicalResourceId})`;
+  let spec: ReplicaSpec;
+  try {
+    spec = parseReplicaSpec(event, event.ResourceProperties);
+  } catch (e) {
+    if (event.RequestType === 'Delete') {
+      return { IsComplete: true };
+    }
+    throw e;
+  }
+  if (event.RequestType === 'Delete') {
+    if (spec.removal !== 'destroy' || !INSTANCE_ARN_PATTERN.test(event.PhysicalResourceId)) {
+      return { IsComplete: true };
+    }
+    const gone = await pollInline(async () => {
+      const status = replicationStatus(await describeSource(spec, what), spec.replicaRegion);
+      checkDeadline(event, `Deletion of ${what}`, status?.ReplicationStatus ?? 'gone');
+      if (status === undefined) {
+        return true;
+      }
+      if (status.ReplicationStatus === 'INSTANCE_REPLICATION_DELETION_FAILED') {
+        throw new UserError(`${what}: deleting the replica failed: ${status.ReplicationStatusReason ?? 'no reason given'}.`);
+      }
+      return undefined;
+    });
+    return { IsComplete: gone === true };
+  }
+
+  const data = await pollInline(async () => {
+    const status = replicationStatus(await describeSource(spec, what), spec.replicaRegion);
+    checkDeadline(event, what, status?.ReplicationStatus ?? 'not started');
+    switch (status?.ReplicationStatus) {
+      case 'INSTANCE_REPLICATION_COMPLETE':
+        break;
+      case 'INSTANCE_REPLICATION_FAILED':
+        throw new UserError(`${what}: replication to ${spec.replicaRegion} failed: ${status.ReplicationStatusReason ?? 'no reason given'}.`);
+      case 'INSTANCE_REPLICA_DELETING':
+      case 'INSTANCE_REPLICATION_DELETION_FAILED':
+        throw new UserError(`${what}: the replica is being deleted (${status.ReplicationStatus}), outside this deployment.`);
+      default:
+        return undefined;
+    }
+    const groups = await step(`${what}: ListTrafficDistributionGroups`, () => connect(spec.sourceRegion).send(new ListTrafficDistributionGroupsCommand({
+      InstanceId: spec.instanceArn, MaxResults: 10,
+    })));
+    const def = (groups.TrafficDistributionGroupSummaryList ?? []).find(g => g.IsDefault);
+    if (def?.Arn === undefined) {
+      return undefined; // the default group appears with the replica
+    }
+    return {
+      [ReplicaAttrs.SOURCE_INSTANCE_ARN]: spec.instanceArn,
+      [ReplicaAttrs.REPLICA_INSTANCE_ARN]: replicaArn(spec),
+      [ReplicaAttrs.DEFAULT_GROUP_ARN]: def.Arn,
+      [ReplicaAttrs.DEFAULT_GROUP_ID]: def.Id ?? def.Arn.slice(def.Arn.lastIndexOf('/') + 1),
+    };
+  });
+  return data === undefined ? { IsComplete: false } : { IsComplete: true, Data: data };
+}

@@ -1,0 +1,145 @@
+import { CustomResource, Duration, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { ConnectProvider } from './provider/connect-provider';
+import { REPLICA_ACTIONS, REPLICA_DEFAULT_GROUP_ACTIONS } from './shared/actions';
+import {
+  INSTANCE_REPLICA_RESOURCE_TYPE, REPLICATION_PAIRS, ReplicaAttrs, ReplicaProps, Waiter,
+} from './shared/names';
+import { parseInstanceArn, validateReplicaAlias, validateReplicaRegion } from './shared/validate';
+import { ITrafficDistributionGroup } from './traffic-distribution-group';
+import { checkLiteral } from './util';
+
+/**
+ * Properties of an {@link InstanceReplica}.
+ */
+export interface InstanceReplicaProps {
+  /**
+   * The ARN of the Amazon Connect instance to replicate, in this stack's Region (the source
+   * Region). The instance must be ACTIVE, have an alias and SAML identity management, and the
+   * account must have Global Resiliency enabled.
+   */
+  readonly instanceArn: string;
+
+  /**
+   * The Region of the replica: one the source Region replicates to (us-east-1 and us-west-2,
+   * eu-west-2 and eu-central-1, ap-northeast-1 to ap-northeast-3).
+   */
+  readonly replicaRegion: string;
+
+  /**
+   * The alias of the replica: 1-45 letters, digits and hyphens, unique.
+   *
+   * @default - Amazon Connect names it
+   */
+  readonly replicaAlias?: string;
+
+  /**
+   * What happens to the replica when the resource is deleted. RETAIN keeps it running (and its
+   * default traffic distribution group); DESTROY deletes the replica instance and waits until it
+   * is gone. Only RETAIN and DESTROY are supported.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A replica of an Amazon Connect instance in a second Region (ReplicateInstance), waited for
+ * until replication is complete. Replication creates the instance's default traffic distribution
+ * group, the only one whose sign-in distribution can be set.
+ *
+ * @resource Custom::ConnectInstanceReplica
+ */
+export class InstanceReplica extends Resource {
+  /**
+   * The ARN of the source instance, available once replication is complete: give it to a
+   * `TrafficDistributionGroup` so that the group is created after the replica.
+   * @attribute
+   */
+  public readonly instanceArn: string;
+
+  /**
+   * The ARN of the replica instance (same id, in the replica Region).
+   * @attribute
+   */
+  public readonly replicaInstanceArn: string;
+
+  /** The Region of the replica. */
+  public readonly replicaRegion: string;
+
+  /**
+   * The default traffic distribution group that replication created.
+   */
+  public readonly defaultTrafficDistributionGroup: ITrafficDistributionGroup;
+
+  constructor(scope: Construct, id: string, props: InstanceReplicaProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const removal = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    checkLiteral(this, undefined, () => {
+      let sourceRegion: string | undefined;
+      if (!Token.isUnresolved(props.instanceArn)) {
+        sourceRegion = parseInstanceArn('instanceArn', props.instanceArn).region;
+        if (!Token.isUnresolved(stack.region) && sourceRegion !== stack.region) {
+          throw new Error(`instanceArn must be in this stack's Region ${stack.region} (ReplicateInstance is called in the source Region); got an instance in ${sourceRegion}`);
+        }
+      } else if (!Token.isUnresolved(stack.region)) {
+        sourceRegion = stack.region;
+      }
+      if (!Token.isUnresolved(props.replicaRegion)) {
+        validateReplicaRegion('replicaRegion', props.replicaRegion, sourceRegion, REPLICATION_PAIRS);
+      }
+      if (props.replicaAlias !== undefined && !Token.isUnresolved(props.replicaAlias)) {
+        validateReplicaAlias('replicaAlias', props.replicaAlias);
+      }
+      if (removal !== RemovalPolicy.RETAIN && removal !== RemovalPolicy.DESTROY) {
+        throw new Error(`removalPolicy must be RemovalPolicy.RETAIN or RemovalPolicy.DESTROY; got ${removal}`);
+      }
+    });
+
+    const provider = ConnectProvider.getOrCreate(this);
+    const source = provider.instanceResource(props.instanceArn);
+    const replicaInstances = Token.isUnresolved(props.replicaRegion)
+      ? provider.connectArn('instance/*', '*')
+      : provider.connectArn('instance/*', props.replicaRegion);
+    provider.grant(REPLICA_ACTIONS, [source, replicaInstances]);
+    provider.grant(REPLICA_DEFAULT_GROUP_ACTIONS, [source, provider.connectArn('traffic-distribution-group/*')]);
+
+    const resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: INSTANCE_REPLICA_RESOURCE_TYPE,
+      serviceTimeout: Duration.seconds(Waiter.SERVICE_TIMEOUT_SECONDS),
+      properties: {
+        [ReplicaProps.INSTANCE_ARN]: props.instanceArn,
+        [ReplicaProps.REPLICA_REGION]: props.replicaRegion,
+        [ReplicaProps.REPLICA_ALIAS]: props.replicaAlias,
+        [ReplicaProps.REMOVAL_POLICY]: removal === RemovalPolicy.DESTROY ? 'destroy' : 'retain',
+      },
+    });
+
+    this.replicaRegion = props.replicaRegion;
+    this.instanceArn = resource.getAttString(ReplicaAttrs.SOURCE_INSTANCE_ARN);
+    this.replicaInstanceArn = resource.getAttString(ReplicaAttrs.REPLICA_INSTANCE_ARN);
+    this.defaultTrafficDistributionGroup = new DefaultTrafficDistributionGroup(this, 'DefaultTrafficDistributionGroup', {
+      trafficDistributionGroupArn: resource.getAttString(ReplicaAttrs.DEFAULT_GROUP_ARN),
+      trafficDistributionGroupId: resource.getAttString(ReplicaAttrs.DEFAULT_GROUP_ID),
+      instanceArn: this.instanceArn,
+    });
+  }
+}
+
+/** The default group of a replicated instance, as the replica resource reports it. */
+class DefaultTrafficDistributionGroup extends Resource implements ITrafficDistributionGroup {
+  public readonly trafficDistributionGroupArn: string;
+  public readonly trafficDistributionGroupId: string;
+  public readonly instanceArn: string;
+  public readonly isDefault?: boolean = true;
+
+  constructor(scope: Construct, id: string, attrs: { trafficDistributionGroupArn: string; trafficDistributionGroupId: string; instanceArn: string }) {
+    super(scope, id);
+    this.trafficDistributionGroupArn = attrs.trafficDistributionGroupArn;
+    this.trafficDistributionGroupId = attrs.trafficDistributionGroupId;
+    this.instanceArn = attrs.instanceArn;
+  }
+}

@@ -1,0 +1,92 @@
+import { CustomResource, Duration, Resource, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { ConnectProvider } from './provider/connect-provider';
+import { DISTRIBUTION_ACTIONS } from './shared/actions';
+import { DistributionProps, TRAFFIC_DISTRIBUTION_RESOURCE_TYPE, Waiter } from './shared/names';
+import { parseDistribution, parseInstanceArn, parseSignIn } from './shared/validate';
+import { ITrafficDistributionGroup } from './traffic-distribution-group';
+import { checkLiteral, unresolvedIn } from './util';
+
+/**
+ * Properties of a {@link TrafficDistribution}.
+ */
+export interface TrafficDistributionProps {
+  /** The group whose split this manages: any group, including a default or an imported one. */
+  readonly trafficDistributionGroup: ITrafficDistributionGroup;
+
+  /**
+   * The split of incoming calls: a map of the two Regions to integer percentages in steps of 10
+   * that sum to 100.
+   *
+   * @default - the calls' split is left as it is
+   */
+  readonly telephonyDistribution?: { [region: string]: number };
+
+  /**
+   * The split of agents, with the same rules.
+   *
+   * @default - the agents' split is left as it is
+   */
+  readonly agentDistribution?: { [region: string]: number };
+
+  /**
+   * Where agents may sign in: a map of the two Regions to true or false (at least one true).
+   * Only the default group of an instance (created by replication) takes it.
+   *
+   * @default - the sign-in distribution is left as it is
+   */
+  readonly signInDistribution?: { [region: string]: boolean };
+}
+
+/**
+ * The split of calls, agents and (on a default group) agent sign-in between the two Regions of
+ * any traffic distribution group, including the default group that replication creates and
+ * groups created elsewhere. Changed in place. Deleting it leaves the split as it is: a stack
+ * deletion never moves live traffic.
+ *
+ * @resource Custom::ConnectTrafficDistribution
+ */
+export class TrafficDistribution extends Resource {
+  constructor(scope: Construct, id: string, props: TrafficDistributionProps) {
+    super(scope, id);
+    const group = props.trafficDistributionGroup;
+
+    checkLiteral(this, undefined, () => {
+      if (props.telephonyDistribution === undefined && props.agentDistribution === undefined && props.signInDistribution === undefined) {
+        throw new Error('telephonyDistribution, agentDistribution or signInDistribution must be given: there is nothing to manage');
+      }
+      const instanceRegion = group.instanceArn !== undefined && !Token.isUnresolved(group.instanceArn)
+        ? parseInstanceArn('trafficDistributionGroup instanceArn', group.instanceArn).region
+        : undefined;
+      for (const [prop, value] of [['telephonyDistribution', props.telephonyDistribution], ['agentDistribution', props.agentDistribution]] as const) {
+        if (value !== undefined && !unresolvedIn(value)) {
+          parseDistribution(prop, value, instanceRegion);
+        }
+      }
+      if (props.signInDistribution !== undefined) {
+        if (group.isDefault === false) {
+          throw new Error('signInDistribution can only be set on the default traffic distribution group of an instance '
+            + '(InstanceReplica.defaultTrafficDistributionGroup); this group is not a default group');
+        }
+        if (!unresolvedIn(props.signInDistribution)) {
+          parseSignIn('signInDistribution', props.signInDistribution);
+        }
+      }
+    });
+
+    const provider = ConnectProvider.getOrCreate(this);
+    provider.grant(DISTRIBUTION_ACTIONS, [provider.connectArn('traffic-distribution-group/*')]);
+
+    new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: TRAFFIC_DISTRIBUTION_RESOURCE_TYPE,
+      serviceTimeout: Duration.seconds(Waiter.SERVICE_TIMEOUT_SECONDS),
+      properties: {
+        [DistributionProps.GROUP_ARN]: group.trafficDistributionGroupArn,
+        [DistributionProps.TELEPHONY_DISTRIBUTION]: props.telephonyDistribution,
+        [DistributionProps.AGENT_DISTRIBUTION]: props.agentDistribution,
+        [DistributionProps.SIGN_IN_DISTRIBUTION]: props.signInDistribution,
+      },
+    });
+  }
+}
