@@ -1,12 +1,12 @@
 import {
   CreateTrafficDistributionGroupCommand, DeleteTrafficDistributionGroupCommand, DescribeTrafficDistributionGroupCommand,
-  GetTrafficDistributionCommand, ListPhoneNumbersV2Command, TagResourceCommand, TrafficDistributionGroup,
-  UntagResourceCommand, UpdateTrafficDistributionCommand,
+  ListPhoneNumbersV2Command, TagResourceCommand, TrafficDistributionGroup, UntagResourceCommand,
 } from '@aws-sdk/client-connect';
 import {
   CfnEvent, checkDeadline, clientToken, connect, deadlineFrom, errorName, isNotFound, IsCompleteResult, log,
   OnEventResult, pollInline, step, UserError, WaitEvent,
 } from './common';
+import { convergeSplit } from './split';
 import { CREATED_FIELD, DEADLINE_FIELD, Deadlines, TdgAttrs, TdgProps } from '../src/shared/names';
 import {
   GROUP_ARN_PATTERN, parseDistribution, parseInstanceArn, validateGroupDescription, validateGroupName, validateTags,
@@ -229,7 +229,7 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
       case 'DELETION_FAILED':
         throw new UserError(`${what} is being deleted (status ${status}), outside this deployment. Deploy again once it is gone.`);
       case 'ACTIVE':
-        return (await converge(spec, arn, what)) ? true : undefined;
+        return (await convergeSplit(spec.region, arn, { telephony: spec.telephony, agent: spec.agent }, what)) ? true : undefined;
       default: // CREATION_IN_PROGRESS, UPDATE_IN_PROGRESS
         return undefined;
     }
@@ -238,65 +238,6 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
     return { IsComplete: false };
   }
   return { IsComplete: true, Data: { [TdgAttrs.ARN]: arn, [TdgAttrs.ID]: idOf(arn) } };
-}
-
-function sameSplit(want: Record<string, number>, have: Record<string, number>): boolean {
-  const regions = new Set([...Object.keys(want), ...Object.keys(have)]);
-  return [...regions].every(r => (want[r] ?? 0) === (have[r] ?? 0));
-}
-
-function toMap(d?: { Distributions?: { Region?: string; Percentage?: number }[] }): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const x of d?.Distributions ?? []) {
-    if (x.Region !== undefined) {
-      out[x.Region] = x.Percentage ?? 0;
-    }
-  }
-  return out;
-}
-
-function toDistributions(m: Record<string, number>) {
-  return Object.keys(m).sort().map(Region => ({ Region, Percentage: m[Region] }));
-}
-
-/**
- * Brings the group's split to what is declared. True when it already is; otherwise starts the
- * update (the group goes UPDATE_IN_PROGRESS) and returns false, to be called again.
- */
-async function converge(spec: GroupSpec, arn: string, what: string): Promise<boolean> {
-  if (spec.telephony === undefined && spec.agent === undefined) {
-    return true;
-  }
-  const current = await step(`${what}: GetTrafficDistribution`, () => connect(spec.region).send(new GetTrafficDistributionCommand({ Id: arn })));
-  const telephonyNow = toMap(current.TelephonyConfig);
-  const agentNow = toMap(current.AgentConfig);
-  const telephonyOk = spec.telephony === undefined || sameSplit(spec.telephony, telephonyNow);
-  const agentOk = spec.agent === undefined || sameSplit(spec.agent, agentNow);
-  if (telephonyOk && agentOk) {
-    return true;
-  }
-  // UpdateTrafficDistribution needs the telephony split even when only the agents change.
-  const telephony = spec.telephony ?? telephonyNow;
-  await step(`${what}: UpdateTrafficDistribution`, async () => {
-    try {
-      await connect(spec.region).send(new UpdateTrafficDistributionCommand({
-        Id: arn,
-        TelephonyConfig: { Distributions: toDistributions(telephony) },
-        AgentConfig: spec.agent === undefined ? undefined : { Distributions: toDistributions(spec.agent) },
-      }));
-      log('INFO', 'updating traffic distribution', { arn, telephony, agent: spec.agent });
-    } catch (e) {
-      if (errorName(e) === 'ResourceConflictException') {
-        return; // an update is still in progress: try again on the next poll
-      }
-      if (errorName(e) === 'InvalidRequestException') {
-        throw new UserError(`${what}: Amazon Connect refused the split (${(e as Error).message}). `
-          + 'Name exactly the two Regions of the instance and its replica, with percentages in steps of 10 that sum to 100.');
-      }
-      throw e;
-    }
-  });
-  return false;
 }
 
 async function isDeleted(event: WaitEvent, arn: string): Promise<IsCompleteResult> {

@@ -2,6 +2,7 @@ import { Fn, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import {
   ACCOUNT, FLOW_ARN, GROUP_ARN, handlerStatements, INSTANCE_ARN, INSTANCE_ID, newStack, REGION, REPLICA, REPLICA_FLOW_ARN, REPLICA_INSTANCE_ARN,
+  snapshotTemplate,
 } from './fixtures';
 import {
   ClaimedPhoneNumber, ClaimedPhoneNumberProps, PhoneNumberTarget, PhoneNumberType, TrafficDistributionGroup,
@@ -243,6 +244,6 @@ describe('ClaimedPhoneNumber', () => {
     const group = withGroup(stack);
     new ClaimedPhoneNumber(stack, 'Main', { target: PhoneNumberTarget.trafficDistributionGroup(group), phoneNumber: '+12065550100', contactFlowArns: [FLOW_ARN, REPLICA_FLOW_ARN] });
     new ClaimedPhoneNumber(stack, 'Backup', { target: PhoneNumberTarget.instance(INSTANCE_ARN), countryCode: 'US', phoneNumberType: PhoneNumberType.DID, removalPolicy: RemovalPolicy.DESTROY });
-    expect(Template.fromStack(stack).toJSON()).toMatchSnapshot();
+    expect(snapshotTemplate(stack)).toMatchSnapshot();
   });
 });

@@ -1,0 +1,38 @@
+import { CfnEvent, IsCompleteResult, OnEventResult, UserError, WaitEvent } from './common';
+import * as distribution from './distribution';
+import * as groupUsers from './group-users';
+import * as phone from './phone-number';
+import * as replica from './replica';
+import * as tdg from './tdg';
+import {
+  CLAIMED_PHONE_NUMBER_RESOURCE_TYPE,
+  INSTANCE_REPLICA_RESOURCE_TYPE,
+  TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE,
+  TRAFFIC_DISTRIBUTION_GROUP_USERS_RESOURCE_TYPE,
+  TRAFFIC_DISTRIBUTION_RESOURCE_TYPE,
+} from '../src/shared/names';
+
+/** What one resource type's handler module provides. */
+export interface ResourceHandler {
+  onEvent(event: CfnEvent): Promise<OnEventResult>;
+  isComplete(event: WaitEvent): Promise<IsCompleteResult>;
+}
+
+/** Every resource type this provider serves, keyed by its CloudFormation type name. */
+export const ROUTES: Readonly<Record<string, ResourceHandler>> = {
+  [TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE]: tdg,
+  [CLAIMED_PHONE_NUMBER_RESOURCE_TYPE]: phone,
+  [INSTANCE_REPLICA_RESOURCE_TYPE]: replica,
+  [TRAFFIC_DISTRIBUTION_RESOURCE_TYPE]: distribution,
+  [TRAFFIC_DISTRIBUTION_GROUP_USERS_RESOURCE_TYPE]: groupUsers,
+};
+
+/** The handler of the event's resource type, or a UserError naming the resource and the known types. */
+export function route(event: Pick<CfnEvent, 'ResourceType' | 'LogicalResourceId'>): ResourceHandler {
+  const handler = Object.prototype.hasOwnProperty.call(ROUTES, event.ResourceType) ? ROUTES[event.ResourceType] : undefined;
+  if (!handler) {
+    throw new UserError(`Resource ${event.LogicalResourceId}: unknown resource type ${event.ResourceType}; this provider handles `
+      + `${Object.keys(ROUTES).join(', ')}. Use the constructs of cdk-connect-global-resiliency, not a hand-written ServiceToken.`);
+  }
+  return handler;
+}
