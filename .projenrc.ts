@@ -56,6 +56,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock@^4',
     'aws-sdk-client-mock-jest@^4',
     'fast-check@^4',
+    // cdk-nag checks the stack with every construct; the library writes its acknowledgments as
+    // cdk-nag metadata, so users need no dependency on it.
+    'cdk-nag@^3.0.2',
+    // Mutation testing of lambda/ (`npm run mutation`). 9.x: 10.x needs Node 22.
+    '@stryker-mutator/core@~9.6.1',
+    '@stryker-mutator/jest-runner@~9.6.1',
+    '@stryker-mutator/typescript-checker@~9.6.1',
+    // The real CDK CLI (the examples app synthesizes with it) and integ-runner, pinned together:
+    // integ-runner 2.197.10 depends on aws-cdk 2.1115.1, which reads aws-cdk-lib's cloud assembly schema (55.x).
+    'aws-cdk@2.1115.1',
+    '@aws-cdk/integ-runner@2.197.10',
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     // jsii 6.0 compiles with TypeScript 6.0, and ts-jest, eslint and ts-node must see the same
     // compiler: pinned on purpose rather than taking typescript@latest (7.x).
     'typescript@~6.0.3',
