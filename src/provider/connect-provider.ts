@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { IsCompleteFunction } from './is-complete-function';
+import { acknowledgeProviderFindings, acknowledgeWildcardResources } from './nag';
 import { OnEventFunction } from './on-event-function';
 import { PROVIDER_CONSTRUCT_ID, Waiter } from '../shared/names';
 
@@ -69,6 +70,7 @@ export class ConnectProvider extends Construct {
       totalTimeout: Duration.seconds(Waiter.TOTAL_TIMEOUT_SECONDS),
     });
     this.serviceToken = provider.serviceToken;
+    acknowledgeProviderFindings(provider, this.role, [onEvent, isComplete]);
   }
 
   /**
@@ -86,6 +88,7 @@ export class ConnectProvider extends Construct {
       actions: [...actions].sort(),
       resources: [...resources].sort(),
     }));
+    acknowledgeWildcardResources(this.role, resources);
   }
 
   /** `arn:<partition>:connect:<region>:<account>:<resource>` in this stack's account (and Region unless given). */
