@@ -1,0 +1,390 @@
+import {
+  AccessDeniedException, CreateTrafficDistributionGroupCommand, DeleteTrafficDistributionGroupCommand,
+  DescribeTrafficDistributionGroupCommand, GetTrafficDistributionCommand, InternalServiceException, InvalidRequestException,
+  ListPhoneNumbersV2Command, ResourceConflictException, ResourceInUseException, ResourceNotFoundException,
+  ServiceQuotaExceededException, ThrottlingException, TagResourceCommand, TrafficDistributionGroupStatus,
+  UntagResourceCommand, UpdateTrafficDistributionCommand,
+} from '@aws-sdk/client-connect';
+import {
+  CLIENT_TOKEN_PATTERN, createEvent, deleteEvent, expectFailed, expectSucceeded, GROUP2_ARN, GROUP_ARN, GROUP_ID, INSTANCE_ARN,
+  inputsOf, OTHER_INSTANCE_ARN, REGION, regionsOf, REPLICA_REGION, run, sdkError, updateEvent, useConnectMock, waitEvent,
+} from './events';
+import { handler as isComplete } from '../../lambda/is-complete.lambda';
+import { DEADLINE_FIELD, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE as TYPE } from '../../src/shared/names';
+
+const cm = useConnectMock();
+const LOGICAL_ID = 'SupportGroup';
+const o = { logicalId: LOGICAL_ID };
+
+const PROPS = {
+  InstanceArn: INSTANCE_ARN,
+  Name: 'support',
+  Description: 'Support lines',
+  TelephonyDistribution: { [REGION]: 70, [REPLICA_REGION]: 30 },
+  Tags: { team: 'support' },
+};
+
+function group(status: TrafficDistributionGroupStatus | string, extra: Record<string, unknown> = {}) {
+  return {
+    TrafficDistributionGroup: {
+      Id: GROUP_ID, Arn: GROUP_ARN, Name: 'support', InstanceArn: INSTANCE_ARN, Status: status, IsDefault: false, ...extra,
+    },
+  };
+}
+
+function split(telephony: [number, number], agent?: [number, number]) {
+  const d = ([a, b]: [number, number]) => ({ Distributions: [{ Region: REGION, Percentage: a }, { Region: REPLICA_REGION, Percentage: b }] });
+  return { Id: GROUP_ID, Arn: GROUP_ARN, TelephonyConfig: d(telephony), AgentConfig: agent ? d(agent) : undefined };
+}
+
+const TELEPHONY_70_30 = { Distributions: [{ Region: REGION, Percentage: 70 }, { Region: REPLICA_REGION, Percentage: 30 }] };
+const notFound = () => sdkError(ResourceNotFoundException, 'Traffic distribution group not found');
+
+describe('TrafficDistributionGroup: Create', () => {
+  test('creates, waits for ACTIVE, applies the split, waits while UPDATE_IN_PROGRESS, returns the ARN and id', async () => {
+    cm.on(CreateTrafficDistributionGroupCommand).resolves({ Id: GROUP_ID, Arn: GROUP_ARN });
+    cm.on(DescribeTrafficDistributionGroupCommand)
+      .resolvesOnce(group('CREATION_IN_PROGRESS'))
+      .resolvesOnce(group('ACTIVE'))
+      .resolvesOnce(group('UPDATE_IN_PROGRESS'))
+      .resolves(group('ACTIVE'));
+    // A new group starts at 100/0; after the update it reads back as declared.
+    cm.on(GetTrafficDistributionCommand).resolvesOnce(split([100, 0])).resolves(split([70, 30]));
+    cm.on(UpdateTrafficDistributionCommand).resolves({});
+
+    const event = createEvent(TYPE, PROPS, o);
+    const out = await run(event);
+
+    expectSucceeded(out, GROUP_ARN, { Arn: GROUP_ARN, Id: GROUP_ID });
+    expect(cm).toHaveReceivedCommandTimes(CreateTrafficDistributionGroupCommand, 1);
+    expect(cm).toHaveReceivedCommandWith(CreateTrafficDistributionGroupCommand, {
+      Name: 'support',
+      InstanceId: INSTANCE_ARN,
+      Description: 'Support lines',
+      Tags: { team: 'support' },
+      ClientToken: expect.stringMatching(CLIENT_TOKEN_PATTERN),
+    });
+    expect(cm).toHaveReceivedCommandTimes(UpdateTrafficDistributionCommand, 1);
+    expect(cm).toHaveReceivedCommandWith(UpdateTrafficDistributionCommand, { Id: GROUP_ARN, TelephonyConfig: TELEPHONY_70_30 });
+    expect(inputsOf(cm, UpdateTrafficDistributionCommand)[0].AgentConfig).toBeUndefined();
+    expect(cm).toHaveReceivedCommandTimes(DescribeTrafficDistributionGroupCommand, 4);
+    expect(await regionsOf(cm, CreateTrafficDistributionGroupCommand)).toEqual([REGION]);
+  });
+
+  test('without a declared split, ACTIVE is enough: the split is neither read nor written', async () => {
+    cm.on(CreateTrafficDistributionGroupCommand).resolves({ Id: GROUP_ID, Arn: GROUP_ARN });
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE'));
+    const out = await run(createEvent(TYPE, { InstanceArn: INSTANCE_ARN, Name: 'support' }, o));
+    expectSucceeded(out, GROUP_ARN, { Arn: GROUP_ARN, Id: GROUP_ID });
+    expect(inputsOf(cm, CreateTrafficDistributionGroupCommand)[0]).toEqual(expect.objectContaining({ Description: undefined, Tags: undefined }));
+    expect(cm).not.toHaveReceivedCommand(GetTrafficDistributionCommand);
+  });
+
+  test('a group not yet visible right after creation is waited for', async () => {
+    cm.on(CreateTrafficDistributionGroupCommand).resolves({ Id: GROUP_ID, Arn: GROUP_ARN });
+    cm.on(DescribeTrafficDistributionGroupCommand).rejectsOnce(notFound()).resolves(group('ACTIVE'));
+    const out = await run(createEvent(TYPE, { InstanceArn: INSTANCE_ARN, Name: 'support' }, o));
+    expectSucceeded(out, GROUP_ARN, { Arn: GROUP_ARN, Id: GROUP_ID });
+  });
+
+  test('the waiter gets IsComplete false (and no Data) while the group is being created', async () => {
+    process.env.CONNECT_GR_INLINE_POLL_BUDGET_MS = '0';
+    try {
+      cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('CREATION_IN_PROGRESS'));
+      const event = createEvent(TYPE, PROPS, o);
+      const r = await isComplete(waitEvent(event, { PhysicalResourceId: GROUP_ARN, [DEADLINE_FIELD]: Date.now() + 60_000 }));
+      expect(r).toEqual({ IsComplete: false });
+      expect(cm).toHaveReceivedCommandTimes(DescribeTrafficDistributionGroupCommand, 1);
+    } finally {
+      process.env.CONNECT_GR_INLINE_POLL_BUDGET_MS = '150';
+    }
+  });
+
+  test('CREATION_FAILED fails with the status, naming the resource', async () => {
+    cm.on(CreateTrafficDistributionGroupCommand).resolves({ Id: GROUP_ID, Arn: GROUP_ARN });
+    cm.on(DescribeTrafficDistributionGroupCommand).resolvesOnce(group('CREATION_IN_PROGRESS')).resolves(group('CREATION_FAILED'));
+    const out = await run(createEvent(TYPE, PROPS, o));
+    expectFailed(out, 'CREATION_FAILED', `Traffic distribution group ${LOGICAL_ID} ('support')`, GROUP_ARN, 'replica is active');
+    expect(out.response.PhysicalResourceId).toBe(GROUP_ARN);
+    expect(cm).not.toHaveReceivedCommand(UpdateTrafficDistributionCommand);
+  });
+
+  test('a group deleted by someone else while it is created fails', async () => {
+    cm.on(CreateTrafficDistributionGroupCommand).resolves({ Id: GROUP_ID, Arn: GROUP_ARN });
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('PENDING_DELETION'));
+    expectFailed(await run(createEvent(TYPE, PROPS, o)), 'being deleted (status PENDING_DELETION)', LOGICAL_ID);
+  });
+
+  test('a name already taken (ResourceConflict) says to choose another name', async () => {
+    cm.on(CreateTrafficDistributionGroupCommand).rejects(sdkError(ResourceConflictException, 'A resource already has that name.'));
+    const out = await run(createEvent(TYPE, PROPS, o));
+    expectFailed(out, `Traffic distribution group ${LOGICAL_ID} ('support')`, "already has a traffic distribution group named 'support'",
+      'Choose another trafficDistributionGroupName');
+    expect(out.response.PhysicalResourceId).toBe('AWSCDK::CustomResourceProviderFramework::CREATE_FAILED');
+  });
+
+  test('an instance that is not replicated (InvalidRequest) says what the group needs', async () => {
+    cm.on(CreateTrafficDistributionGroupCommand).rejects(sdkError(InvalidRequestException, 'The instance is not replicated'));
+    expectFailed(await run(createEvent(TYPE, PROPS, o)), 'InvalidRequestException: The instance is not replicated',
+      'source Region of an instance that has been replicated', INSTANCE_ARN);
+  });
+
+  test.each([
+    [ThrottlingException, 'Rate exceeded', 'throttled'],
+    [InternalServiceException, 'Internal error', 'failed on its side: deploy again'],
+    [AccessDeniedException, 'not authorized to perform connect:CreateTrafficDistributionGroup', 'Global Resiliency is not enabled'],
+    [ServiceQuotaExceededException, 'Too many groups', 'raise it through Service Quotas'],
+  ])('%p fails with a reason that names the resource, the call and what to do', async (ctor, message, advice) => {
+    cm.on(CreateTrafficDistributionGroupCommand).rejects(sdkError(ctor as any, message));
+    expectFailed(await run(createEvent(TYPE, PROPS, o)),
+      `Traffic distribution group ${LOGICAL_ID} ('support'): CreateTrafficDistributionGroup failed: ${(ctor as any).name}: ${message}`, advice);
+  });
+
+  test('ServiceUnavailable (a 503 the SDK does not model) is reported as a service failure', async () => {
+    const e = Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailableException', $metadata: { httpStatusCode: 503 } });
+    cm.on(CreateTrafficDistributionGroupCommand).resolves({ Id: GROUP_ID, Arn: GROUP_ARN });
+    cm.on(DescribeTrafficDistributionGroupCommand).rejects(e);
+    expectFailed(await run(createEvent(TYPE, PROPS, o)),
+      `Traffic distribution group ${LOGICAL_ID} ('support') (${GROUP_ARN}): DescribeTrafficDistributionGroup failed: ServiceUnavailableException`,
+      'failed on its side: deploy again');
+  });
+
+  test('a deadline that has passed fails naming the resource and its last status', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('CREATION_IN_PROGRESS'));
+    const event = createEvent(TYPE, PROPS, o);
+    await expect(isComplete(waitEvent(event, { PhysicalResourceId: GROUP_ARN, [DEADLINE_FIELD]: Date.now() - 1 })))
+      .rejects.toThrow(`Traffic distribution group ${LOGICAL_ID} ('support') (${GROUP_ARN}) did not settle in time (last seen: CREATION_IN_PROGRESS)`);
+  });
+
+  test.each([
+    [{ TelephonyDistribution: { [REGION]: '75', [REPLICA_REGION]: '25' } }, "TelephonyDistribution['us-east-1'] must be a multiple of 10"],
+    [{ TelephonyDistribution: { [REGION]: '60', [REPLICA_REGION]: '30' } }, 'TelephonyDistribution percentages must sum to 100'],
+    [{ AgentDistribution: { 'eu-west-2': '50', [REPLICA_REGION]: '50' } }, "AgentDistribution must include the instance's Region us-east-1"],
+    [{ InstanceArn: 'arn:aws:connect:us-east-1:111122223333:instance/not-a-uuid' }, 'InstanceArn must be an Amazon Connect instance ARN'],
+    [{ Name: ' padded ' }, 'Name must not start or end with white space'],
+    [{ Tags: { 'aws:owner': 'me' } }, "Tags keys must not start with 'aws:'"],
+  ])('a token that resolves to a bad value (%j) fails naming the property, before any call', async (bad, message) => {
+    const out = await run(createEvent(TYPE, { ...PROPS, ...bad }, o));
+    expectFailed(out, `Traffic distribution group ${LOGICAL_ID}: invalid property: ${message}`);
+    expect(cm.calls()).toHaveLength(0);
+  });
+
+  test('a service error with a huge message still gives a response under 2 KB', async () => {
+    cm.on(CreateTrafficDistributionGroupCommand).rejects(sdkError(InvalidRequestException, 'x'.repeat(10_000)));
+    const out = await run(createEvent(TYPE, { ...PROPS, Name: 'n'.repeat(128) }, { logicalId: 'L'.repeat(255) }));
+    expectFailed(out, 'InvalidRequestException');
+  });
+});
+
+describe('TrafficDistributionGroup: Update', () => {
+  const OLD = { ...PROPS, TelephonyDistribution: { [REGION]: 100, [REPLICA_REGION]: 0 }, Tags: { team: 'support', cost: 'cc1' } };
+
+  test('a new split and new tags are applied in place: same id, exact tag keys', async () => {
+    cm.on(TagResourceCommand).resolves({});
+    cm.on(UntagResourceCommand).resolves({});
+    cm.on(DescribeTrafficDistributionGroupCommand).resolvesOnce(group('ACTIVE')).resolvesOnce(group('UPDATE_IN_PROGRESS')).resolves(group('ACTIVE'));
+    cm.on(GetTrafficDistributionCommand).resolvesOnce(split([100, 0])).resolves(split([70, 30]));
+    cm.on(UpdateTrafficDistributionCommand).resolves({});
+
+    const event = updateEvent(TYPE, GROUP_ARN, { ...PROPS, Tags: { team: 'care', owner: 'ops' } }, OLD, o);
+    const out = await run(event);
+
+    expectSucceeded(out, GROUP_ARN, { Arn: GROUP_ARN, Id: GROUP_ID });
+    expect(cm).not.toHaveReceivedCommand(CreateTrafficDistributionGroupCommand);
+    expect(cm).toHaveReceivedCommandWith(TagResourceCommand, { resourceArn: GROUP_ARN, tags: { team: 'care', owner: 'ops' } });
+    expect(cm).toHaveReceivedCommandWith(UntagResourceCommand, { resourceArn: GROUP_ARN, tagKeys: ['cost'] });
+    expect(cm).toHaveReceivedCommandTimes(UpdateTrafficDistributionCommand, 1);
+    expect(cm).toHaveReceivedCommandWith(UpdateTrafficDistributionCommand, { Id: GROUP_ARN, TelephonyConfig: TELEPHONY_70_30 });
+  });
+
+  test('unchanged tags make no tag call; a split already in place makes no update', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE'));
+    cm.on(GetTrafficDistributionCommand).resolves(split([70, 30]));
+    const out = await run(updateEvent(TYPE, GROUP_ARN, PROPS, { ...PROPS, TelephonyDistribution: { [REGION]: 50, [REPLICA_REGION]: 50 } }, o));
+    expectSucceeded(out, GROUP_ARN, { Arn: GROUP_ARN, Id: GROUP_ID });
+    expect(cm).not.toHaveReceivedCommand(TagResourceCommand);
+    expect(cm).not.toHaveReceivedCommand(UntagResourceCommand);
+    expect(cm).not.toHaveReceivedCommand(UpdateTrafficDistributionCommand);
+  });
+
+  test('tags removed entirely are untagged; unreadable old tags are treated as none', async () => {
+    cm.on(UntagResourceCommand).resolves({});
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE'));
+    cm.on(GetTrafficDistributionCommand).resolves(split([70, 30]));
+    const { Tags: _, ...noTags } = PROPS;
+    await run(updateEvent(TYPE, GROUP_ARN, noTags, { ...PROPS, Tags: { a: '1', b: '2' } }, o));
+    expect(cm).toHaveReceivedCommandWith(UntagResourceCommand, { resourceArn: GROUP_ARN, tagKeys: ['a', 'b'] });
+
+    cm.resetHistory();
+    cm.on(TagResourceCommand).resolves({});
+    await run(updateEvent(TYPE, GROUP_ARN, PROPS, { ...PROPS, Tags: 'not a map' }, o));
+    expect(cm).toHaveReceivedCommandWith(TagResourceCommand, { resourceArn: GROUP_ARN, tags: { team: 'support' } });
+    expect(cm).not.toHaveReceivedCommand(UntagResourceCommand);
+  });
+
+  test('UpdateTrafficDistribution refused while another update runs (ResourceConflict) is tried again on the next poll', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE'));
+    cm.on(GetTrafficDistributionCommand).resolvesOnce(split([100, 0])).resolvesOnce(split([100, 0])).resolves(split([70, 30]));
+    cm.on(UpdateTrafficDistributionCommand).rejectsOnce(sdkError(ResourceConflictException, 'update in progress')).resolves({});
+    const out = await run(updateEvent(TYPE, GROUP_ARN, PROPS, { ...OLD, Tags: PROPS.Tags }, o));
+    expectSucceeded(out, GROUP_ARN, { Arn: GROUP_ARN, Id: GROUP_ID });
+    expect(cm).toHaveReceivedCommandTimes(UpdateTrafficDistributionCommand, 2);
+  });
+
+  test('a split Amazon Connect refuses (InvalidRequest) says what a valid split is', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE'));
+    cm.on(GetTrafficDistributionCommand).resolves(split([100, 0]));
+    cm.on(UpdateTrafficDistributionCommand).rejects(sdkError(InvalidRequestException, 'Regions do not match the linked instances'));
+    expectFailed(await run(updateEvent(TYPE, GROUP_ARN, PROPS, { ...OLD, Tags: PROPS.Tags }, o)),
+      'Amazon Connect refused the split (Regions do not match the linked instances)', 'steps of 10 that sum to 100');
+  });
+
+  test('an agent split alone keeps the current telephony split', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE'));
+    cm.on(GetTrafficDistributionCommand).resolvesOnce(split([60, 40], [100, 0])).resolves(split([60, 40], [50, 50]));
+    cm.on(UpdateTrafficDistributionCommand).resolves({});
+    const { TelephonyDistribution: _, ...rest } = PROPS;
+    const props = { ...rest, AgentDistribution: { [REGION]: 50, [REPLICA_REGION]: 50 } };
+    expectSucceeded(await run(updateEvent(TYPE, GROUP_ARN, props, rest, o)), GROUP_ARN, { Arn: GROUP_ARN, Id: GROUP_ID });
+    expect(cm).toHaveReceivedCommandWith(UpdateTrafficDistributionCommand, {
+      Id: GROUP_ARN,
+      TelephonyConfig: { Distributions: [{ Region: REGION, Percentage: 60 }, { Region: REPLICA_REGION, Percentage: 40 }] },
+      AgentConfig: { Distributions: [{ Region: REGION, Percentage: 50 }, { Region: REPLICA_REGION, Percentage: 50 }] },
+    });
+  });
+
+  test.each([
+    ['name', { Name: 'support-2' }],
+    ['instance', { InstanceArn: OTHER_INSTANCE_ARN, TelephonyDistribution: undefined }],
+    ['name and description', { Name: 'support-2', Description: 'Care lines' }],
+  ])('a new %s replaces the group: a new one is created and its ARN becomes the physical id', async (_what, change) => {
+    cm.on(CreateTrafficDistributionGroupCommand).resolves({ Id: '77777777-6666-5555-4444-333333333333', Arn: GROUP2_ARN });
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE', { Arn: GROUP2_ARN }));
+    cm.on(GetTrafficDistributionCommand).resolves(split([70, 30]));
+    const props = { ...PROPS, ...change };
+    const out = await run(updateEvent(TYPE, GROUP_ARN, props, PROPS, o));
+    expectSucceeded(out, GROUP2_ARN, { Arn: GROUP2_ARN, Id: GROUP2_ARN.split('/')[1] });
+    expect(cm).toHaveReceivedCommandWith(CreateTrafficDistributionGroupCommand, {
+      Name: props.Name, InstanceId: props.InstanceArn, Description: props.Description,
+    });
+    expect(cm).not.toHaveReceivedCommand(DeleteTrafficDistributionGroupCommand);
+    expect(cm).not.toHaveReceivedCommand(TagResourceCommand);
+  });
+
+  test('a new description with the same name is refused before any call: the replacement would collide', async () => {
+    const out = await run(updateEvent(TYPE, GROUP_ARN, { ...PROPS, Description: 'Care lines' }, PROPS, o));
+    expectFailed(out, `Traffic distribution group ${LOGICAL_ID} ('support')`, 'its description changed', 'Change trafficDistributionGroupName too');
+    expect(out.response.PhysicalResourceId).toBe(GROUP_ARN);
+    expect(cm.calls()).toHaveLength(0);
+  });
+
+  test('a group deleted outside CloudFormation fails the update and says what to do', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).rejects(notFound());
+    expectFailed(await run(updateEvent(TYPE, GROUP_ARN, PROPS, PROPS, o)), 'no longer exists: it was deleted outside CloudFormation', LOGICAL_ID);
+  });
+
+  test('a bad token value on update fails naming the property', async () => {
+    const out = await run(updateEvent(TYPE, GROUP_ARN, { ...PROPS, TelephonyDistribution: { [REGION]: 'seventy', [REPLICA_REGION]: '30' } }, PROPS, o));
+    expectFailed(out, "invalid property: TelephonyDistribution['us-east-1'] must be an integer percentage from 0 to 100");
+    expect(cm.calls()).toHaveLength(0);
+  });
+});
+
+describe('TrafficDistributionGroup: Delete', () => {
+  test('deletes and waits until Describe says it is gone', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand)
+      .resolvesOnce(group('ACTIVE'))
+      .resolvesOnce(group('PENDING_DELETION'))
+      .rejects(notFound());
+    cm.on(DeleteTrafficDistributionGroupCommand).resolves({});
+    const out = await run(deleteEvent(TYPE, GROUP_ARN, PROPS, o));
+    expectSucceeded(out, GROUP_ARN);
+    expect(cm).toHaveReceivedCommandWith(DeleteTrafficDistributionGroupCommand, { TrafficDistributionGroupId: GROUP_ARN });
+    expect(await regionsOf(cm, DeleteTrafficDistributionGroupCommand)).toEqual([REGION]);
+  });
+
+  test('a group already gone is success, with no delete call', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).rejects(notFound());
+    expectSucceeded(await run(deleteEvent(TYPE, GROUP_ARN, PROPS, o)), GROUP_ARN);
+    expect(cm).not.toHaveReceivedCommand(DeleteTrafficDistributionGroupCommand);
+  });
+
+  test('a group that disappears between Describe and Delete (404) is success', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).resolvesOnce(group('ACTIVE')).rejects(notFound());
+    cm.on(DeleteTrafficDistributionGroupCommand).rejects(notFound());
+    expectSucceeded(await run(deleteEvent(TYPE, GROUP_ARN, PROPS, o)), GROUP_ARN);
+  });
+
+  test('a group already PENDING_DELETION (event delivered again) is waited for, not deleted twice', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).resolvesOnce(group('PENDING_DELETION')).rejects(notFound());
+    expectSucceeded(await run(deleteEvent(TYPE, GROUP_ARN, PROPS, o)), GROUP_ARN);
+    expect(cm).not.toHaveReceivedCommand(DeleteTrafficDistributionGroupCommand);
+  });
+
+  test('a default group is never deleted', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE', { IsDefault: true }));
+    expectSucceeded(await run(deleteEvent(TYPE, GROUP_ARN, PROPS, o)), GROUP_ARN);
+    expect(cm).not.toHaveReceivedCommand(DeleteTrafficDistributionGroupCommand);
+  });
+
+  test('a physical id that is not a group ARN (a create that never got one) deletes nothing', async () => {
+    const event = deleteEvent(TYPE, 'a3b0c1d2-request-id', PROPS, o);
+    expectSucceeded(await run(event), 'a3b0c1d2-request-id');
+    expect(cm.calls()).toHaveLength(0);
+  });
+
+  test('DELETION_FAILED fails naming the group', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand)
+      .resolvesOnce(group('ACTIVE'))
+      .resolvesOnce(group('PENDING_DELETION'))
+      .resolves(group('DELETION_FAILED'));
+    cm.on(DeleteTrafficDistributionGroupCommand).resolves({});
+    const out = await run(deleteEvent(TYPE, GROUP_ARN, PROPS, o));
+    expectFailed(out, `Traffic distribution group ${LOGICAL_ID} (${GROUP_ARN}): deletion ended in status DELETION_FAILED`, 'delete again');
+  });
+
+  test('numbers still claimed (ResourceInUse): the message lists them and says how to free them', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE'));
+    cm.on(DeleteTrafficDistributionGroupCommand).rejects(sdkError(ResourceInUseException, 'Phone numbers are claimed to this group',
+      { ResourceType: 'PHONE_NUMBER', ResourceId: GROUP_ID }));
+    cm.on(ListPhoneNumbersV2Command).resolves({
+      ListPhoneNumbersSummaryList: [{ PhoneNumber: '+12065550100' }, { PhoneNumberId: 'pn-2' }], NextToken: 'more',
+    });
+    const out = await run(deleteEvent(TYPE, GROUP_ARN, PROPS, o));
+    expectFailed(out, `Traffic distribution group ${LOGICAL_ID} ('support') cannot be deleted`,
+      'phone numbers are still claimed to it: +12065550100, pn-2, ...', 'Move them to an instance', 'release them', 'then delete again');
+    expect(cm).toHaveReceivedCommandWith(ListPhoneNumbersV2Command, { TargetArn: GROUP_ARN });
+  });
+
+  test('ResourceInUse when the numbers cannot be listed still says what to do', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE'));
+    cm.on(DeleteTrafficDistributionGroupCommand).rejects(sdkError(ResourceInUseException, 'in use'));
+    cm.on(ListPhoneNumbersV2Command).rejects(sdkError(AccessDeniedException, 'no list'));
+    const out = await run(deleteEvent(TYPE, GROUP_ARN, PROPS, o));
+    expectFailed(out, 'cannot be deleted: phone numbers are still claimed to it. Move them');
+  });
+
+  test.each([
+    [ThrottlingException, 'throttled'],
+    [InternalServiceException, 'deploy again'],
+    [AccessDeniedException, 'check the role'],
+  ])('%p on DeleteTrafficDistributionGroup fails with a clear reason', async (ctor, advice) => {
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE'));
+    cm.on(DeleteTrafficDistributionGroupCommand).rejects(sdkError(ctor as any, 'boom'));
+    expectFailed(await run(deleteEvent(TYPE, GROUP_ARN, PROPS, o)),
+      `Traffic distribution group ${LOGICAL_ID}: DeleteTrafficDistributionGroup failed: ${(ctor as any).name}: boom`, advice);
+  });
+
+  test('a deletion that does not finish by the deadline fails naming the group', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('PENDING_DELETION'));
+    const event = deleteEvent(TYPE, GROUP_ARN, PROPS, o);
+    await expect(isComplete(waitEvent(event, { PhysicalResourceId: GROUP_ARN, [DEADLINE_FIELD]: Date.now() - 1 })))
+      .rejects.toThrow(`Deletion of Traffic distribution group ${LOGICAL_ID} (${GROUP_ARN}) did not settle in time (last seen: PENDING_DELETION)`);
+  });
+
+  test('isComplete of a delete whose physical id is not an ARN is complete at once', async () => {
+    const event = deleteEvent(TYPE, 'not-an-arn', PROPS, o);
+    await expect(isComplete(waitEvent(event, { PhysicalResourceId: 'not-an-arn' }))).resolves.toEqual({ IsComplete: true });
+    expect(cm.calls()).toHaveLength(0);
+  });
+});
