@@ -1,0 +1,554 @@
+import {
+  AccessDeniedException, AssociatePhoneNumberContactFlowCommand, ClaimPhoneNumberCommand, DescribePhoneNumberCommand,
+  DescribeTrafficDistributionGroupCommand, DisassociatePhoneNumberContactFlowCommand, IdempotencyException,
+  InternalServiceException, InvalidParameterException, ListPhoneNumbersV2Command, ReleasePhoneNumberCommand,
+  ResourceNotFoundException, SearchAvailablePhoneNumbersCommand, TagResourceCommand, ThrottlingException,
+  UntagResourceCommand, UpdatePhoneNumberCommand, UpdatePhoneNumberMetadataCommand,
+} from '@aws-sdk/client-connect';
+import {
+  CLIENT_TOKEN_PATTERN, createEvent, deleteEvent, expectFailed, expectSucceeded, FLOW2_ARN, FLOW2_ID, FLOW_ARN, FLOW_ID, GROUP_ARN,
+  INSTANCE_ARN, INSTANCE_ID, inputsOf, OTHER_INSTANCE_ARN, phoneArn, REGION, regionsOf, REPLICA_FLOW_ARN, REPLICA_FLOW_ID,
+  REPLICA_REGION, run, sdkError, updateEvent, useConnectMock, waitEvent,
+} from './events';
+import { handler as isComplete } from '../../lambda/is-complete.lambda';
+import { MAX_CLAIM_ATTEMPTS } from '../../lambda/phone-number';
+import { CLAIM_TOKEN_TAG, CLAIMED_PHONE_NUMBER_RESOURCE_TYPE as TYPE, DEADLINE_FIELD } from '../../src/shared/names';
+
+const cm = useConnectMock();
+const LOGICAL_ID = 'MainLine';
+const o = { logicalId: LOGICAL_ID };
+
+const NUMBER = '+12065550100';
+const PN_ARN = phoneArn(1);
+const PN_ID = PN_ARN.split('/')[1];
+const DATA = { PhoneNumber: NUMBER, PhoneNumberArn: PN_ARN, PhoneNumberId: PN_ID };
+
+/** A specific number on the group, with a flow in each Region. */
+const ON_GROUP = {
+  TargetArn: GROUP_ARN,
+  PhoneNumber: NUMBER,
+  Description: 'Main line',
+  ContactFlowArns: [FLOW_ARN, REPLICA_FLOW_ARN],
+  RemovalPolicy: 'retain',
+  Tags: { team: 'support' },
+};
+
+/** A searched number on the instance. */
+const SEARCHED = {
+  TargetArn: INSTANCE_ARN,
+  CountryCode: 'US',
+  PhoneNumberType: 'DID',
+  Prefix: '+1206',
+  RemovalPolicy: 'destroy',
+};
+
+function summary(status: 'CLAIMED' | 'IN_PROGRESS' | 'FAILED', extra: Record<string, unknown> = {}) {
+  return {
+    ClaimedPhoneNumberSummary: {
+      PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN, PhoneNumber: NUMBER, TargetArn: GROUP_ARN, PhoneNumberStatus: { Status: status }, ...extra,
+    },
+  };
+}
+
+const taken = (n: string) => sdkError(InvalidParameterException, `Phone number not available: ${n}`);
+const gone = () => sdkError(ResourceNotFoundException, 'Phone number not found');
+
+describe('ClaimedPhoneNumber: Create', () => {
+  test('a specific number on a group: claimed with its token tag, waited for, flows associated in both Regions by the number ARN', async () => {
+    cm.on(ClaimPhoneNumberCommand).resolves({ PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN });
+    cm.on(DescribePhoneNumberCommand).resolvesOnce(summary('IN_PROGRESS')).resolves(summary('CLAIMED'));
+    cm.on(AssociatePhoneNumberContactFlowCommand).resolves({});
+
+    const out = await run(createEvent(TYPE, ON_GROUP, o));
+
+    expectSucceeded(out, PN_ARN, DATA);
+    expect(cm).not.toHaveReceivedCommand(SearchAvailablePhoneNumbersCommand);
+    expect(cm).toHaveReceivedCommandTimes(ClaimPhoneNumberCommand, 1);
+    const claim = inputsOf(cm, ClaimPhoneNumberCommand)[0];
+    expect(claim).toEqual({
+      PhoneNumber: NUMBER,
+      TargetArn: GROUP_ARN,
+      PhoneNumberDescription: 'Main line',
+      Tags: { team: 'support', [CLAIM_TOKEN_TAG]: claim.ClientToken },
+      ClientToken: expect.stringMatching(CLIENT_TOKEN_PATTERN),
+    });
+    expect(inputsOf(cm, AssociatePhoneNumberContactFlowCommand)).toEqual([
+      { PhoneNumberId: PN_ARN, InstanceId: INSTANCE_ID, ContactFlowId: FLOW_ID },
+      { PhoneNumberId: PN_ARN, InstanceId: INSTANCE_ID, ContactFlowId: REPLICA_FLOW_ID },
+    ]);
+    expect(await regionsOf(cm, AssociatePhoneNumberContactFlowCommand)).toEqual([REGION, REPLICA_REGION]);
+    expect(await regionsOf(cm, ClaimPhoneNumberCommand)).toEqual([REGION]);
+  });
+
+  test('search then claim: the search carries country, type and prefix, and a candidate is claimed', async () => {
+    const candidates = ['+12065550101', '+12065550102', '+12065550103'];
+    cm.on(SearchAvailablePhoneNumbersCommand).resolves({ AvailableNumbersList: candidates.map(PhoneNumber => ({ PhoneNumber })) });
+    cm.on(ClaimPhoneNumberCommand).resolves({ PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN });
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED', { TargetArn: INSTANCE_ARN }));
+
+    const out = await run(createEvent(TYPE, SEARCHED, o));
+
+    expectSucceeded(out, PN_ARN, DATA);
+    expect(cm).toHaveReceivedCommandWith(SearchAvailablePhoneNumbersCommand, {
+      TargetArn: INSTANCE_ARN, PhoneNumberCountryCode: 'US', PhoneNumberType: 'DID', PhoneNumberPrefix: '+1206', MaxResults: 10,
+    });
+    expect(cm).toHaveReceivedCommandTimes(ClaimPhoneNumberCommand, 1);
+    expect(candidates).toContain(inputsOf(cm, ClaimPhoneNumberCommand)[0].PhoneNumber);
+    expect(inputsOf(cm, ClaimPhoneNumberCommand)[0]).toEqual(expect.objectContaining({ TargetArn: INSTANCE_ARN, PhoneNumberDescription: undefined }));
+    expect(cm).not.toHaveReceivedCommand(AssociatePhoneNumberContactFlowCommand);
+  });
+
+  test('a claim that ends FAILED surfaces the status message', async () => {
+    cm.on(ClaimPhoneNumberCommand).resolves({ PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN });
+    cm.on(DescribePhoneNumberCommand).resolvesOnce(summary('IN_PROGRESS'))
+      .resolves(summary('FAILED', { PhoneNumberStatus: { Status: 'FAILED', Message: "You've reached the limit of Phone Numbers" } }));
+    const out = await run(createEvent(TYPE, ON_GROUP, o));
+    expectFailed(out, `Phone number ${LOGICAL_ID} (${NUMBER}) (${PN_ARN}): the claim or move to ${GROUP_ARN} failed`,
+      "You've reached the limit of Phone Numbers", 'raise the quota');
+    expect(out.response.PhysicalResourceId).toBe(PN_ARN);
+    expect(cm).not.toHaveReceivedCommand(AssociatePhoneNumberContactFlowCommand);
+  });
+
+  test('numbers taken between the search and the claim are skipped: another candidate is claimed', async () => {
+    const candidates = ['+12065550101', '+12065550102', '+12065550103'];
+    cm.on(SearchAvailablePhoneNumbersCommand).resolves({ AvailableNumbersList: candidates.map(PhoneNumber => ({ PhoneNumber })) });
+    let attempt = 0;
+    cm.on(ClaimPhoneNumberCommand).callsFake(async (input: { PhoneNumber: string }) => {
+      attempt++;
+      if (attempt === 1) {
+        throw taken(input.PhoneNumber);
+      }
+      if (attempt === 2) {
+        throw sdkError(ResourceNotFoundException, `Phone number not available: ${input.PhoneNumber}`);
+      }
+      return { PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN };
+    });
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED', { TargetArn: INSTANCE_ARN }));
+
+    expectSucceeded(await run(createEvent(TYPE, SEARCHED, o)), PN_ARN, DATA);
+    const tried = inputsOf(cm, ClaimPhoneNumberCommand).map(i => i.PhoneNumber);
+    expect(tried).toHaveLength(3);
+    expect(new Set(tried)).toEqual(new Set(candidates));
+  });
+
+  test(`claims are bounded: after ${MAX_CLAIM_ATTEMPTS} taken candidates it fails listing them`, async () => {
+    const candidates = [1, 2, 3, 4, 5].map(i => `+1206555010${i}`);
+    cm.on(SearchAvailablePhoneNumbersCommand).resolves({ AvailableNumbersList: candidates.map(PhoneNumber => ({ PhoneNumber })) });
+    cm.on(ClaimPhoneNumberCommand).callsFake(async (input: { PhoneNumber: string }) => {
+      throw taken(input.PhoneNumber);
+    });
+    const out = await run(createEvent(TYPE, SEARCHED, o));
+    const tried = inputsOf(cm, ClaimPhoneNumberCommand).map(i => i.PhoneNumber);
+    expect(tried).toHaveLength(MAX_CLAIM_ATTEMPTS);
+    expect(new Set(tried).size).toBe(MAX_CLAIM_ATTEMPTS);
+    expectFailed(out, `Phone number ${LOGICAL_ID}: every candidate tried (${tried.join(', ')}) was taken between the search and the claim. Deploy again.`);
+    expect(cm).not.toHaveReceivedCommand(DescribePhoneNumberCommand);
+  });
+
+  test('no candidates: the message names the country, type, prefix and target', async () => {
+    cm.on(SearchAvailablePhoneNumbersCommand).resolves({ AvailableNumbersList: [] });
+    const out = await run(createEvent(TYPE, SEARCHED, o));
+    expectFailed(out, `Phone number ${LOGICAL_ID}: no available phone number matches country US, type DID, prefix +1206 for ${INSTANCE_ARN}`,
+      'Widen or drop the prefix');
+    expect(cm).not.toHaveReceivedCommand(ClaimPhoneNumberCommand);
+  });
+
+  test('no candidates without a prefix: the criteria leave the prefix out', async () => {
+    cm.on(SearchAvailablePhoneNumbersCommand).resolves({});
+    const { Prefix: _, ...noPrefix } = SEARCHED;
+    expectFailed(await run(createEvent(TYPE, noPrefix, o)), `matches country US, type DID for ${INSTANCE_ARN}`);
+  });
+
+  test('a specific number this account already holds elsewhere is adopted: moved to the target, not claimed again', async () => {
+    cm.on(ClaimPhoneNumberCommand).rejects(taken(NUMBER));
+    cm.on(ListPhoneNumbersV2Command)
+      .resolvesOnce({ ListPhoneNumbersSummaryList: [{ PhoneNumber: '+120655501000', PhoneNumberArn: phoneArn(9) }], NextToken: 'page-2' })
+      .resolves({ ListPhoneNumbersSummaryList: [{ PhoneNumber: NUMBER, PhoneNumberArn: PN_ARN, TargetArn: OTHER_INSTANCE_ARN }] });
+    cm.on(UpdatePhoneNumberCommand).resolves({ PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN });
+    cm.on(DescribePhoneNumberCommand).resolvesOnce(summary('IN_PROGRESS', { TargetArn: OTHER_INSTANCE_ARN })).resolves(summary('CLAIMED'));
+    cm.on(AssociatePhoneNumberContactFlowCommand).resolves({});
+
+    expectSucceeded(await run(createEvent(TYPE, ON_GROUP, o)), PN_ARN, DATA);
+    expect(cm).toHaveReceivedCommandTimes(ClaimPhoneNumberCommand, 1);
+    expect(inputsOf(cm, ListPhoneNumbersV2Command)).toEqual([
+      expect.objectContaining({ PhoneNumberPrefix: NUMBER, NextToken: undefined }),
+      expect.objectContaining({ PhoneNumberPrefix: NUMBER, NextToken: 'page-2' }),
+    ]);
+    expect(cm).toHaveReceivedCommandWith(UpdatePhoneNumberCommand, {
+      PhoneNumberId: PN_ARN, TargetArn: GROUP_ARN, ClientToken: expect.stringMatching(CLIENT_TOKEN_PATTERN),
+    });
+  });
+
+  test('a specific number already on the target (event delivered again: IdempotencyException) is adopted as it is', async () => {
+    cm.on(ClaimPhoneNumberCommand).rejects(sdkError(IdempotencyException, 'An entity with the same name already exists'));
+    cm.on(ListPhoneNumbersV2Command).resolves({ ListPhoneNumbersSummaryList: [{ PhoneNumber: NUMBER, PhoneNumberArn: PN_ARN, TargetArn: GROUP_ARN }] });
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED'));
+    cm.on(AssociatePhoneNumberContactFlowCommand).resolves({});
+    expectSucceeded(await run(createEvent(TYPE, ON_GROUP, o)), PN_ARN, DATA);
+    expect(cm).not.toHaveReceivedCommand(UpdatePhoneNumberCommand);
+  });
+
+  test('a specific number nobody here holds and that is not available fails saying so', async () => {
+    cm.on(ClaimPhoneNumberCommand).rejects(taken(NUMBER));
+    cm.on(ListPhoneNumbersV2Command).resolves({ ListPhoneNumbersSummaryList: [] });
+    const out = await run(createEvent(TYPE, ON_GROUP, o));
+    expectFailed(out, `Phone number ${LOGICAL_ID} (${NUMBER}) is not available to claim`, 'search for one with countryCode and phoneNumberType');
+  });
+
+  test('an event delivered again finds the number it already claimed by its claim-token tag: no second claim', async () => {
+    // A tiny model of the service: a token once used for a claim refuses other parameters.
+    const claimedByToken = new Map<string, string>();
+    const tags = new Map<string, Record<string, string>>();
+    let available = ['+12065550101', '+12065550102'];
+    cm.on(SearchAvailablePhoneNumbersCommand).callsFake(async () => ({ AvailableNumbersList: available.map(PhoneNumber => ({ PhoneNumber })) }));
+    cm.on(ClaimPhoneNumberCommand).callsFake(async (input: { PhoneNumber: string; ClientToken: string; Tags: Record<string, string> }) => {
+      const before = claimedByToken.get(input.ClientToken);
+      if (before !== undefined && before !== input.PhoneNumber) {
+        throw sdkError(IdempotencyException, 'An entity with the same name already exists');
+      }
+      claimedByToken.set(input.ClientToken, input.PhoneNumber);
+      tags.set(PN_ARN, input.Tags);
+      return { PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN };
+    });
+    cm.on(ListPhoneNumbersV2Command).resolves({
+      ListPhoneNumbersSummaryList: [{ PhoneNumberArn: phoneArn(7) }, { PhoneNumberArn: PN_ARN }],
+    });
+    cm.on(DescribePhoneNumberCommand).callsFake(async (input: { PhoneNumberId: string }) => summary('CLAIMED', {
+      PhoneNumberArn: input.PhoneNumberId, TargetArn: INSTANCE_ARN, Tags: tags.get(input.PhoneNumberId) ?? { other: 'x' },
+    }));
+
+    const event = createEvent(TYPE, SEARCHED, o);
+    const first = await run(event);
+    expectSucceeded(first, PN_ARN, DATA);
+    const firstNumber = claimedByToken.values().next().value;
+
+    // The first number is no longer offered; the search now returns others.
+    available = ['+12065550201', '+12065550202', '+12065550203'];
+    cm.resetHistory();
+    const again = await run(event);
+
+    expectSucceeded(again, PN_ARN, DATA);
+    expect(claimedByToken.size).toBe(1);
+    expect(claimedByToken.values().next().value).toBe(firstNumber);
+    expect(cm).toHaveReceivedCommandTimes(ClaimPhoneNumberCommand, 1); // refused: nothing new claimed
+    expect(cm).toHaveReceivedCommandWith(ListPhoneNumbersV2Command, {
+      TargetArn: INSTANCE_ARN, PhoneNumberCountryCodes: ['US'], PhoneNumberTypes: ['DID'], PhoneNumberPrefix: '+1206',
+    });
+  });
+
+  test('IdempotencyException with no number carrying the token fails with the error', async () => {
+    cm.on(SearchAvailablePhoneNumbersCommand).resolves({ AvailableNumbersList: [{ PhoneNumber: '+12065550101' }] });
+    cm.on(ClaimPhoneNumberCommand).rejects(sdkError(IdempotencyException, 'An entity with the same name already exists'));
+    cm.on(ListPhoneNumbersV2Command).resolves({ ListPhoneNumbersSummaryList: [{ PhoneNumberArn: phoneArn(7) }] });
+    cm.on(DescribePhoneNumberCommand).rejects(gone());
+    const out = await run(createEvent(TYPE, SEARCHED, o));
+    expectFailed(out, `Phone number ${LOGICAL_ID} (+12065550101): ClaimPhoneNumber failed: IdempotencyException`);
+  });
+
+  test.each([
+    [ThrottlingException, 'throttled'],
+    [InternalServiceException, 'deploy again'],
+    [AccessDeniedException, 'check the role'],
+  ])('%p on a specific claim fails naming the number and the call', async (ctor, advice) => {
+    cm.on(ClaimPhoneNumberCommand).rejects(sdkError(ctor as any, 'nope'));
+    expectFailed(await run(createEvent(TYPE, ON_GROUP, o)),
+      `Phone number ${LOGICAL_ID} (${NUMBER}): ClaimPhoneNumber failed: ${(ctor as any).name}: nope`, advice);
+  });
+
+  test.each([
+    [ThrottlingException, 'throttled'],
+    [InternalServiceException, 'deploy again'],
+    [AccessDeniedException, 'check the role'],
+  ])('%p on a searched claim fails naming the candidate', async (ctor, advice) => {
+    cm.on(SearchAvailablePhoneNumbersCommand).resolves({ AvailableNumbersList: [{ PhoneNumber: '+12065550101' }] });
+    cm.on(ClaimPhoneNumberCommand).rejects(sdkError(ctor as any, 'nope'));
+    expectFailed(await run(createEvent(TYPE, SEARCHED, o)),
+      `Phone number ${LOGICAL_ID} (+12065550101): ClaimPhoneNumber failed: ${(ctor as any).name}: nope`, advice);
+  });
+
+  test('a throttled search fails naming the call', async () => {
+    cm.on(SearchAvailablePhoneNumbersCommand).rejects(sdkError(ThrottlingException, 'Rate exceeded'));
+    expectFailed(await run(createEvent(TYPE, SEARCHED, o)), `Phone number ${LOGICAL_ID}: SearchAvailablePhoneNumbers failed: ThrottlingException`);
+  });
+
+  test('a failed flow association fails naming the flow', async () => {
+    cm.on(ClaimPhoneNumberCommand).resolves({ PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN });
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED'));
+    cm.on(AssociatePhoneNumberContactFlowCommand).resolvesOnce({}).rejects(sdkError(ResourceNotFoundException, 'Contact flow not found'));
+    expectFailed(await run(createEvent(TYPE, ON_GROUP, o)), `AssociatePhoneNumberContactFlow (${REPLICA_FLOW_ARN}) failed: ResourceNotFoundException`);
+  });
+
+  test('a claim not settled by the deadline fails naming the number', async () => {
+    cm.on(DescribePhoneNumberCommand).resolves(summary('IN_PROGRESS'));
+    const event = createEvent(TYPE, ON_GROUP, o);
+    await expect(isComplete(waitEvent(event, { PhysicalResourceId: PN_ARN, [DEADLINE_FIELD]: Date.now() - 1 })))
+      .rejects.toThrow(`Phone number ${LOGICAL_ID} (${NUMBER}) (${PN_ARN}) did not settle in time (last seen: IN_PROGRESS)`);
+  });
+
+  test('a number not yet visible right after the claim is waited for', async () => {
+    cm.on(ClaimPhoneNumberCommand).resolves({ PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN });
+    cm.on(DescribePhoneNumberCommand).rejectsOnce(gone()).resolves(summary('CLAIMED'));
+    cm.on(AssociatePhoneNumberContactFlowCommand).resolves({});
+    expectSucceeded(await run(createEvent(TYPE, ON_GROUP, o)), PN_ARN, DATA);
+  });
+
+  test.each([
+    [{ CountryCode: 'US' }, 'PhoneNumber cannot be combined with CountryCode, PhoneNumberType or Prefix'],
+    [{ PhoneNumber: undefined }, 'PhoneNumber, or CountryCode and PhoneNumberType, must be given'],
+    [{ PhoneNumber: '2065550100' }, 'PhoneNumber must be an E.164 number'],
+    [{ RemovalPolicy: 'snapshot' }, "RemovalPolicy must be 'retain' or 'destroy'; got 'snapshot'"],
+    [{ TargetArn: INSTANCE_ARN }, 'ContactFlowArns[1] must be in the target instance\'s Region us-east-1'],
+    [{ ContactFlowArns: 'not-a-list' }, 'ContactFlowArns must be a list of contact flow ARNs'],
+    [{ TargetArn: 'arn:aws:connect:us-east-1:111122223333:queue/x' }, 'TargetArn must be the ARN of an Amazon Connect instance or of a traffic distribution group'],
+    [{ Description: 'd'.repeat(501) }, 'Description must be at most 500 characters long'],
+  ])('a token that resolves to a bad value (%j) fails naming the property, before any call', async (bad, message) => {
+    const out = await run(createEvent(TYPE, { ...ON_GROUP, ...bad }, o));
+    expectFailed(out, `Phone number ${LOGICAL_ID}: invalid property: ${message}`);
+    expect(cm.calls()).toHaveLength(0);
+  });
+
+  test('a bad prefix for the country fails naming Prefix', async () => {
+    expectFailed(await run(createEvent(TYPE, { ...SEARCHED, Prefix: '+44' }, o)), 'invalid property: Prefix must start with +1, the calling code of US');
+  });
+});
+
+describe('ClaimedPhoneNumber: Update', () => {
+  test('a new target moves the number (UpdatePhoneNumber), waits until it is CLAIMED there, then associates the flows again', async () => {
+    const old = { ...ON_GROUP, TargetArn: INSTANCE_ARN, ContactFlowArns: [FLOW_ARN] };
+    cm.on(UpdatePhoneNumberCommand).resolves({ PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN });
+    cm.on(DescribePhoneNumberCommand)
+      .resolvesOnce(summary('IN_PROGRESS', { TargetArn: INSTANCE_ARN }))
+      .resolvesOnce(summary('CLAIMED', { TargetArn: INSTANCE_ARN })) // not moved yet
+      .resolves(summary('CLAIMED'));
+    cm.on(AssociatePhoneNumberContactFlowCommand).resolves({});
+
+    const out = await run(updateEvent(TYPE, PN_ARN, ON_GROUP, old, o));
+
+    expectSucceeded(out, PN_ARN, DATA);
+    expect(cm).toHaveReceivedCommandWith(UpdatePhoneNumberCommand, {
+      PhoneNumberId: PN_ARN, TargetArn: GROUP_ARN, ClientToken: expect.stringMatching(CLIENT_TOKEN_PATTERN),
+    });
+    expect(cm).toHaveReceivedCommandTimes(DescribePhoneNumberCommand, 3);
+    expect(await regionsOf(cm, AssociatePhoneNumberContactFlowCommand)).toEqual([REGION, REPLICA_REGION]);
+    expect(cm).not.toHaveReceivedCommand(ClaimPhoneNumberCommand);
+    expect(cm).not.toHaveReceivedCommand(DisassociatePhoneNumberContactFlowCommand); // the move dropped them
+  });
+
+  test('a move that ends FAILED surfaces the status message', async () => {
+    const old = { ...ON_GROUP, TargetArn: INSTANCE_ARN, ContactFlowArns: [] };
+    cm.on(UpdatePhoneNumberCommand).resolves({ PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN });
+    cm.on(DescribePhoneNumberCommand).resolves(summary('FAILED', { PhoneNumberStatus: { Status: 'FAILED', Message: 'Target limit reached' } }));
+    const out = await run(updateEvent(TYPE, PN_ARN, { ...ON_GROUP, ContactFlowArns: [] }, old, o));
+    expectFailed(out, `the claim or move to ${GROUP_ARN} failed: Target limit reached`);
+  });
+
+  test('a refused move fails naming the target', async () => {
+    cm.on(UpdatePhoneNumberCommand).rejects(sdkError(ResourceNotFoundException, 'Traffic distribution group not ACTIVE'));
+    const out = await run(updateEvent(TYPE, PN_ARN, ON_GROUP, { ...ON_GROUP, TargetArn: INSTANCE_ARN, ContactFlowArns: [FLOW_ARN] }, o));
+    expectFailed(out, `Phone number ${LOGICAL_ID}: UpdatePhoneNumber (move to ${GROUP_ARN}) failed: ResourceNotFoundException`);
+  });
+
+  test('a new flow list associates the new flows and disassociates the instances left without one; no replacement', async () => {
+    const props = { ...ON_GROUP, ContactFlowArns: [FLOW2_ARN] };
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED'));
+    cm.on(AssociatePhoneNumberContactFlowCommand).resolves({});
+    cm.on(DisassociatePhoneNumberContactFlowCommand).resolves({});
+
+    expectSucceeded(await run(updateEvent(TYPE, PN_ARN, props, ON_GROUP, o)), PN_ARN, DATA);
+
+    expect(inputsOf(cm, AssociatePhoneNumberContactFlowCommand)).toEqual([{ PhoneNumberId: PN_ARN, InstanceId: INSTANCE_ID, ContactFlowId: FLOW2_ID }]);
+    expect(await regionsOf(cm, AssociatePhoneNumberContactFlowCommand)).toEqual([REGION]);
+    expect(inputsOf(cm, DisassociatePhoneNumberContactFlowCommand)).toEqual([{ PhoneNumberId: PN_ARN, InstanceId: INSTANCE_ID }]);
+    expect(await regionsOf(cm, DisassociatePhoneNumberContactFlowCommand)).toEqual([REPLICA_REGION]);
+    expect(cm).not.toHaveReceivedCommand(ClaimPhoneNumberCommand);
+    expect(cm).not.toHaveReceivedCommand(UpdatePhoneNumberCommand);
+    expect(cm).not.toHaveReceivedCommand(UpdatePhoneNumberMetadataCommand);
+  });
+
+  test('removing every flow disassociates each; one already disassociated (404) is fine', async () => {
+    const { ContactFlowArns: _, ...noFlows } = ON_GROUP;
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED'));
+    cm.on(DisassociatePhoneNumberContactFlowCommand).rejectsOnce(sdkError(ResourceNotFoundException, 'No association')).resolves({});
+    expectSucceeded(await run(updateEvent(TYPE, PN_ARN, noFlows, ON_GROUP, o)), PN_ARN, DATA);
+    expect(await regionsOf(cm, DisassociatePhoneNumberContactFlowCommand)).toEqual([REGION, REPLICA_REGION]);
+    expect(cm).not.toHaveReceivedCommand(AssociatePhoneNumberContactFlowCommand);
+  });
+
+  test('a disassociation refused for another reason fails naming the instance', async () => {
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED'));
+    cm.on(AssociatePhoneNumberContactFlowCommand).resolves({});
+    cm.on(DisassociatePhoneNumberContactFlowCommand).rejects(sdkError(AccessDeniedException, 'denied'));
+    expectFailed(await run(updateEvent(TYPE, PN_ARN, { ...ON_GROUP, ContactFlowArns: [FLOW_ARN] }, ON_GROUP, o)),
+      `DisassociatePhoneNumberContactFlow (${REPLICA_REGION}, instance ${INSTANCE_ID}) failed: AccessDeniedException`);
+  });
+
+  test('unreadable old flows are ignored (nothing disassociated)', async () => {
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED'));
+    cm.on(AssociatePhoneNumberContactFlowCommand).resolves({});
+    expectSucceeded(await run(updateEvent(TYPE, PN_ARN, ON_GROUP, { ...ON_GROUP, ContactFlowArns: ['garbage'] }, o)), PN_ARN, DATA);
+    expect(cm).not.toHaveReceivedCommand(DisassociatePhoneNumberContactFlowCommand);
+  });
+
+  test('a new description is set with UpdatePhoneNumberMetadata; a removed one is cleared', async () => {
+    cm.on(UpdatePhoneNumberMetadataCommand).resolves({});
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED'));
+    cm.on(AssociatePhoneNumberContactFlowCommand).resolves({});
+    await run(updateEvent(TYPE, PN_ARN, { ...ON_GROUP, Description: 'Main line (new)' }, ON_GROUP, o));
+    expect(cm).toHaveReceivedCommandWith(UpdatePhoneNumberMetadataCommand, {
+      PhoneNumberId: PN_ARN, PhoneNumberDescription: 'Main line (new)', ClientToken: expect.stringMatching(CLIENT_TOKEN_PATTERN),
+    });
+
+    cm.resetHistory();
+    const { Description: _, ...noDescription } = ON_GROUP;
+    expectSucceeded(await run(updateEvent(TYPE, PN_ARN, noDescription, ON_GROUP, o)), PN_ARN, DATA);
+    expect(cm).toHaveReceivedCommandWith(UpdatePhoneNumberMetadataCommand, { PhoneNumberId: PN_ARN, PhoneNumberDescription: '' });
+    expect(cm).not.toHaveReceivedCommand(ClaimPhoneNumberCommand);
+  });
+
+  test('tags: changed and added keys are tagged, removed keys untagged; the claim-token tag is left alone', async () => {
+    cm.on(TagResourceCommand).resolves({});
+    cm.on(UntagResourceCommand).resolves({});
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED'));
+    cm.on(AssociatePhoneNumberContactFlowCommand).resolves({});
+    const old = { ...ON_GROUP, Tags: { team: 'support', cost: 'cc1' } };
+    await run(updateEvent(TYPE, PN_ARN, { ...ON_GROUP, Tags: { team: 'care', tier: 'gold' } }, old, o));
+    expect(cm).toHaveReceivedCommandWith(TagResourceCommand, { resourceArn: PN_ARN, tags: { team: 'care', tier: 'gold' } });
+    expect(inputsOf(cm, UntagResourceCommand)).toEqual([{ resourceArn: PN_ARN, tagKeys: ['cost'] }]);
+  });
+
+  test.each([
+    ['PhoneNumber', { PhoneNumber: '+12065550199' }],
+    ['Prefix', { ...SEARCHED, Prefix: '+1425' }],
+  ])('a new %s replaces the number: a new claim and a new physical id', async (_key, change) => {
+    const base = 'Prefix' in change ? SEARCHED : ON_GROUP;
+    const newArn = phoneArn(2);
+    cm.on(SearchAvailablePhoneNumbersCommand).resolves({ AvailableNumbersList: [{ PhoneNumber: '+14255550100' }] });
+    cm.on(ClaimPhoneNumberCommand).resolves({ PhoneNumberId: newArn.split('/')[1], PhoneNumberArn: newArn });
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED', {
+      PhoneNumberArn: newArn, PhoneNumberId: newArn.split('/')[1], PhoneNumber: '+14255550100', TargetArn: base.TargetArn,
+    }));
+    cm.on(AssociatePhoneNumberContactFlowCommand).resolves({});
+    const out = await run(updateEvent(TYPE, PN_ARN, { ...base, ...change }, base, o));
+    expectSucceeded(out, newArn, { PhoneNumber: '+14255550100', PhoneNumberArn: newArn, PhoneNumberId: newArn.split('/')[1] });
+    expect(cm).toHaveReceivedCommandTimes(ClaimPhoneNumberCommand, 1);
+    expect(cm).not.toHaveReceivedCommand(ReleasePhoneNumberCommand);
+  });
+
+  test('a number released outside CloudFormation fails the update and says what to do', async () => {
+    cm.on(DescribePhoneNumberCommand).rejects(gone());
+    expectFailed(await run(updateEvent(TYPE, PN_ARN, ON_GROUP, ON_GROUP, o)), 'no longer exists: it was released outside CloudFormation', LOGICAL_ID);
+  });
+});
+
+describe('ClaimedPhoneNumber: Delete', () => {
+  test('DESTROY releases the number and waits until it is gone', async () => {
+    cm.on(DescribePhoneNumberCommand)
+      .resolvesOnce(summary('CLAIMED', { TargetArn: INSTANCE_ARN }))
+      .resolvesOnce(summary('IN_PROGRESS', { TargetArn: INSTANCE_ARN }))
+      .rejects(gone());
+    cm.on(ReleasePhoneNumberCommand).resolves({});
+    expectSucceeded(await run(deleteEvent(TYPE, PN_ARN, SEARCHED, o)), PN_ARN);
+    expect(cm).toHaveReceivedCommandWith(ReleasePhoneNumberCommand, { PhoneNumberId: PN_ARN, ClientToken: expect.stringMatching(CLIENT_TOKEN_PATTERN) });
+    expect(await regionsOf(cm, ReleasePhoneNumberCommand)).toEqual([REGION]);
+  });
+
+  test('DESTROY of a number whose release left it FAILED is complete', async () => {
+    cm.on(DescribePhoneNumberCommand).resolvesOnce(summary('CLAIMED')).resolves(summary('FAILED'));
+    cm.on(ReleasePhoneNumberCommand).resolves({});
+    expectSucceeded(await run(deleteEvent(TYPE, PN_ARN, SEARCHED, o)), PN_ARN);
+  });
+
+  test('a number already gone is success, with no release', async () => {
+    cm.on(DescribePhoneNumberCommand).rejects(gone());
+    expectSucceeded(await run(deleteEvent(TYPE, PN_ARN, SEARCHED, o)), PN_ARN);
+    expect(cm).not.toHaveReceivedCommand(ReleasePhoneNumberCommand);
+  });
+
+  test('a number whose claim FAILED (never claimed) is success, with no release', async () => {
+    cm.on(DescribePhoneNumberCommand).resolvesOnce(summary('FAILED')).rejects(gone());
+    expectSucceeded(await run(deleteEvent(TYPE, PN_ARN, SEARCHED, o)), PN_ARN);
+    expect(cm).not.toHaveReceivedCommand(ReleasePhoneNumberCommand);
+  });
+
+  test('a number that disappears before the release (404) is success', async () => {
+    cm.on(DescribePhoneNumberCommand).resolvesOnce(summary('CLAIMED')).rejects(gone());
+    cm.on(ReleasePhoneNumberCommand).rejects(gone());
+    expectSucceeded(await run(deleteEvent(TYPE, PN_ARN, SEARCHED, o)), PN_ARN);
+  });
+
+  test.each([
+    ['explicit RETAIN', { ...ON_GROUP, TargetArn: INSTANCE_ARN, ContactFlowArns: [FLOW_ARN] }],
+    ['RETAIN by default', { TargetArn: INSTANCE_ARN, PhoneNumber: NUMBER }],
+    ['an unknown policy (kept, never released)', { TargetArn: INSTANCE_ARN, PhoneNumber: NUMBER, RemovalPolicy: 'Destroy' }],
+  ])('%s on an instance: nothing releases or moves the number', async (_what, props) => {
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED', { TargetArn: INSTANCE_ARN }));
+    expectSucceeded(await run(deleteEvent(TYPE, PN_ARN, props, o)), PN_ARN);
+    expect(cm).not.toHaveReceivedCommand(ReleasePhoneNumberCommand);
+    expect(cm).not.toHaveReceivedCommand(UpdatePhoneNumberCommand);
+    expect(cm.calls().every(c => c.args[0] instanceof DescribePhoneNumberCommand)).toBe(true);
+  });
+
+  test("RETAIN of a number on a group parks it on the group's instance and waits until it is there", async () => {
+    cm.on(DescribePhoneNumberCommand)
+      .resolvesOnce(summary('CLAIMED'))
+      .resolvesOnce(summary('IN_PROGRESS'))
+      .resolves(summary('CLAIMED', { TargetArn: INSTANCE_ARN }));
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves({ TrafficDistributionGroup: { Arn: GROUP_ARN, InstanceArn: INSTANCE_ARN, Status: 'ACTIVE' } });
+    cm.on(UpdatePhoneNumberCommand).resolves({ PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN });
+
+    expectSucceeded(await run(deleteEvent(TYPE, PN_ARN, ON_GROUP, o)), PN_ARN);
+
+    expect(cm).toHaveReceivedCommandWith(DescribeTrafficDistributionGroupCommand, { TrafficDistributionGroupId: GROUP_ARN });
+    expect(cm).toHaveReceivedCommandWith(UpdatePhoneNumberCommand, {
+      PhoneNumberId: PN_ARN, TargetArn: INSTANCE_ARN, ClientToken: expect.stringMatching(CLIENT_TOKEN_PATTERN),
+    });
+    expect(cm).not.toHaveReceivedCommand(ReleasePhoneNumberCommand);
+  });
+
+  test('RETAIN of a number already being parked (event delivered again) does not move it twice', async () => {
+    cm.on(DescribePhoneNumberCommand).resolvesOnce(summary('IN_PROGRESS')).resolves(summary('CLAIMED', { TargetArn: INSTANCE_ARN }));
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves({ TrafficDistributionGroup: { Arn: GROUP_ARN, InstanceArn: INSTANCE_ARN } });
+    expectSucceeded(await run(deleteEvent(TYPE, PN_ARN, ON_GROUP, o)), PN_ARN);
+    expect(cm).not.toHaveReceivedCommand(UpdatePhoneNumberCommand);
+  });
+
+  test('parking that ends FAILED surfaces the message and says how to move it by hand', async () => {
+    cm.on(DescribePhoneNumberCommand)
+      .resolvesOnce(summary('CLAIMED'))
+      .resolves(summary('FAILED', { PhoneNumberStatus: { Status: 'FAILED', Message: 'Instance limit reached' } }));
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves({ TrafficDistributionGroup: { Arn: GROUP_ARN, InstanceArn: INSTANCE_ARN } });
+    cm.on(UpdatePhoneNumberCommand).resolves({});
+    expectFailed(await run(deleteEvent(TYPE, PN_ARN, ON_GROUP, o)),
+      `Phone number ${LOGICAL_ID} (${PN_ARN}): moving the retained number to its group's instance failed: Instance limit reached`,
+      'move it by hand (UpdatePhoneNumber)');
+    expect(cm).not.toHaveReceivedCommand(ReleasePhoneNumberCommand);
+  });
+
+  test.each([
+    [ThrottlingException, 'throttled'],
+    [InternalServiceException, 'deploy again'],
+    [AccessDeniedException, 'check the role'],
+  ])('%p on ReleasePhoneNumber fails naming the number', async (ctor, advice) => {
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED'));
+    cm.on(ReleasePhoneNumberCommand).rejects(sdkError(ctor as any, 'nope'));
+    expectFailed(await run(deleteEvent(TYPE, PN_ARN, SEARCHED, o)),
+      `Phone number ${LOGICAL_ID} (${NUMBER}): ReleasePhoneNumber failed: ${(ctor as any).name}: nope`, advice);
+  });
+
+  test('a throttled Describe on delete fails naming the call', async () => {
+    cm.on(DescribePhoneNumberCommand).rejects(sdkError(ThrottlingException, 'Rate exceeded'));
+    expectFailed(await run(deleteEvent(TYPE, PN_ARN, SEARCHED, o)), `Phone number ${LOGICAL_ID}: DescribePhoneNumber failed: ThrottlingException`);
+  });
+
+  test('a release not finished by the deadline fails naming the number', async () => {
+    cm.on(DescribePhoneNumberCommand).resolves(summary('IN_PROGRESS'));
+    const event = deleteEvent(TYPE, PN_ARN, SEARCHED, o);
+    await expect(isComplete(waitEvent(event, { PhysicalResourceId: PN_ARN, [DEADLINE_FIELD]: Date.now() - 1 })))
+      .rejects.toThrow(`Release of Phone number ${LOGICAL_ID} (${PN_ARN}) did not settle in time (last seen: IN_PROGRESS)`);
+  });
+
+  test('a physical id that is not a phone number ARN deletes nothing', async () => {
+    expectSucceeded(await run(deleteEvent(TYPE, 'some-request-id', SEARCHED, o)), 'some-request-id');
+    expect(cm.calls()).toHaveLength(0);
+  });
+});
