@@ -181,7 +181,9 @@ describe('ClaimedPhoneNumber: Create', () => {
 
   test('a specific number already on the target (event delivered again: IdempotencyException) is adopted as it is', async () => {
     cm.on(ClaimPhoneNumberCommand).rejects(sdkError(IdempotencyException, 'An entity with the same name already exists'));
-    cm.on(ListPhoneNumbersV2Command).resolves({ ListPhoneNumbersSummaryList: [{ PhoneNumber: NUMBER, PhoneNumberArn: PN_ARN, TargetArn: GROUP_ARN }] });
+    cm.on(ListPhoneNumbersV2Command).resolves({
+      ListPhoneNumbersSummaryList: [{ PhoneNumber: NUMBER, PhoneNumberArn: PN_ARN, TargetArn: GROUP_ARN }],
+    });
     cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED'));
     cm.on(AssociatePhoneNumberContactFlowCommand).resolves({});
     expectSucceeded(await run(createEvent(TYPE, ON_GROUP, o)), PN_ARN, DATA);
@@ -356,7 +358,9 @@ describe('ClaimedPhoneNumber: Update', () => {
 
     expectSucceeded(await run(updateEvent(TYPE, PN_ARN, props, ON_GROUP, o)), PN_ARN, DATA);
 
-    expect(inputsOf(cm, AssociatePhoneNumberContactFlowCommand)).toEqual([{ PhoneNumberId: PN_ARN, InstanceId: INSTANCE_ID, ContactFlowId: FLOW2_ID }]);
+    expect(inputsOf(cm, AssociatePhoneNumberContactFlowCommand)).toEqual([
+      { PhoneNumberId: PN_ARN, InstanceId: INSTANCE_ID, ContactFlowId: FLOW2_ID },
+    ]);
     expect(await regionsOf(cm, AssociatePhoneNumberContactFlowCommand)).toEqual([REGION]);
     expect(inputsOf(cm, DisassociatePhoneNumberContactFlowCommand)).toEqual([{ PhoneNumberId: PN_ARN, InstanceId: INSTANCE_ID }]);
     expect(await regionsOf(cm, DisassociatePhoneNumberContactFlowCommand)).toEqual([REPLICA_REGION]);
@@ -448,7 +452,9 @@ describe('ClaimedPhoneNumber: Delete', () => {
       .rejects(gone());
     cm.on(ReleasePhoneNumberCommand).resolves({});
     expectSucceeded(await run(deleteEvent(TYPE, PN_ARN, SEARCHED, o)), PN_ARN);
-    expect(cm).toHaveReceivedCommandWith(ReleasePhoneNumberCommand, { PhoneNumberId: PN_ARN, ClientToken: expect.stringMatching(CLIENT_TOKEN_PATTERN) });
+    expect(cm).toHaveReceivedCommandWith(ReleasePhoneNumberCommand, {
+      PhoneNumberId: PN_ARN, ClientToken: expect.stringMatching(CLIENT_TOKEN_PATTERN),
+    });
     expect(await regionsOf(cm, ReleasePhoneNumberCommand)).toEqual([REGION]);
   });
 
