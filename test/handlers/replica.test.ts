@@ -1,0 +1,220 @@
+import {
+  AccessDeniedException, DeleteInstanceCommand, DescribeInstanceCommand, InstanceReplicationStatus, InternalServiceException,
+  InvalidRequestException, ListTrafficDistributionGroupsCommand, ReplicateInstanceCommand, ResourceConflictException,
+  ResourceNotFoundException, ThrottlingException,
+} from '@aws-sdk/client-connect';
+import {
+  CLIENT_TOKEN_PATTERN, createEvent, DEFAULT_GROUP_ARN, DEFAULT_GROUP_ID, deleteEvent, expectFailed, expectSucceeded, GROUP_ARN,
+  INSTANCE_ARN, INSTANCE_ID, OTHER_INSTANCE_ARN, REGION, regionsOf, REPLICA_INSTANCE_ARN, REPLICA_REGION, run, sdkError, updateEvent,
+  useConnectMock, waitEvent,
+} from './events';
+import { handler as isComplete } from '../../lambda/is-complete.lambda';
+import { DEADLINE_FIELD, INSTANCE_REPLICA_RESOURCE_TYPE as TYPE } from '../../src/shared/names';
+
+const cm = useConnectMock();
+const LOGICAL_ID = 'Replica';
+const o = { logicalId: LOGICAL_ID };
+
+const PROPS = { InstanceArn: INSTANCE_ARN, ReplicaRegion: REPLICA_REGION, ReplicaAlias: 'support-west', RemovalPolicy: 'retain' };
+const DESTROY = { ...PROPS, RemovalPolicy: 'destroy' };
+const DATA = {
+  SourceInstanceArn: INSTANCE_ARN,
+  ReplicaInstanceArn: REPLICA_INSTANCE_ARN,
+  DefaultTrafficDistributionGroupArn: DEFAULT_GROUP_ARN,
+  DefaultTrafficDistributionGroupId: DEFAULT_GROUP_ID,
+};
+
+/** DescribeInstance of the source, with the replica's status (none: not replicated). */
+function source(status?: InstanceReplicationStatus | string, reason?: string) {
+  return {
+    Instance: { Id: INSTANCE_ID, Arn: INSTANCE_ARN, InstanceStatus: 'ACTIVE' as const },
+    ReplicationConfiguration: {
+      SourceRegion: REGION,
+      ReplicationStatusSummaryList: status === undefined ? [] : [{ Region: REPLICA_REGION, ReplicationStatus: status, ReplicationStatusReason: reason }],
+    },
+  };
+}
+
+const GROUPS = {
+  TrafficDistributionGroupSummaryList: [
+    { Id: '99999999-8888-7777-6666-555555555555', Arn: GROUP_ARN, Name: 'support', IsDefault: false },
+    { Id: DEFAULT_GROUP_ID, Arn: DEFAULT_GROUP_ARN, Name: 'default', IsDefault: true },
+  ],
+};
+
+describe('InstanceReplica: Create', () => {
+  test('replicates, waits for COMPLETE, then finds the default group', async () => {
+    cm.on(ReplicateInstanceCommand).resolves({ Id: INSTANCE_ID, Arn: REPLICA_INSTANCE_ARN });
+    cm.on(DescribeInstanceCommand)
+      .resolvesOnce(source('RESOURCE_REPLICATION_NOT_STARTED'))
+      .resolvesOnce(source('INSTANCE_REPLICATION_IN_PROGRESS'))
+      .resolves(source('INSTANCE_REPLICATION_COMPLETE'));
+    // The default group shows up with the replica, possibly a little later.
+    cm.on(ListTrafficDistributionGroupsCommand).resolvesOnce({ TrafficDistributionGroupSummaryList: [GROUPS.TrafficDistributionGroupSummaryList[0]] })
+      .resolves(GROUPS);
+
+    const out = await run(createEvent(TYPE, PROPS, o));
+
+    expectSucceeded(out, REPLICA_INSTANCE_ARN, DATA);
+    expect(cm).toHaveReceivedCommandWith(ReplicateInstanceCommand, {
+      InstanceId: INSTANCE_ARN, ReplicaRegion: REPLICA_REGION, ReplicaAlias: 'support-west', ClientToken: expect.stringMatching(CLIENT_TOKEN_PATTERN),
+    });
+    expect(await regionsOf(cm, ReplicateInstanceCommand)).toEqual([REGION]);
+    expect(cm).toHaveReceivedCommandWith(ListTrafficDistributionGroupsCommand, { InstanceId: INSTANCE_ARN });
+    expect(cm).toHaveReceivedCommandTimes(ListTrafficDistributionGroupsCommand, 2);
+  });
+
+  test('without an alias, none is sent', async () => {
+    cm.on(ReplicateInstanceCommand).resolves({ Id: INSTANCE_ID, Arn: REPLICA_INSTANCE_ARN });
+    cm.on(DescribeInstanceCommand).resolves(source('INSTANCE_REPLICATION_COMPLETE'));
+    cm.on(ListTrafficDistributionGroupsCommand).resolves({ TrafficDistributionGroupSummaryList: [{ Arn: DEFAULT_GROUP_ARN, IsDefault: true }] });
+    const { ReplicaAlias: _, ...noAlias } = PROPS;
+    expectSucceeded(await run(createEvent(TYPE, noAlias, o)), REPLICA_INSTANCE_ARN, DATA);
+    expect(cm).toHaveReceivedCommandWith(ReplicateInstanceCommand, { ReplicaAlias: undefined });
+  });
+
+  test('replication FAILED fails with the service reason', async () => {
+    cm.on(ReplicateInstanceCommand).resolves({ Id: INSTANCE_ID, Arn: REPLICA_INSTANCE_ARN });
+    cm.on(DescribeInstanceCommand).resolvesOnce(source('INSTANCE_REPLICATION_IN_PROGRESS'))
+      .resolves(source('INSTANCE_REPLICATION_FAILED', 'The instance alias is not unique in us-west-2'));
+    const out = await run(createEvent(TYPE, PROPS, o));
+    expectFailed(out, `Instance replica ${LOGICAL_ID} (${REPLICA_INSTANCE_ARN}): replication to ${REPLICA_REGION} failed: `
+      + 'The instance alias is not unique in us-west-2.');
+    expect(cm).not.toHaveReceivedCommand(ListTrafficDistributionGroupsCommand);
+  });
+
+  test('replication FAILED without a reason says so', async () => {
+    cm.on(ReplicateInstanceCommand).resolves({});
+    cm.on(DescribeInstanceCommand).resolves(source('INSTANCE_REPLICATION_FAILED'));
+    expectFailed(await run(createEvent(TYPE, PROPS, o)), 'failed: no reason given.');
+  });
+
+  test.each([
+    [InvalidRequestException, 'Instance is already replicated'],
+    [ResourceConflictException, 'Replication in progress'],
+  ])('already replicated to this Region (%p): the replica is adopted', async (ctor, message) => {
+    cm.on(ReplicateInstanceCommand).rejects(sdkError(ctor as any, message));
+    cm.on(DescribeInstanceCommand).resolves(source('INSTANCE_REPLICATION_COMPLETE'));
+    cm.on(ListTrafficDistributionGroupsCommand).resolves(GROUPS);
+    expectSucceeded(await run(createEvent(TYPE, PROPS, o)), REPLICA_INSTANCE_ARN, DATA);
+    expect(cm).toHaveReceivedCommandTimes(ReplicateInstanceCommand, 1);
+  });
+
+  test('a refusal with no replica in the Region says what replication needs', async () => {
+    cm.on(ReplicateInstanceCommand).rejects(sdkError(InvalidRequestException, 'Instance has no alias'));
+    cm.on(DescribeInstanceCommand).resolves(source());
+    const out = await run(createEvent(TYPE, PROPS, o));
+    expectFailed(out, `Instance replica ${LOGICAL_ID}: Amazon Connect refused to replicate ${INSTANCE_ARN} to ${REPLICA_REGION}`,
+      'InvalidRequestException: Instance has no alias', 'SAML identity management');
+    expect(out.response.PhysicalResourceId).toBe('AWSCDK::CustomResourceProviderFramework::CREATE_FAILED');
+  });
+
+  test('a refusal for a source instance that does not exist says what replication needs', async () => {
+    cm.on(ReplicateInstanceCommand).rejects(sdkError(InvalidRequestException, 'bad'));
+    cm.on(DescribeInstanceCommand).rejects(sdkError(ResourceNotFoundException, 'Instance not found'));
+    expectFailed(await run(createEvent(TYPE, PROPS, o)), 'Amazon Connect refused to replicate');
+  });
+
+  test.each([
+    [ThrottlingException, 'throttled'],
+    [InternalServiceException, 'deploy again'],
+    [AccessDeniedException, 'Global Resiliency is not enabled'],
+  ])('%p on ReplicateInstance fails with a clear reason', async (ctor, advice) => {
+    cm.on(ReplicateInstanceCommand).rejects(sdkError(ctor as any, 'nope'));
+    expectFailed(await run(createEvent(TYPE, PROPS, o)),
+      `Instance replica ${LOGICAL_ID}: ReplicateInstance (${INSTANCE_ARN} to ${REPLICA_REGION}) failed: ${(ctor as any).name}: nope`, advice);
+  });
+
+  test.each(['INSTANCE_REPLICA_DELETING', 'INSTANCE_REPLICATION_DELETION_FAILED'])('a replica being deleted outside (%s) fails', async (status) => {
+    cm.on(ReplicateInstanceCommand).resolves({});
+    cm.on(DescribeInstanceCommand).resolves(source(status));
+    expectFailed(await run(createEvent(TYPE, PROPS, o)), `the replica is being deleted (${status}), outside this deployment`);
+  });
+
+  test('a replication not done by the deadline fails naming the replica and its status', async () => {
+    cm.on(DescribeInstanceCommand).resolves(source('INSTANCE_REPLICATION_IN_PROGRESS'));
+    const event = createEvent(TYPE, PROPS, o);
+    await expect(isComplete(waitEvent(event, { PhysicalResourceId: REPLICA_INSTANCE_ARN, [DEADLINE_FIELD]: Date.now() - 1 })))
+      .rejects.toThrow(`Instance replica ${LOGICAL_ID} (${REPLICA_INSTANCE_ARN}) did not settle in time (last seen: INSTANCE_REPLICATION_IN_PROGRESS)`);
+  });
+
+  test.each([
+    [{ ReplicaRegion: 'eu-west-2' }, 'ReplicaRegion must be a Region that us-east-1 replicates to (us-west-2)'],
+    [{ ReplicaAlias: 'd-abc' }, "ReplicaAlias must be 1 to 45 letters, digits and hyphens, start and end with a letter or digit, and not start with 'd-'"],
+    [{ InstanceArn: GROUP_ARN }, 'InstanceArn must be an Amazon Connect instance ARN'],
+  ])('a token that resolves to a bad value (%j) fails naming the property, before any call', async (bad, message) => {
+    expectFailed(await run(createEvent(TYPE, { ...PROPS, ...bad }, o)), `Instance replica ${LOGICAL_ID}: invalid property: ${message}`);
+    expect(cm.calls()).toHaveLength(0);
+  });
+});
+
+describe('InstanceReplica: Update', () => {
+  test('nothing that matters changed: same physical id, status checked again', async () => {
+    cm.on(DescribeInstanceCommand).resolves(source('INSTANCE_REPLICATION_COMPLETE'));
+    cm.on(ListTrafficDistributionGroupsCommand).resolves(GROUPS);
+    expectSucceeded(await run(updateEvent(TYPE, REPLICA_INSTANCE_ARN, DESTROY, PROPS, o)), REPLICA_INSTANCE_ARN, DATA);
+    expect(cm).not.toHaveReceivedCommand(ReplicateInstanceCommand);
+  });
+
+  test.each([
+    ['ReplicaAlias', { ReplicaAlias: 'support-west-2' }],
+    ['InstanceArn', { InstanceArn: OTHER_INSTANCE_ARN }],
+  ])('a new %s is refused with what to do instead, before any call', async (key, change) => {
+    const out = await run(updateEvent(TYPE, REPLICA_INSTANCE_ARN, { ...PROPS, ...change }, PROPS, o));
+    expectFailed(out, `Instance replica ${LOGICAL_ID}: ${key} cannot change`, 'Remove the InstanceReplica from the stack');
+    expect(out.response.PhysicalResourceId).toBe(REPLICA_INSTANCE_ARN);
+    expect(cm.calls()).toHaveLength(0);
+  });
+});
+
+describe('InstanceReplica: Delete', () => {
+  test('RETAIN makes no call at all', async () => {
+    expectSucceeded(await run(deleteEvent(TYPE, REPLICA_INSTANCE_ARN, PROPS, o)), REPLICA_INSTANCE_ARN);
+    expect(cm.calls()).toHaveLength(0);
+  });
+
+  test('DESTROY deletes the replica in the replica Region and waits until the source no longer lists it', async () => {
+    cm.on(DeleteInstanceCommand).resolves({});
+    cm.on(DescribeInstanceCommand)
+      .resolvesOnce(source('INSTANCE_REPLICA_DELETING'))
+      .resolves(source());
+    expectSucceeded(await run(deleteEvent(TYPE, REPLICA_INSTANCE_ARN, DESTROY, o)), REPLICA_INSTANCE_ARN);
+    expect(cm).toHaveReceivedCommandWith(DeleteInstanceCommand, {
+      InstanceId: REPLICA_INSTANCE_ARN, ClientToken: expect.stringMatching(CLIENT_TOKEN_PATTERN),
+    });
+    expect(await regionsOf(cm, DeleteInstanceCommand)).toEqual([REPLICA_REGION]);
+    expect(await regionsOf(cm, DescribeInstanceCommand)).toEqual([REGION, REGION]);
+  });
+
+  test('DESTROY of a replica already gone (404) is success', async () => {
+    cm.on(DeleteInstanceCommand).rejects(sdkError(ResourceNotFoundException, 'Instance not found'));
+    cm.on(DescribeInstanceCommand).rejects(sdkError(ResourceNotFoundException, 'Instance not found'));
+    expectSucceeded(await run(deleteEvent(TYPE, REPLICA_INSTANCE_ARN, DESTROY, o)), REPLICA_INSTANCE_ARN);
+  });
+
+  test('DESTROY whose deletion FAILED fails with the service reason', async () => {
+    cm.on(DeleteInstanceCommand).resolves({});
+    cm.on(DescribeInstanceCommand).resolves(source('INSTANCE_REPLICATION_DELETION_FAILED', 'Numbers are still claimed'));
+    expectFailed(await run(deleteEvent(TYPE, REPLICA_INSTANCE_ARN, DESTROY, o)),
+      `Instance replica ${LOGICAL_ID} (${REPLICA_INSTANCE_ARN}): deleting the replica failed: Numbers are still claimed.`);
+  });
+
+  test('DESTROY refused (AccessDenied) fails with a clear reason', async () => {
+    cm.on(DeleteInstanceCommand).rejects(sdkError(AccessDeniedException, 'denied'));
+    expectFailed(await run(deleteEvent(TYPE, REPLICA_INSTANCE_ARN, DESTROY, o)),
+      `Instance replica ${LOGICAL_ID}: DeleteInstance (${REPLICA_INSTANCE_ARN}) failed: AccessDeniedException: denied`, 'check the role');
+  });
+
+  test('a deletion not done by the deadline fails naming the replica', async () => {
+    cm.on(DescribeInstanceCommand).resolves(source('INSTANCE_REPLICA_DELETING'));
+    const event = deleteEvent(TYPE, REPLICA_INSTANCE_ARN, DESTROY, o);
+    await expect(isComplete(waitEvent(event, { PhysicalResourceId: REPLICA_INSTANCE_ARN, [DEADLINE_FIELD]: Date.now() - 1 })))
+      .rejects.toThrow(`Deletion of Instance replica ${LOGICAL_ID} (${REPLICA_INSTANCE_ARN}) did not settle in time (last seen: INSTANCE_REPLICA_DELETING)`);
+  });
+
+  test('a physical id that is not an instance ARN, or unreadable properties, delete nothing', async () => {
+    expectSucceeded(await run(deleteEvent(TYPE, 'request-id', DESTROY, o)), 'request-id');
+    expectSucceeded(await run(deleteEvent(TYPE, REPLICA_INSTANCE_ARN, { ...DESTROY, ReplicaRegion: 'nowhere' }, o)), REPLICA_INSTANCE_ARN);
+    expect(cm.calls()).toHaveLength(0);
+  });
+});
