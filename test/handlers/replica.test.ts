@@ -30,7 +30,9 @@ function source(status?: InstanceReplicationStatus | string, reason?: string) {
     Instance: { Id: INSTANCE_ID, Arn: INSTANCE_ARN, InstanceStatus: 'ACTIVE' as const },
     ReplicationConfiguration: {
       SourceRegion: REGION,
-      ReplicationStatusSummaryList: status === undefined ? [] : [{ Region: REPLICA_REGION, ReplicationStatus: status, ReplicationStatusReason: reason }],
+      ReplicationStatusSummaryList: status === undefined
+        ? []
+        : [{ Region: REPLICA_REGION, ReplicationStatus: status, ReplicationStatusReason: reason }],
     },
   };
 }
