@@ -1,0 +1,2 @@
+export * from './local-cloudformation';
+export type { LogLine } from './lambda-runtime';

@@ -1,0 +1,328 @@
+/**
+ * A local stand-in for the AWS Lambda Node.js runtime: loads a function's code from its
+ * synthesized asset directory (never from src/ or lambda/), and invokes its handler the way
+ * Lambda does (environment, init errors, the error payload of a thrown handler).
+ *
+ * The code runs in the process's main realm (outside any jest sandbox, like a real Lambda
+ * sandbox), with its own module registry per function. Packages the Lambda runtime provides
+ * (`@aws-sdk/*`, `@smithy/*`) resolve from the repository's node_modules, standing in for
+ * /var/runtime/node_modules; nothing is copied into the asset.
+ */
+import { AsyncLocalStorage } from 'async_hooks';
+import { randomUUID } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { format } from 'util';
+import * as vm from 'vm';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+/** The packages the Lambda Node.js runtime ships (its /var/runtime/node_modules). */
+const RUNTIME_PACKAGES = /^@(aws-sdk|smithy)\//;
+
+/** The real process of the main realm (jest gives test code a copy whose env is detached). */
+const realProcess: NodeJS.Process = vm.runInThisContext('process');
+const realModule: typeof import('module') = (realProcess as unknown as { getBuiltinModule(id: string): unknown }).getBuiltinModule('module') as typeof import('module');
+const runtimeRequire = realModule.createRequire(path.join(REPO_ROOT, 'node_modules', '.lambda-runtime.js'));
+
+const ENV_STORAGE_KEY = Symbol.for('cdk-connect-global-resiliency.local-lambda-env');
+
+/**
+ * Each invocation sees its own function's environment through `process.env` (the SDK reads
+ * AWS_ENDPOINT_URL_CONNECT and the credentials from there), even while other functions with
+ * other environments run concurrently: `process.env` becomes a view of the environment of the
+ * invocation in the current async context, and of the real environment outside invocations.
+ */
+function envStorage(): AsyncLocalStorage<Record<string, string>> {
+  const holder = realProcess as unknown as Record<symbol, AsyncLocalStorage<Record<string, string>> | undefined>;
+  let storage = holder[ENV_STORAGE_KEY];
+  if (storage === undefined) {
+    const als = new AsyncLocalStorage<Record<string, string>>();
+    const base = realProcess.env;
+    const current = (): Record<string, string | undefined> => als.getStore() ?? base;
+    realProcess.env = new Proxy(base, {
+      get: (_t, p) => Reflect.get(current(), p),
+      set: (_t, p, v) => Reflect.set(current(), p, String(v)),
+      has: (_t, p) => Reflect.has(current(), p),
+      deleteProperty: (_t, p) => Reflect.deleteProperty(current(), p),
+      ownKeys: () => Reflect.ownKeys(current()),
+      getOwnPropertyDescriptor: (_t, p) => {
+        const d = Reflect.getOwnPropertyDescriptor(current(), p);
+        return d === undefined ? undefined : { ...d, configurable: true };
+      },
+      defineProperty: (_t, p, d) => Reflect.defineProperty(current(), p, d),
+    });
+    holder[ENV_STORAGE_KEY] = als;
+    storage = als;
+  }
+  return storage;
+}
+
+/** A function as the template declares it. */
+export interface LambdaFunctionConfig {
+  readonly functionName: string;
+  readonly functionArn: string;
+  /** The unpacked code: the asset directory. */
+  readonly codeDir: string;
+  /** `file.export`, e.g. `index.handler` or `framework.onEvent`. */
+  readonly handler: string;
+  /** Environment.Variables of the template, resolved. */
+  readonly environment: Record<string, string>;
+  readonly runtime?: string;
+  readonly memorySize?: number;
+  readonly timeoutSeconds?: number;
+}
+
+/** What Lambda's Invoke (RequestResponse) returns. */
+export interface InvokeResult {
+  readonly StatusCode: number;
+  readonly FunctionError?: string;
+  readonly Payload: Uint8Array;
+  readonly ExecutedVersion: string;
+}
+
+/** A log line a function wrote (CloudWatch Logs, locally). */
+export interface LogLine {
+  readonly functionName: string;
+  readonly message: string;
+}
+
+/** Lambda's error payload for a handler that threw. */
+export interface LambdaErrorPayload {
+  readonly errorType: string;
+  readonly errorMessage: string;
+  readonly trace: string[];
+}
+
+type Handler = (event: unknown, context: unknown, callback?: (err: unknown, result?: unknown) => void) => unknown;
+
+/** One module registry per function: its own module state, like its own sandbox. */
+class Sandbox {
+  private readonly modules = new Map<string, { exports: unknown }>();
+
+  constructor(private readonly config: LambdaFunctionConfig, private readonly console: Console) {}
+
+  /** Loads the handler module (the function's init phase). */
+  public loadHandler(): Handler {
+    const [file, ...exportPath] = this.config.handler.split('.');
+    const modulePath = this.resolveFile(path.join(this.config.codeDir, file));
+    if (modulePath === undefined) {
+      throw lambdaError('Runtime.ImportModuleError', `Error: Cannot find module '${file}'`);
+    }
+    let exported: unknown;
+    try {
+      exported = this.load(modulePath);
+    } catch (e) {
+      throw lambdaError('Runtime.ImportModuleError', `${(e as Error).name}: ${(e as Error).message}`);
+    }
+    for (const key of exportPath) {
+      exported = (exported as Record<string, unknown> | undefined)?.[key];
+    }
+    if (typeof exported !== 'function') {
+      throw lambdaError('Runtime.HandlerNotFound', `${this.config.handler} is undefined or not exported`);
+    }
+    return exported as Handler;
+  }
+
+  /** The exports of a module already loaded in this sandbox (e.g. the framework's outbound.js). */
+  public loaded(file: string): unknown {
+    return this.modules.get(path.join(this.config.codeDir, file))?.exports;
+  }
+
+  private load(file: string): unknown {
+    const cached = this.modules.get(file);
+    if (cached !== undefined) {
+      return cached.exports;
+    }
+    const module = { exports: {} as unknown };
+    this.modules.set(file, module);
+    try {
+      const source = fs.readFileSync(file, 'utf8');
+      if (file.endsWith('.json')) {
+        module.exports = JSON.parse(source);
+      } else {
+        const wrapper = vm.runInThisContext(
+          `(function (exports, require, module, __filename, __dirname, console) {${source}\n})`,
+          { filename: file },
+        ) as (...args: unknown[]) => void;
+        const req = (spec: string) => this.require(path.dirname(file), spec);
+        wrapper.call(module.exports, module.exports, req, module, file, path.dirname(file), this.console);
+      }
+    } catch (e) {
+      this.modules.delete(file);
+      throw e;
+    }
+    return module.exports;
+  }
+
+  private require(fromDir: string, spec: string): unknown {
+    if (realModule.isBuiltin(spec)) {
+      return runtimeRequire(spec);
+    }
+    if (spec.startsWith('./') || spec.startsWith('../') || path.isAbsolute(spec)) {
+      const file = this.resolveFile(path.resolve(fromDir, spec));
+      if (file === undefined) {
+        throw moduleNotFound(spec, fromDir);
+      }
+      return this.load(file);
+    }
+    // A dependency shipped in the asset (node_modules next to the code), else the runtime's SDK.
+    const inAsset = path.join(this.config.codeDir, 'node_modules');
+    if (fs.existsSync(inAsset)) {
+      try {
+        return realModule.createRequire(path.join(inAsset, '.asset.js'))(spec);
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND') {
+          throw e;
+        }
+      }
+    }
+    if (RUNTIME_PACKAGES.test(spec)) {
+      return runtimeRequire(spec);
+    }
+    throw moduleNotFound(spec, fromDir);
+  }
+
+  private resolveFile(base: string): string | undefined {
+    for (const candidate of [base, `${base}.js`, `${base}.json`, path.join(base, 'index.js')]) {
+      if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) {
+        return candidate;
+      }
+    }
+    return undefined;
+  }
+}
+
+function moduleNotFound(spec: string, fromDir: string): Error {
+  const e = new Error(`Cannot find module '${spec}'\nRequire stack:\n- ${fromDir}`) as Error & { code: string };
+  e.code = 'MODULE_NOT_FOUND';
+  return e;
+}
+
+function lambdaError(name: string, message: string): Error {
+  const e = new Error(message);
+  e.name = name;
+  return e;
+}
+
+/** The payload Lambda returns for an error: what the caller (the framework, Step Functions) sees. */
+function errorPayload(e: unknown): LambdaErrorPayload {
+  if (e instanceof Error || (typeof e === 'object' && e !== null && 'message' in e)) {
+    const err = e as Error;
+    return { errorType: err.name ?? 'Error', errorMessage: err.message ?? '', trace: (err.stack ?? '').split('\n') };
+  }
+  return { errorType: 'Error', errorMessage: String(e), trace: [] };
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The functions of the deployed stacks, invoked in-process. A sandbox is reused while the
+ * function's code and environment stay the same (a warm Lambda), and an init error is retried on
+ * the next invocation (as Lambda does).
+ */
+export class LambdaRuntime {
+  /** Every log line the functions wrote. */
+  public readonly logs: LogLine[] = [];
+  private readonly sandboxes = new Map<string, { sandbox: Sandbox; handler: Handler }>();
+
+  constructor(private readonly options: {
+    /** Added to every function's environment (after the template's variables). */
+    readonly env: Record<string, string>;
+    readonly region: string;
+    /** Print the functions' logs as they are written. */
+    readonly printLogs?: boolean;
+    /** Called before the handler module of a function is loaded (to patch what it requires). */
+    readonly onSandbox?: (config: LambdaFunctionConfig, sandbox: { loaded(file: string): unknown }) => void;
+  }) {}
+
+  /** Invokes `config`'s handler with `payload` (JSON), as Invoke with RequestResponse does. */
+  public async invoke(config: LambdaFunctionConfig, payload: string): Promise<InvokeResult> {
+    const env = this.environment(config);
+    const run = async (): Promise<InvokeResult> => {
+      try {
+        const handler = this.handlerOf(config, env);
+        const event = JSON.parse(payload);
+        const result = await callHandler(handler, event, this.context(config));
+        return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: encoder.encode(JSON.stringify(result ?? null)) };
+      } catch (e) {
+        const body = errorPayload(e);
+        this.write(config.functionName, `ERROR\tInvoke Error\t${JSON.stringify(body)}`);
+        return { StatusCode: 200, ExecutedVersion: '$LATEST', FunctionError: 'Unhandled', Payload: encoder.encode(JSON.stringify(body)) };
+      }
+    };
+    return envStorage().run(env, run);
+  }
+
+  private handlerOf(config: LambdaFunctionConfig, env: Record<string, string>): Handler {
+    const key = JSON.stringify([config.functionArn, config.codeDir, config.handler, env]);
+    const warm = this.sandboxes.get(key);
+    if (warm !== undefined) {
+      return warm.handler;
+    }
+    const sandbox = new Sandbox(config, this.consoleFor(config.functionName));
+    const handler = sandbox.loadHandler();
+    this.options.onSandbox?.(config, sandbox);
+    this.sandboxes.set(key, { sandbox, handler });
+    return handler;
+  }
+
+  private environment(config: LambdaFunctionConfig): Record<string, string> {
+    return {
+      PATH: '/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin',
+      LANG: 'en_US.UTF-8',
+      TZ: ':UTC',
+      LAMBDA_TASK_ROOT: config.codeDir,
+      AWS_EXECUTION_ENV: `AWS_Lambda_${config.runtime ?? 'nodejs'}`,
+      AWS_LAMBDA_FUNCTION_NAME: config.functionName,
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(config.memorySize ?? 128),
+      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${config.functionName}`,
+      AWS_REGION: this.options.region,
+      AWS_DEFAULT_REGION: this.options.region,
+      // Dummy credentials of the function's role (the emulator does not check signatures).
+      AWS_ACCESS_KEY_ID: 'ASIAXXXXXXXXLOCALTEST',
+      AWS_SECRET_ACCESS_KEY: 'local-test-secret-access-key',
+      AWS_SESSION_TOKEN: 'local-test-session-token',
+      ...config.environment,
+      ...this.options.env,
+    };
+  }
+
+  private context(config: LambdaFunctionConfig) {
+    const deadline = Date.now() + (config.timeoutSeconds ?? 3) * 1000;
+    return {
+      functionName: config.functionName,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: config.functionArn,
+      memoryLimitInMB: String(config.memorySize ?? 128),
+      awsRequestId: randomUUID(),
+      logGroupName: `/aws/lambda/${config.functionName}`,
+      logStreamName: `local/[$LATEST]${randomUUID().replace(/-/g, '')}`,
+      callbackWaitsForEmptyEventLoop: true,
+      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    };
+  }
+
+  private consoleFor(functionName: string): Console {
+    const write = (...args: unknown[]) => this.write(functionName, format(...args));
+    return { log: write, info: write, warn: write, error: write, debug: write, trace: write } as unknown as Console;
+  }
+
+  private write(functionName: string, message: string): void {
+    this.logs.push({ functionName, message });
+    if (this.options.printLogs) {
+      process.stdout.write(`[${functionName}] ${message}\n`);
+    }
+  }
+}
+
+/** Calls an async handler, or a callback-style one (three parameters). */
+function callHandler(handler: Handler, event: unknown, context: unknown): Promise<unknown> {
+  if (handler.length >= 3) {
+    return new Promise((resolve, reject) => {
+      handler(event, context, (err, result) => (err ? reject(err) : resolve(result)));
+    });
+  }
+  return Promise.resolve(handler(event, context));
+}

@@ -1,0 +1,189 @@
+/**
+ * The local CloudFormation engine itself, with a tiny provider (fixtures/provider) behind the
+ * real aws-cdk-lib Provider framework: ordering, waiter, replacement and cleanup, rollbacks,
+ * retention, and the custom resource contract checks.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, CfnOutput, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { LocalCloudFormation, ProgressEvent } from '../engine';
+
+const FIXTURE = path.join(__dirname, 'fixtures', 'provider');
+const STACK = 'EngineTest';
+
+interface Res {
+  readonly id: string;
+  readonly props: Record<string, unknown>;
+  readonly dependsOn?: string;
+  readonly removal?: RemovalPolicy;
+  readonly serviceTimeoutSeconds?: number;
+}
+
+/** A stack with the Provider framework (waiter: 5 attempts, 1 s apart) and one custom resource per `Res`. */
+function stackOf(resources: Res[]): Stack {
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'engine-test-')) });
+  const stack = new Stack(app, STACK, { env: { account: '123456789012', region: 'eu-west-2' } });
+  const fn = (id: string, handler: string) => new lambda.Function(stack, id, {
+    runtime: lambda.Runtime.NODEJS_22_X, code: lambda.Code.fromAsset(FIXTURE), handler,
+  });
+  const provider = new cr.Provider(stack, 'Provider', {
+    onEventHandler: fn('OnEvent', 'index.onEvent'),
+    isCompleteHandler: fn('IsComplete', 'index.isComplete'),
+    queryInterval: Duration.seconds(1),
+    totalTimeout: Duration.seconds(5),
+  });
+  const made = new Map<string, CustomResource>();
+  for (const r of resources) {
+    const props = { ...r.props };
+    if (r.dependsOn !== undefined) {
+      props.Value = made.get(r.dependsOn)!.getAttString('Name');
+    }
+    const res = new CustomResource(stack, r.id, {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::Thing',
+      properties: props,
+      removalPolicy: r.removal,
+      serviceTimeout: r.serviceTimeoutSeconds === undefined ? undefined : Duration.seconds(r.serviceTimeoutSeconds),
+    });
+    made.set(r.id, res);
+    new CfnOutput(stack, `${r.id}Polls`, { value: res.getAttString('Polls') });
+  }
+  return stack;
+}
+
+function engine(progress: ProgressEvent[] = []) {
+  return new LocalCloudFormation({
+    env: { ENGINE_TEST_MARKER: 'from-options' },
+    waiterIntervalScale: 0.01,
+    onProgress: p => progress.push(p),
+  });
+}
+
+const custom = (cfn: LocalCloudFormation) => cfn.events.map(e => `${e.RequestType} ${e.LogicalResourceId}${e.PhysicalResourceId ? ` ${e.PhysicalResourceId}` : ''}`);
+
+describe('LocalCloudFormation', () => {
+  test('creates in dependency order through the real framework and waiter, with CloudFormation\'s string scalars', async () => {
+    const progress: ProgressEvent[] = [];
+    const cfn = engine(progress);
+    const out = await cfn.deploy(stackOf([
+      { id: 'A', props: { Name: 'a', PollsNeeded: 3, Number: 7 } },
+      { id: 'B', props: { Name: 'b' }, dependsOn: 'A' },
+    ]));
+
+    expect(out.resources.A).toEqual({ physicalId: 'a-1', data: { Name: 'a', Seen: 'string', Polls: '3', Region: 'eu-west-2', Marker: 'from-options' } });
+    expect(out.resources.B.data.Value).toBe('a');
+    expect(cfn.events.find(e => e.LogicalResourceId === 'B')!.ResourceProperties.Value).toBe('a');
+    expect(out.outputs).toEqual({ APolls: '3', BPolls: '1' });
+    const order = progress.filter(p => p.resourceType === 'Custom::Thing').map(p => `${p.logicalId} ${p.status}`);
+    expect(order).toEqual(['A IN_PROGRESS', 'A SUCCESS', 'B IN_PROGRESS', 'B SUCCESS']);
+    expect(cfn.responses.map(r => [r.logicalId, r.status])).toEqual([['A', 'SUCCESS'], ['B', 'SUCCESS']]);
+    expect(cfn.responses.every(r => r.bodyBytes > 0 && r.bodyBytes < 4096)).toBe(true);
+  });
+
+  test('independent resources are created concurrently', async () => {
+    const progress: ProgressEvent[] = [];
+    await engine(progress).deploy(stackOf([
+      { id: 'A', props: { Name: 'a', PollsNeeded: 2 } },
+      { id: 'B', props: { Name: 'b', PollsNeeded: 2 } },
+    ]));
+    const statuses = progress.filter(p => p.resourceType === 'Custom::Thing').map(p => p.status);
+    expect(statuses.slice(0, 2)).toEqual(['IN_PROGRESS', 'IN_PROGRESS']);
+  });
+
+  test('update in place keeps the id; a new id is a replacement whose old id is deleted in the cleanup', async () => {
+    const cfn = engine();
+    await cfn.deploy(stackOf([{ id: 'A', props: { Name: 'a' } }, { id: 'B', props: { Name: 'b' } }]));
+    const out = await cfn.deploy(stackOf([{ id: 'A', props: { Name: 'a', Generation: 2 } }, { id: 'B', props: { Name: 'b', Value: 'v' } }]));
+
+    expect(out.resources.A.physicalId).toBe('a-2');
+    expect(out.resources.B.physicalId).toBe('b-1');
+    const updateA = cfn.events.find(e => e.RequestType === 'Update' && e.LogicalResourceId === 'A')!;
+    expect(updateA.PhysicalResourceId).toBe('a-1');
+    expect(updateA.OldResourceProperties).toMatchObject({ Name: 'a' });
+    expect(updateA.OldResourceProperties!.Generation).toBeUndefined();
+    // The cleanup Delete of the old id comes last, with the old properties.
+    expect(custom(cfn).at(-1)).toBe('Delete A a-1');
+    expect(cfn.events.at(-1)!.ResourceProperties.Generation).toBeUndefined();
+  });
+
+  test('a failed create rolls back what was created and throws the reason', async () => {
+    const cfn = engine();
+    await expect(cfn.deploy(stackOf([
+      { id: 'A', props: { Name: 'a' } },
+      { id: 'B', props: { Name: 'b', FailOn: 'Create' }, dependsOn: 'A' },
+    ]))).rejects.toThrow(/B \(Custom::Thing\) CREATE_FAILED: .*refusing to Create B/);
+    // B failed in onEvent (the framework answers the rollback Delete of its marker itself); A is deleted.
+    expect(custom(cfn)).toEqual(['Create A', 'Create B', 'Delete B AWSCDK::CustomResourceProviderFramework::CREATE_FAILED', 'Delete A a-1']);
+    await expect(cfn.destroy(STACK)).rejects.toThrow(/does not exist/);
+  });
+
+  test('a failure in isComplete rolls back with a Delete of the resource it created', async () => {
+    const cfn = engine();
+    await expect(cfn.deploy(stackOf([{ id: 'A', props: { Name: 'a', FailInIsComplete: 'Create' } }])))
+      .rejects.toThrow(/status CREATION_FAILED for a-1/);
+    expect(custom(cfn)).toEqual(['Create A', 'Delete A a-1']);
+  });
+
+  test('a failed update is rolled back with an Update to the old properties', async () => {
+    const cfn = engine();
+    await cfn.deploy(stackOf([{ id: 'A', props: { Name: 'a' } }]));
+    await expect(cfn.deploy(stackOf([{ id: 'A', props: { Name: 'a', FailOn: 'Update' } }]))).rejects.toThrow(/UPDATE_ROLLBACK_COMPLETE.*refusing to Update A/);
+    const rollback = cfn.events.at(-1)!;
+    expect(rollback.RequestType).toBe('Update');
+    expect(rollback.ResourceProperties.FailOn).toBeUndefined();
+    expect(rollback.OldResourceProperties!.FailOn).toBe('Update');
+    // The stack is back on the old template: destroying it deletes a-1.
+    await cfn.destroy(STACK);
+    expect(custom(cfn).at(-1)).toBe('Delete A a-1');
+  });
+
+  test('a waiter that never completes ends with the framework\'s timeout, through the Catch and the Lambda error envelope', async () => {
+    const cfn = engine();
+    await expect(cfn.deploy(stackOf([{ id: 'A', props: { Name: 'a', NeverComplete: 'true' } }]))).rejects.toThrow(/Operation timed out/);
+    expect(cfn.responses[0]).toMatchObject({ logicalId: 'A', status: 'FAILED', reason: 'Operation timed out', physicalId: 'a-1' });
+  });
+
+  test('a response of 4096 bytes or more fails the resource and is reported as a contract violation', async () => {
+    const cfn = engine();
+    await expect(cfn.deploy(stackOf([{ id: 'A', props: { Name: 'a', BigData: 'true' } }]))).rejects.toThrow(/Response object is too long/);
+    expect(cfn.violations.join()).toMatch(/response body of \d+ bytes/);
+  });
+
+  test('a resource that never answers fails at its (scaled) ServiceTimeout', async () => {
+    const cfn = engine();
+    const started = Date.now();
+    await expect(cfn.deploy(stackOf([{ id: 'A', props: { Name: 'a', Hang: 'true' }, serviceTimeoutSeconds: 100 }])))
+      .rejects.toThrow(/did not receive a response from your Custom Resource within the ServiceTimeout of 100 seconds/);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  test('a duplicated delivery is recorded twice and must end the same way', async () => {
+    const cfn = engine();
+    cfn.duplicateNextEvent();
+    const out = await cfn.deploy(stackOf([{ id: 'A', props: { Name: 'a' } }]));
+    expect(out.resources.A.physicalId).toBe('a-1');
+    expect(custom(cfn)).toEqual(['Create A', 'Create A']);
+    expect(cfn.responses.map(r => `${r.status} ${r.physicalId}`)).toEqual(['SUCCESS a-1', 'SUCCESS a-1']);
+  });
+
+  test('destroy deletes in reverse dependency order and honours DeletionPolicy Retain', async () => {
+    const cfn = engine();
+    await cfn.deploy(stackOf([
+      { id: 'A', props: { Name: 'a' } },
+      { id: 'B', props: { Name: 'b' }, dependsOn: 'A' },
+      { id: 'Kept', props: { Name: 'k' }, removal: RemovalPolicy.RETAIN },
+    ]));
+    await cfn.destroy(STACK);
+    expect(custom(cfn).filter(e => e.startsWith('Delete'))).toEqual(['Delete B b-1', 'Delete A a-1']);
+  });
+
+  test('a failed delete keeps the resource in the stack', async () => {
+    const cfn = engine();
+    await cfn.deploy(stackOf([{ id: 'A', props: { Name: 'a', FailDelete: 'true' } }]));
+    await expect(cfn.destroy(STACK)).rejects.toThrow(/DELETE_FAILED.*cannot delete a-1/);
+    await expect(cfn.destroy(STACK)).rejects.toThrow(/cannot delete a-1/);
+  });
+});
