@@ -279,6 +279,21 @@ async function describe(region: string, arn: string, what: string): Promise<Clai
   });
 }
 
+/** The group a number is on, or undefined when it is gone. */
+async function describeGroup(groupArn: string, what: string) {
+  return step(`${what}: DescribeTrafficDistributionGroup`, async () => {
+    try {
+      const out = await connect(regionOf(groupArn)).send(new DescribeTrafficDistributionGroupCommand({ TrafficDistributionGroupId: groupArn }));
+      return out.TrafficDistributionGroup;
+    } catch (e) {
+      if (isNotFound(e)) {
+        return undefined;
+      }
+      throw e;
+    }
+  });
+}
+
 function removalOf(props: Record<string, unknown> | undefined): 'retain' | 'destroy' {
   // Anything but an explicit 'destroy' keeps the number: losing a number by accident is the worst outcome.
   return props?.[PhoneProps.REMOVAL_POLICY] === PhoneRemoval.DESTROY ? 'destroy' : 'retain';
@@ -318,17 +333,7 @@ async function startDelete(event: CfnEvent & { PhysicalResourceId: string }): Pr
     log('INFO', 'retaining phone number', { arn, number: number.PhoneNumber, target });
     return;
   }
-  const group = await step(`${what}: DescribeTrafficDistributionGroup`, async () => {
-    try {
-      const out = await connect(regionOf(target)).send(new DescribeTrafficDistributionGroupCommand({ TrafficDistributionGroupId: target }));
-      return out.TrafficDistributionGroup;
-    } catch (e) {
-      if (isNotFound(e)) {
-        return undefined;
-      }
-      throw e;
-    }
-  });
+  const group = await describeGroup(target, what);
   if (group?.InstanceArn === undefined) {
     log('WARN', 'the group of a retained number is gone; leaving the number as it is', { arn, group: target });
     return;
@@ -448,7 +453,14 @@ async function isDeleted(event: WaitEvent, arn: string): Promise<IsCompleteResul
       throw new UserError(`${what}: moving the retained number to its group's instance failed: ${n.PhoneNumberStatus?.Message ?? 'no message'}. `
         + 'The number is still claimed; move it by hand (UpdatePhoneNumber), then delete again.');
     }
-    return status === 'CLAIMED' && !GROUP_ARN_PATTERN.test(n.TargetArn ?? '') ? true : undefined;
+    if (status !== 'CLAIMED') {
+      return undefined;
+    }
+    if (!GROUP_ARN_PATTERN.test(n.TargetArn ?? '')) {
+      return true;
+    }
+    // Still on a group: parked soon, unless the group is gone (onEvent then leaves the number as it is).
+    return (await describeGroup(n.TargetArn!, what))?.InstanceArn === undefined ? true : undefined;
   });
   return { IsComplete: done === true };
 }
