@@ -1,6 +1,7 @@
 import {
   AccessDeniedException, DescribeTrafficDistributionGroupCommand, GetTrafficDistributionCommand, InternalServiceException,
-  InvalidRequestException, ResourceConflictException, ResourceNotFoundException, ThrottlingException, UpdateTrafficDistributionCommand,
+  InvalidRequestException, ResourceConflictException, ResourceNotFoundException, ThrottlingException, TrafficDistributionGroupStatus,
+  UpdateTrafficDistributionCommand,
 } from '@aws-sdk/client-connect';
 import {
   createEvent, DEFAULT_GROUP_ARN, deleteEvent, expectFailed, expectSucceeded, GROUP2_ARN, GROUP_ARN, REGION, regionsOf, REPLICA_REGION, run,
@@ -21,7 +22,7 @@ const SIGN_IN = {
 };
 
 function group(status: string, extra: Record<string, unknown> = {}) {
-  return { TrafficDistributionGroup: { Arn: GROUP_ARN, Name: 'support', Status: status, IsDefault: false, ...extra } };
+  return { TrafficDistributionGroup: { Arn: GROUP_ARN, Name: 'support', Status: status as TrafficDistributionGroupStatus, IsDefault: false, ...extra } };
 }
 
 const pct = (a: number, b: number) => ({ Distributions: [{ Region: REGION, Percentage: a }, { Region: REPLICA_REGION, Percentage: b }] });
@@ -132,6 +133,19 @@ describe('TrafficDistribution: Create and Update', () => {
     cm.on(GetTrafficDistributionCommand).rejects(sdkError(ctor as any, 'nope'));
     expectFailed(await run(createEvent(TYPE, PROPS, o)),
       `Traffic distribution ${LOGICAL_ID} of ${GROUP_ARN}: GetTrafficDistribution failed: ${(ctor as any).name}: nope`, advice);
+  });
+
+  test('a throttled Describe of the group fails naming the call', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).rejects(sdkError(ThrottlingException, 'Rate exceeded'));
+    expectFailed(await run(createEvent(TYPE, PROPS, o)),
+      `Traffic distribution ${LOGICAL_ID} of ${GROUP_ARN}: DescribeTrafficDistributionGroup failed: ThrottlingException`, 'throttled');
+  });
+
+  test('an update that fails for another reason (throttled) fails naming the call', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE'));
+    cm.on(GetTrafficDistributionCommand).resolves({ TelephonyConfig: pct(100, 0) });
+    cm.on(UpdateTrafficDistributionCommand).rejects(sdkError(ThrottlingException, 'Rate exceeded'));
+    expectFailed(await run(createEvent(TYPE, PROPS, o)), 'UpdateTrafficDistribution failed: ThrottlingException: Rate exceeded', 'throttled');
   });
 
   test('a split not settled by the deadline fails naming it', async () => {

@@ -420,6 +420,28 @@ describe('ClaimedPhoneNumber: Update', () => {
     expect(inputsOf(cm, UntagResourceCommand)).toEqual([{ resourceArn: PN_ARN, tagKeys: ['cost'] }]);
   });
 
+  test('unreadable old tags are treated as none', async () => {
+    cm.on(TagResourceCommand).resolves({});
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED'));
+    cm.on(AssociatePhoneNumberContactFlowCommand).resolves({});
+    await run(updateEvent(TYPE, PN_ARN, ON_GROUP, { ...ON_GROUP, Tags: ['not', 'a', 'map'] }, o));
+    expect(cm).toHaveReceivedCommandWith(TagResourceCommand, { resourceArn: PN_ARN, tags: { team: 'support' } });
+    expect(cm).not.toHaveReceivedCommand(UntagResourceCommand);
+  });
+
+  test('the waiter gets IsComplete false (and no Data) while a move is in progress', async () => {
+    process.env.CONNECT_GR_INLINE_POLL_BUDGET_MS = '0';
+    try {
+      cm.on(DescribePhoneNumberCommand).resolves(summary('IN_PROGRESS'));
+      const event = updateEvent(TYPE, PN_ARN, ON_GROUP, { ...ON_GROUP, TargetArn: INSTANCE_ARN, ContactFlowArns: [FLOW_ARN] }, o);
+      await expect(isComplete(waitEvent(event, { PhysicalResourceId: PN_ARN, [DEADLINE_FIELD]: Date.now() + 60_000 })))
+        .resolves.toEqual({ IsComplete: false });
+      expect(cm).not.toHaveReceivedCommand(AssociatePhoneNumberContactFlowCommand);
+    } finally {
+      process.env.CONNECT_GR_INLINE_POLL_BUDGET_MS = '150';
+    }
+  });
+
   test.each([
     ['PhoneNumber', { PhoneNumber: '+12065550199' }],
     ['Prefix', { ...SEARCHED, Prefix: '+1425' }],
@@ -516,6 +538,20 @@ describe('ClaimedPhoneNumber: Delete', () => {
     cm.on(DescribeTrafficDistributionGroupCommand).resolves({ TrafficDistributionGroup: { Arn: GROUP_ARN, InstanceArn: INSTANCE_ARN } });
     expectSucceeded(await run(deleteEvent(TYPE, PN_ARN, ON_GROUP, o)), PN_ARN);
     expect(cm).not.toHaveReceivedCommand(UpdatePhoneNumberCommand);
+  });
+
+  test('RETAIN of a number whose group is gone leaves the number as it is, and the delete completes', async () => {
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED'));
+    cm.on(DescribeTrafficDistributionGroupCommand).rejects(sdkError(ResourceNotFoundException, 'Traffic distribution group not found'));
+    expectSucceeded(await run(deleteEvent(TYPE, PN_ARN, ON_GROUP, o)), PN_ARN);
+    expect(cm).not.toHaveReceivedCommand(UpdatePhoneNumberCommand);
+    expect(cm).not.toHaveReceivedCommand(ReleasePhoneNumberCommand);
+  });
+
+  test('RETAIN of a number on a group whose Describe is throttled fails naming the call', async () => {
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED'));
+    cm.on(DescribeTrafficDistributionGroupCommand).rejects(sdkError(ThrottlingException, 'Rate exceeded'));
+    expectFailed(await run(deleteEvent(TYPE, PN_ARN, ON_GROUP, o)), `Phone number ${LOGICAL_ID}: DescribeTrafficDistributionGroup failed: ThrottlingException`);
   });
 
   test('parking that ends FAILED surfaces the message and says how to move it by hand', async () => {

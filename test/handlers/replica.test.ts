@@ -25,14 +25,14 @@ const DATA = {
 };
 
 /** DescribeInstance of the source, with the replica's status (none: not replicated). */
-function source(status?: InstanceReplicationStatus | string, reason?: string) {
+function source(status?: string, reason?: string) {
   return {
     Instance: { Id: INSTANCE_ID, Arn: INSTANCE_ARN, InstanceStatus: 'ACTIVE' as const },
     ReplicationConfiguration: {
       SourceRegion: REGION,
       ReplicationStatusSummaryList: status === undefined
         ? []
-        : [{ Region: REPLICA_REGION, ReplicationStatus: status, ReplicationStatusReason: reason }],
+        : [{ Region: REPLICA_REGION, ReplicationStatus: status as InstanceReplicationStatus, ReplicationStatusReason: reason }],
     },
   };
 }
@@ -133,6 +133,25 @@ describe('InstanceReplica: Create', () => {
     expectFailed(await run(createEvent(TYPE, PROPS, o)), `the replica is being deleted (${status}), outside this deployment`);
   });
 
+  test('a throttled DescribeInstance while waiting fails naming the call', async () => {
+    cm.on(ReplicateInstanceCommand).resolves({});
+    cm.on(DescribeInstanceCommand).rejects(sdkError(ThrottlingException, 'Rate exceeded'));
+    expectFailed(await run(createEvent(TYPE, PROPS, o)), `Instance replica ${LOGICAL_ID} (${REPLICA_INSTANCE_ARN}): DescribeInstance failed: ThrottlingException`);
+  });
+
+  test('the waiter gets IsComplete false while replication runs; a bad property fails it', async () => {
+    process.env.CONNECT_GR_INLINE_POLL_BUDGET_MS = '0';
+    try {
+      cm.on(DescribeInstanceCommand).resolves(source('INSTANCE_REPLICATION_IN_PROGRESS'));
+      const event = createEvent(TYPE, PROPS, o);
+      await expect(isComplete(waitEvent(event, { PhysicalResourceId: REPLICA_INSTANCE_ARN }))).resolves.toEqual({ IsComplete: false });
+      const bad = createEvent(TYPE, { ...PROPS, ReplicaRegion: 'mars' }, o);
+      await expect(isComplete(waitEvent(bad, { PhysicalResourceId: REPLICA_INSTANCE_ARN }))).rejects.toThrow('invalid property: ReplicaRegion');
+    } finally {
+      process.env.CONNECT_GR_INLINE_POLL_BUDGET_MS = '150';
+    }
+  });
+
   test('a replication not done by the deadline fails naming the replica and its status', async () => {
     cm.on(DescribeInstanceCommand).resolves(source('INSTANCE_REPLICATION_IN_PROGRESS'));
     const event = createEvent(TYPE, PROPS, o);
@@ -146,6 +165,12 @@ describe('InstanceReplica: Create', () => {
     [{ InstanceArn: GROUP_ARN }, 'InstanceArn must be an Amazon Connect instance ARN'],
   ])('a token that resolves to a bad value (%j) fails naming the property, before any call', async (bad, message) => {
     expectFailed(await run(createEvent(TYPE, { ...PROPS, ...bad }, o)), `Instance replica ${LOGICAL_ID}: invalid property: ${message}`);
+    expect(cm.calls()).toHaveLength(0);
+  });
+
+  test('isComplete of a delete with unreadable properties is complete at once', async () => {
+    const event = deleteEvent(TYPE, REPLICA_INSTANCE_ARN, { ...DESTROY, InstanceArn: 'gone' }, o);
+    await expect(isComplete(waitEvent(event, { PhysicalResourceId: REPLICA_INSTANCE_ARN }))).resolves.toEqual({ IsComplete: true });
     expect(cm.calls()).toHaveLength(0);
   });
 });
@@ -165,6 +190,12 @@ describe('InstanceReplica: Update', () => {
     const out = await run(updateEvent(TYPE, REPLICA_INSTANCE_ARN, { ...PROPS, ...change }, PROPS, o));
     expectFailed(out, `Instance replica ${LOGICAL_ID}: ${key} cannot change`, 'Remove the InstanceReplica from the stack');
     expect(out.response.PhysicalResourceId).toBe(REPLICA_INSTANCE_ARN);
+    expect(cm.calls()).toHaveLength(0);
+  });
+
+  test('isComplete of a delete with unreadable properties is complete at once', async () => {
+    const event = deleteEvent(TYPE, REPLICA_INSTANCE_ARN, { ...DESTROY, InstanceArn: 'gone' }, o);
+    await expect(isComplete(waitEvent(event, { PhysicalResourceId: REPLICA_INSTANCE_ARN }))).resolves.toEqual({ IsComplete: true });
     expect(cm.calls()).toHaveLength(0);
   });
 });
@@ -217,6 +248,12 @@ describe('InstanceReplica: Delete', () => {
   test('a physical id that is not an instance ARN, or unreadable properties, delete nothing', async () => {
     expectSucceeded(await run(deleteEvent(TYPE, 'request-id', DESTROY, o)), 'request-id');
     expectSucceeded(await run(deleteEvent(TYPE, REPLICA_INSTANCE_ARN, { ...DESTROY, ReplicaRegion: 'nowhere' }, o)), REPLICA_INSTANCE_ARN);
+    expect(cm.calls()).toHaveLength(0);
+  });
+
+  test('isComplete of a delete with unreadable properties is complete at once', async () => {
+    const event = deleteEvent(TYPE, REPLICA_INSTANCE_ARN, { ...DESTROY, InstanceArn: 'gone' }, o);
+    await expect(isComplete(waitEvent(event, { PhysicalResourceId: REPLICA_INSTANCE_ARN }))).resolves.toEqual({ IsComplete: true });
     expect(cm.calls()).toHaveLength(0);
   });
 });

@@ -24,7 +24,7 @@ const PROPS = {
   Tags: { team: 'support' },
 };
 
-function group(status: TrafficDistributionGroupStatus | string, extra: Record<string, unknown> = {}) {
+function group(status: TrafficDistributionGroupStatus | undefined, extra: Record<string, unknown> = {}) {
   return {
     TrafficDistributionGroup: {
       Id: GROUP_ID, Arn: GROUP_ARN, Name: 'support', InstanceArn: INSTANCE_ARN, Status: status, IsDefault: false, ...extra,
@@ -239,6 +239,23 @@ describe('TrafficDistributionGroup: Update', () => {
       'Amazon Connect refused the split (Regions do not match the linked instances)', 'steps of 10 that sum to 100');
   });
 
+  test('an update that fails for another reason (throttled) fails naming the call', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE'));
+    cm.on(GetTrafficDistributionCommand).resolves(split([100, 0]));
+    cm.on(UpdateTrafficDistributionCommand).rejects(sdkError(ThrottlingException, 'Rate exceeded'));
+    expectFailed(await run(updateEvent(TYPE, GROUP_ARN, PROPS, { ...OLD, Tags: PROPS.Tags }, o)),
+      `Traffic distribution group ${LOGICAL_ID} ('support') (${GROUP_ARN}): UpdateTrafficDistribution failed: ThrottlingException`, 'throttled');
+  });
+
+  test('a group without a description stays in place when nothing but tags change', async () => {
+    cm.on(TagResourceCommand).resolves({});
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE'));
+    const plain = { InstanceArn: INSTANCE_ARN, Name: 'support' };
+    expectSucceeded(await run(updateEvent(TYPE, GROUP_ARN, { ...plain, Tags: { a: '1' } }, plain, o)), GROUP_ARN, { Arn: GROUP_ARN, Id: GROUP_ID });
+    expect(cm).toHaveReceivedCommandWith(TagResourceCommand, { resourceArn: GROUP_ARN, tags: { a: '1' } });
+    expect(cm).not.toHaveReceivedCommand(CreateTrafficDistributionGroupCommand);
+  });
+
   test('an agent split alone keeps the current telephony split', async () => {
     cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE'));
     cm.on(GetTrafficDistributionCommand).resolvesOnce(split([60, 40], [100, 0])).resolves(split([60, 40], [50, 50]));
@@ -348,11 +365,11 @@ describe('TrafficDistributionGroup: Delete', () => {
     cm.on(DeleteTrafficDistributionGroupCommand).rejects(sdkError(ResourceInUseException, 'Phone numbers are claimed to this group',
       { ResourceType: 'PHONE_NUMBER', ResourceId: GROUP_ID }));
     cm.on(ListPhoneNumbersV2Command).resolves({
-      ListPhoneNumbersSummaryList: [{ PhoneNumber: '+12065550100' }, { PhoneNumberId: 'pn-2' }], NextToken: 'more',
+      ListPhoneNumbersSummaryList: [{ PhoneNumber: '+12065550100' }, { PhoneNumberId: 'pn-2' }, {}], NextToken: 'more',
     });
     const out = await run(deleteEvent(TYPE, GROUP_ARN, PROPS, o));
     expectFailed(out, `Traffic distribution group ${LOGICAL_ID} ('support') cannot be deleted`,
-      'phone numbers are still claimed to it: +12065550100, pn-2, ...', 'Move them to an instance', 'release them', 'then delete again');
+      'phone numbers are still claimed to it: +12065550100, pn-2, ?, ...', 'Move them to an instance', 'release them', 'then delete again');
     expect(cm).toHaveReceivedCommandWith(ListPhoneNumbersV2Command, { TargetArn: GROUP_ARN });
   });
 
@@ -380,6 +397,13 @@ describe('TrafficDistributionGroup: Delete', () => {
     const event = deleteEvent(TYPE, GROUP_ARN, PROPS, o);
     await expect(isComplete(waitEvent(event, { PhysicalResourceId: GROUP_ARN, [DEADLINE_FIELD]: Date.now() - 1 })))
       .rejects.toThrow(`Deletion of Traffic distribution group ${LOGICAL_ID} (${GROUP_ARN}) did not settle in time (last seen: PENDING_DELETION)`);
+  });
+
+  test('a deletion past its deadline with no status reported says so', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('PENDING_DELETION', { Status: undefined }));
+    const event = deleteEvent(TYPE, GROUP_ARN, PROPS, o);
+    await expect(isComplete(waitEvent(event, { PhysicalResourceId: GROUP_ARN, [DEADLINE_FIELD]: Date.now() - 1 })))
+      .rejects.toThrow('did not settle in time (last seen: ?)');
   });
 
   test('isComplete of a delete whose physical id is not an ARN is complete at once', async () => {
