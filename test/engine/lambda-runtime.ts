@@ -143,7 +143,8 @@ class Sandbox {
       } else {
         const wrapper = vm.runInThisContext(
           `(function (exports, require, module, __filename, __dirname, console) {${source}\n})`,
-          { filename: file },
+          // Lambda unpacks the code into /var/task: stack traces (and so the framework's FAILED reasons) name it so.
+          { filename: path.join('/var/task', path.relative(this.config.codeDir, file)) },
         ) as (...args: unknown[]) => void;
         const req = (spec: string) => this.require(path.dirname(file), spec);
         wrapper.call(module.exports, module.exports, req, module, file, path.dirname(file), this.console);
