@@ -46,6 +46,16 @@ describe('TrafficDistribution: Create and Update', () => {
     expect(await regionsOf(cm, UpdateTrafficDistributionCommand)).toEqual([REGION]);
   });
 
+  test('a group with no split reported yet (empty configs) gets the declared one', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE'));
+    cm.on(GetTrafficDistributionCommand)
+      .resolvesOnce({ TelephonyConfig: { Distributions: [{ Region: REGION }] } })
+      .resolves({ TelephonyConfig: pct(80, 20) });
+    cm.on(UpdateTrafficDistributionCommand).resolves({});
+    expectSucceeded(await run(createEvent(TYPE, PROPS, o)), GROUP_ARN);
+    expect(cm).toHaveReceivedCommandWith(UpdateTrafficDistributionCommand, { Id: GROUP_ARN, TelephonyConfig: pct(80, 20) });
+  });
+
   test('a group still being created is waited for', async () => {
     cm.on(DescribeTrafficDistributionGroupCommand).resolvesOnce(group('CREATION_IN_PROGRESS')).resolves(group('ACTIVE'));
     cm.on(GetTrafficDistributionCommand).resolves({ TelephonyConfig: pct(80, 20) });

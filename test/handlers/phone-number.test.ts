@@ -190,6 +190,20 @@ describe('ClaimedPhoneNumber: Create', () => {
     expect(cm).not.toHaveReceivedCommand(UpdatePhoneNumberCommand);
   });
 
+  test('a claim refused for another reason (InvalidParameter) fails with it, and adopts nothing', async () => {
+    cm.on(ClaimPhoneNumberCommand).rejects(sdkError(InvalidParameterException, 'ClaimPhoneNumber must be called in us-east-1'));
+    expectFailed(await run(createEvent(TYPE, ON_GROUP, o)),
+      `Phone number ${LOGICAL_ID} (${NUMBER}): ClaimPhoneNumber failed: InvalidParameterException: ClaimPhoneNumber must be called in us-east-1`);
+    expect(cm).not.toHaveReceivedCommand(ListPhoneNumbersV2Command);
+  });
+
+  test('an empty flow list, as CloudFormation may deliver it (\'\'), associates nothing', async () => {
+    cm.on(ClaimPhoneNumberCommand).resolves({ PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN });
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED'));
+    expectSucceeded(await run(createEvent(TYPE, { ...ON_GROUP, ContactFlowArns: '' }, o)), PN_ARN, DATA);
+    expect(cm).not.toHaveReceivedCommand(AssociatePhoneNumberContactFlowCommand);
+  });
+
   test('a specific number nobody here holds and that is not available fails saying so', async () => {
     cm.on(ClaimPhoneNumberCommand).rejects(taken(NUMBER));
     cm.on(ListPhoneNumbersV2Command).resolves({ ListPhoneNumbersSummaryList: [] });
@@ -336,6 +350,14 @@ describe('ClaimedPhoneNumber: Update', () => {
     expect(cm).not.toHaveReceivedCommand(DisassociatePhoneNumberContactFlowCommand); // the move dropped them
   });
 
+  test('a move that ends FAILED without a message says so', async () => {
+    cm.on(UpdatePhoneNumberCommand).resolves({});
+    cm.on(DescribePhoneNumberCommand).resolves(summary('FAILED'));
+    const old = { ...ON_GROUP, TargetArn: INSTANCE_ARN, ContactFlowArns: [] };
+    const out = await run(updateEvent(TYPE, PN_ARN, { ...ON_GROUP, ContactFlowArns: [] }, old, o));
+    expectFailed(out, `the claim or move to ${GROUP_ARN} failed: no message.`);
+  });
+
   test('a move that ends FAILED surfaces the status message', async () => {
     const old = { ...ON_GROUP, TargetArn: INSTANCE_ARN, ContactFlowArns: [] };
     cm.on(UpdatePhoneNumberCommand).resolves({ PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN });
@@ -404,6 +426,10 @@ describe('ClaimedPhoneNumber: Update', () => {
 
     cm.resetHistory();
     const { Description: _, ...noDescription } = ON_GROUP;
+    await run(updateEvent(TYPE, PN_ARN, ON_GROUP, noDescription, o));
+    expect(cm).toHaveReceivedCommandWith(UpdatePhoneNumberMetadataCommand, { PhoneNumberId: PN_ARN, PhoneNumberDescription: 'Main line' });
+
+    cm.resetHistory();
     expectSucceeded(await run(updateEvent(TYPE, PN_ARN, noDescription, ON_GROUP, o)), PN_ARN, DATA);
     expect(cm).toHaveReceivedCommandWith(UpdatePhoneNumberMetadataCommand, { PhoneNumberId: PN_ARN, PhoneNumberDescription: '' });
     expect(cm).not.toHaveReceivedCommand(ClaimPhoneNumberCommand);
