@@ -49,7 +49,7 @@ describe('TrafficDistribution: Create and Update', () => {
   test('a group with no split reported yet (empty configs) gets the declared one', async () => {
     cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE'));
     cm.on(GetTrafficDistributionCommand)
-      .resolvesOnce({ TelephonyConfig: { Distributions: [{ Region: REGION }] } })
+      .resolvesOnce({ TelephonyConfig: { Distributions: [] } })
       .resolves({ TelephonyConfig: pct(80, 20) });
     cm.on(UpdateTrafficDistributionCommand).resolves({});
     expectSucceeded(await run(createEvent(TYPE, PROPS, o)), GROUP_ARN);
