@@ -184,8 +184,3 @@ export function checkDeadline(event: WaitEvent, what: string, state: string): vo
     throw new UserError(`${what} did not settle in time (last seen: ${state}). Look at it in the Amazon Connect console; deploy again once it has settled, or fix what keeps it from settling.`);
   }
 }
-
-/** The Region of a Connect ARN. */
-export function regionOfArn(arn: string): string {
-  return arn.split(':')[3];
-}
