@@ -143,10 +143,10 @@ class Sandbox {
       } else {
         const wrapper = vm.runInThisContext(
           `(function (exports, require, module, __filename, __dirname, console) {${source}\n})`,
-          // Lambda unpacks the code into /var/task: stack traces (and so the framework's FAILED reasons) name it so.
-          { filename: path.join('/var/task', path.relative(this.config.codeDir, file)) },
+          // Stack traces (and so the framework's FAILED reasons) name the file as Lambda would.
+          { filename: this.taskPath(file) },
         ) as (...args: unknown[]) => void;
-        const req = (spec: string) => this.require(path.dirname(file), spec);
+        const req = (spec: string) => this.require(file, spec);
         wrapper.call(module.exports, module.exports, req, module, file, path.dirname(file), this.console);
       }
     } catch (e) {
@@ -156,14 +156,14 @@ class Sandbox {
     return module.exports;
   }
 
-  private require(fromDir: string, spec: string): unknown {
+  private require(fromFile: string, spec: string): unknown {
     if (realModule.isBuiltin(spec)) {
       return runtimeRequire(spec);
     }
     if (spec.startsWith('./') || spec.startsWith('../') || path.isAbsolute(spec)) {
-      const file = this.resolveFile(path.resolve(fromDir, spec));
+      const file = this.resolveFile(path.resolve(path.dirname(fromFile), spec));
       if (file === undefined) {
-        throw moduleNotFound(spec, fromDir);
+        throw this.moduleNotFound(spec, fromFile);
       }
       return this.load(file);
     }
@@ -181,7 +181,19 @@ class Sandbox {
     if (RUNTIME_PACKAGES.test(spec)) {
       return runtimeRequire(spec);
     }
-    throw moduleNotFound(spec, fromDir);
+    throw this.moduleNotFound(spec, fromFile);
+  }
+
+  /** Node's error, with the require stack Lambda shows (the code lives in /var/task). */
+  private moduleNotFound(spec: string, fromFile: string): Error {
+    const e = new Error(`Cannot find module '${spec}'\nRequire stack:\n- ${this.taskPath(fromFile)}\n- /var/runtime/index.mjs`) as Error & { code: string };
+    e.code = 'MODULE_NOT_FOUND';
+    return e;
+  }
+
+  /** Where Lambda would have the file: it unpacks the code into /var/task. */
+  private taskPath(file: string): string {
+    return path.join('/var/task', path.relative(this.config.codeDir, file));
   }
 
   private resolveFile(base: string): string | undefined {
@@ -192,12 +204,6 @@ class Sandbox {
     }
     return undefined;
   }
-}
-
-function moduleNotFound(spec: string, fromDir: string): Error {
-  const e = new Error(`Cannot find module '${spec}'\nRequire stack:\n- ${fromDir}`) as Error & { code: string };
-  e.code = 'MODULE_NOT_FOUND';
-  return e;
 }
 
 function lambdaError(name: string, message: string): Error {
