@@ -137,15 +137,15 @@ async function claim(event: CfnEvent, spec: NumberSpec): Promise<string> {
           throw e;
         }
         // Perhaps this account holds it already: adopt it (move it to the target) rather than fail.
-        const owned = await findOwned(region, spec.phoneNumber!);
+        const owned = await step(`${label(event, spec.phoneNumber)}: ListPhoneNumbersV2`, () => findOwned(region, spec.phoneNumber!));
         if (owned === undefined) {
           throw new UserError(`${label(event, spec.phoneNumber)} is not available to claim: it is not offered for this target, `
             + 'another account holds it, or it was released in the last 180 days. Check the number, or search for one with countryCode and phoneNumberType.');
         }
         if (owned.TargetArn !== spec.targetArn) {
-          await connect(region).send(new UpdatePhoneNumberCommand({
-            PhoneNumberId: owned.PhoneNumberArn, TargetArn: spec.targetArn, ClientToken: clientToken(event, 'adopt'),
-          }));
+          await step(`${label(event, spec.phoneNumber)}: UpdatePhoneNumber (adopt from ${owned.TargetArn})`, () => connect(region).send(
+            new UpdatePhoneNumberCommand({ PhoneNumberId: owned.PhoneNumberArn, TargetArn: spec.targetArn, ClientToken: clientToken(event, 'adopt') }),
+          ));
         }
         log('INFO', 'adopted a phone number this account already holds', { arn: owned.PhoneNumberArn, from: owned.TargetArn });
         return owned.PhoneNumberArn!;
