@@ -1,7 +1,7 @@
 import {
   AccessDeniedException, AssociatePhoneNumberContactFlowCommand, ClaimPhoneNumberCommand, DescribePhoneNumberCommand,
   DescribeTrafficDistributionGroupCommand, DisassociatePhoneNumberContactFlowCommand, IdempotencyException,
-  InternalServiceException, InvalidParameterException, ListPhoneNumbersV2Command, ReleasePhoneNumberCommand,
+  InternalServiceException, InvalidParameterException, ListPhoneNumbersV2Command, ReleasePhoneNumberCommand, ResourceInUseException,
   ResourceNotFoundException, SearchAvailablePhoneNumbersCommand, TagResourceCommand, ThrottlingException,
   UntagResourceCommand, UpdatePhoneNumberCommand, UpdatePhoneNumberMetadataCommand,
 } from '@aws-sdk/client-connect';
@@ -177,6 +177,23 @@ describe('ClaimedPhoneNumber: Create', () => {
     expect(cm).toHaveReceivedCommandWith(UpdatePhoneNumberCommand, {
       PhoneNumberId: PN_ARN, TargetArn: GROUP_ARN, ClientToken: expect.stringMatching(CLIENT_TOKEN_PATTERN),
     });
+  });
+
+  test('a refused adoption fails naming the move, not the claim', async () => {
+    cm.on(ClaimPhoneNumberCommand).rejects(taken(NUMBER));
+    cm.on(ListPhoneNumbersV2Command).resolves({
+      ListPhoneNumbersSummaryList: [{ PhoneNumber: NUMBER, PhoneNumberArn: PN_ARN, TargetArn: OTHER_INSTANCE_ARN }],
+    });
+    cm.on(UpdatePhoneNumberCommand).rejects(sdkError(ResourceInUseException, 'The phone number is in use by a queue'));
+    const out = await run(createEvent(TYPE, ON_GROUP, o));
+    expectFailed(out, `Phone number ${LOGICAL_ID} (${NUMBER}): UpdatePhoneNumber (adopt from ${OTHER_INSTANCE_ARN}) failed: ResourceInUseException`);
+    expect(out.response.Reason).not.toContain('ClaimPhoneNumber failed');
+  });
+
+  test('a failed look-up of owned numbers fails naming the look-up', async () => {
+    cm.on(ClaimPhoneNumberCommand).rejects(taken(NUMBER));
+    cm.on(ListPhoneNumbersV2Command).rejects(sdkError(AccessDeniedException, 'not allowed'));
+    expectFailed(await run(createEvent(TYPE, ON_GROUP, o)), `Phone number ${LOGICAL_ID} (${NUMBER}): ListPhoneNumbersV2 failed: AccessDeniedException`);
   });
 
   test('a specific number already on the target (event delivered again: IdempotencyException) is adopted as it is', async () => {
