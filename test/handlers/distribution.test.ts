@@ -56,6 +56,15 @@ describe('TrafficDistribution: Create and Update', () => {
     expect(cm).toHaveReceivedCommandWith(UpdateTrafficDistributionCommand, { Id: GROUP_ARN, TelephonyConfig: pct(80, 20) });
   });
 
+  test('a split that reads back with a third Region is brought back to the declared two', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE'));
+    const three = { Distributions: [...pct(80, 10).Distributions, { Region: 'ca-central-1', Percentage: 10 }] };
+    cm.on(GetTrafficDistributionCommand).resolvesOnce({ TelephonyConfig: three }).resolves({ TelephonyConfig: pct(80, 20) });
+    cm.on(UpdateTrafficDistributionCommand).resolves({});
+    expectSucceeded(await run(createEvent(TYPE, PROPS, o)), GROUP_ARN);
+    expect(cm).toHaveReceivedCommandWith(UpdateTrafficDistributionCommand, { Id: GROUP_ARN, TelephonyConfig: pct(80, 20) });
+  });
+
   test('a group still being created is waited for', async () => {
     cm.on(DescribeTrafficDistributionGroupCommand).resolvesOnce(group('CREATION_IN_PROGRESS')).resolves(group('ACTIVE'));
     cm.on(GetTrafficDistributionCommand).resolves({ TelephonyConfig: pct(80, 20) });

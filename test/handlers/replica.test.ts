@@ -200,6 +200,12 @@ describe('InstanceReplica: Update', () => {
   });
 });
 
+test('InstanceReplica: adding an alias to a replica made without one is refused too', async () => {
+  const { ReplicaAlias: _, ...noAlias } = PROPS;
+  expectFailed(await run(updateEvent(TYPE, REPLICA_INSTANCE_ARN, PROPS, noAlias, o)), 'ReplicaAlias cannot change');
+  expect(cm.calls()).toHaveLength(0);
+});
+
 describe('InstanceReplica: Delete', () => {
   test('RETAIN makes no call at all', async () => {
     expectSucceeded(await run(deleteEvent(TYPE, REPLICA_INSTANCE_ARN, PROPS, o)), REPLICA_INSTANCE_ARN);
@@ -230,6 +236,12 @@ describe('InstanceReplica: Delete', () => {
     cm.on(DescribeInstanceCommand).resolves(source('INSTANCE_REPLICATION_DELETION_FAILED', 'Numbers are still claimed'));
     expectFailed(await run(deleteEvent(TYPE, REPLICA_INSTANCE_ARN, DESTROY, o)),
       `Instance replica ${LOGICAL_ID} (${REPLICA_INSTANCE_ARN}): deleting the replica failed: Numbers are still claimed.`);
+  });
+
+  test('DESTROY whose deletion FAILED without a reason says so', async () => {
+    cm.on(DeleteInstanceCommand).resolves({});
+    cm.on(DescribeInstanceCommand).resolves(source('INSTANCE_REPLICATION_DELETION_FAILED'));
+    expectFailed(await run(deleteEvent(TYPE, REPLICA_INSTANCE_ARN, DESTROY, o)), 'deleting the replica failed: no reason given.');
   });
 
   test('DESTROY refused (AccessDenied) fails with a clear reason', async () => {
