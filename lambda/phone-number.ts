@@ -117,12 +117,13 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
 async function claim(event: CfnEvent, spec: NumberSpec): Promise<string> {
   const token = clientToken(event, 'claim');
   const region = spec.target.region;
-  const send = (phoneNumber: string) => connect(region).send(new ClaimPhoneNumberCommand({
+  // The tag always carries the request's token, so that a re-delivered event finds what it claimed.
+  const send = (phoneNumber: string, claimToken = token) => connect(region).send(new ClaimPhoneNumberCommand({
     PhoneNumber: phoneNumber,
     TargetArn: spec.targetArn,
     PhoneNumberDescription: spec.description,
     Tags: { ...spec.tags, [CLAIM_TOKEN_TAG]: token },
-    ClientToken: token,
+    ClientToken: claimToken,
   }));
 
   if (spec.phoneNumber !== undefined) {
@@ -172,24 +173,30 @@ async function claim(event: CfnEvent, spec: NumberSpec): Promise<string> {
   for (let i = 0; i < Math.min(MAX_CLAIM_ATTEMPTS, candidates.length); i++) {
     const candidate = candidates[(start + i) % candidates.length];
     tried.push(candidate);
-    try {
-      const out = await send(candidate);
-      log('INFO', 'claimed phone number', { logicalId: event.LogicalResourceId, arn: out.PhoneNumberArn, number: candidate });
-      return out.PhoneNumberArn!;
-    } catch (e) {
-      if (errorName(e) === 'IdempotencyException') {
-        // This request already claimed a number (the event was delivered again): find it by its tag.
-        const mine = await findByToken(event, spec, token);
-        if (mine !== undefined) {
-          return mine;
+    let claimToken = token;
+    for (;;) {
+      try {
+        const out = await send(candidate, claimToken);
+        log('INFO', 'claimed phone number', { logicalId: event.LogicalResourceId, arn: out.PhoneNumberArn, number: candidate });
+        return out.PhoneNumberArn!;
+      } catch (e) {
+        if (errorName(e) === 'IdempotencyException' && claimToken === token) {
+          // This request already claimed a number (the event was delivered again): find it by its tag.
+          const mine = await findByToken(event, spec, token);
+          if (mine !== undefined) {
+            return mine;
+          }
+          // Nothing carries the tag: the token was spent on a claim the service refused (a candidate
+          // taken meanwhile). Claim this candidate with a token of its own.
+          claimToken = clientToken(event, `claim:${candidate}`);
+          continue;
+        }
+        if (isUnavailable(e)) {
+          log('WARN', 'candidate taken meanwhile, trying another', { number: candidate });
+          break;
         }
         throw userError(`${label(event, candidate)}: ClaimPhoneNumber`, e);
       }
-      if (isUnavailable(e)) {
-        log('WARN', 'candidate taken meanwhile, trying another', { number: candidate });
-        continue;
-      }
-      throw userError(`${label(event, candidate)}: ClaimPhoneNumber`, e);
     }
   }
   throw new UserError(`${label(event)}: every candidate tried (${tried.join(', ')}) was taken between the search and the claim. Deploy again.`);

@@ -269,6 +269,36 @@ describe('ClaimedPhoneNumber: Create', () => {
     });
   });
 
+  test('a token spent on a refused claim: the next candidate is claimed with a token of its own, tagged with the request\'s', async () => {
+    // The service may record a token even on a claim it refuses; the same token with another number is then refused too.
+    const spent = new Map<string, string>();
+    cm.on(SearchAvailablePhoneNumbersCommand).resolves({ AvailableNumbersList: [{ PhoneNumber: '+12065550101' }, { PhoneNumber: '+12065550102' }] });
+    cm.on(ClaimPhoneNumberCommand).callsFake(async (input: { PhoneNumber: string; ClientToken: string }) => {
+      const before = spent.get(input.ClientToken);
+      if (before !== undefined && before !== input.PhoneNumber) {
+        throw sdkError(IdempotencyException, 'An entity with the same name already exists');
+      }
+      spent.set(input.ClientToken, input.PhoneNumber);
+      if (spent.size === 1) {
+        throw taken(input.PhoneNumber);
+      }
+      return { PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN };
+    });
+    cm.on(ListPhoneNumbersV2Command).resolves({ ListPhoneNumbersSummaryList: [] });
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED', { PhoneNumberArn: PN_ARN, TargetArn: INSTANCE_ARN }));
+    const out = await run(createEvent(TYPE, SEARCHED, o));
+    expectSucceeded(out, PN_ARN, DATA);
+    const claims = cm.commandCalls(ClaimPhoneNumberCommand).map(c => c.args[0].input);
+    expect(claims).toHaveLength(3);
+    const [refused, spentAgain, own] = claims;
+    expect(spentAgain.ClientToken).toBe(refused.ClientToken);
+    expect(spentAgain.PhoneNumber).not.toBe(refused.PhoneNumber);
+    expect(own.PhoneNumber).toBe(spentAgain.PhoneNumber);
+    expect(own.ClientToken).toMatch(/^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/);
+    expect(own.ClientToken).not.toBe(refused.ClientToken);
+    expect(own.Tags![CLAIM_TOKEN_TAG]).toBe(refused.ClientToken);
+  });
+
   test('IdempotencyException with no number carrying the token fails with the error', async () => {
     cm.on(SearchAvailablePhoneNumbersCommand).resolves({ AvailableNumbersList: [{ PhoneNumber: '+12065550101' }] });
     cm.on(ClaimPhoneNumberCommand).rejects(sdkError(IdempotencyException, 'An entity with the same name already exists'));
