@@ -85,7 +85,7 @@ const idOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 function isUnavailable(e: unknown): boolean {
   const name = errorName(e);
   return name === 'InvalidParameterException' && /not available/i.test((e as Error).message ?? '')
-    || name === 'ResourceNotFoundException' && /not available|phone number/i.test((e as Error).message ?? '');
+    || name === 'ResourceNotFoundException' && /not available/i.test((e as Error).message ?? '');
 }
 
 export async function onEvent(event: CfnEvent): Promise<OnEventResult> {

@@ -299,6 +299,14 @@ describe('ClaimedPhoneNumber: Create', () => {
     expect(own.Tags![CLAIM_TOKEN_TAG]).toBe(refused.ClientToken);
   });
 
+  test('a target that is not found (a group not ACTIVE) fails at once: it is not a taken candidate', async () => {
+    cm.on(SearchAvailablePhoneNumbersCommand).resolves({ AvailableNumbersList: [{ PhoneNumber: '+12065550101' }, { PhoneNumber: '+12065550102' }] });
+    cm.on(ClaimPhoneNumberCommand).rejects(sdkError(ResourceNotFoundException, 'Phone number target not found or not active'));
+    const out = await run(createEvent(TYPE, SEARCHED, o));
+    expectFailed(out, 'ClaimPhoneNumber failed: ResourceNotFoundException: Phone number target not found or not active');
+    expect(cm).toHaveReceivedCommandTimes(ClaimPhoneNumberCommand, 1);
+  });
+
   test('IdempotencyException with no number carrying the token fails with the error', async () => {
     cm.on(SearchAvailablePhoneNumbersCommand).resolves({ AvailableNumbersList: [{ PhoneNumber: '+12065550101' }] });
     cm.on(ClaimPhoneNumberCommand).rejects(sdkError(IdempotencyException, 'An entity with the same name already exists'));
