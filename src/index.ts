@@ -3,3 +3,4 @@ export * from './claimed-phone-number';
 export * from './instance-replica';
 export * from './traffic-distribution';
 export * from './traffic-distribution-group-users';
+export * from './provider-settings';

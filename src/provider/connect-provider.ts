@@ -1,12 +1,20 @@
 import { Arn, ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { IsCompleteFunction } from './is-complete-function';
 import { acknowledgeProviderFindings, acknowledgeWildcardResources } from './nag';
 import { OnEventFunction } from './on-event-function';
+import type { GlobalResiliencyProviderSettings } from '../provider-settings';
 import { PROVIDER_CONSTRUCT_ID, Waiter } from '../shared/names';
+
+/** Retention of the provider's logs when the stack's settings give none. */
+const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
+
+/** The settings of each stack, given by `GlobalResiliencyProvider.configure` before its provider exists. */
+const settingsByStack = new WeakMap<Stack, GlobalResiliencyProviderSettings>();
 
 /**
  * The one custom-resource provider of a stack, shared by every resource type of this library.
@@ -19,7 +27,29 @@ export class ConnectProvider extends Construct {
   public static getOrCreate(scope: Construct): ConnectProvider {
     const stack = Stack.of(scope);
     const existing = stack.node.tryFindChild(PROVIDER_CONSTRUCT_ID);
-    return (existing as ConnectProvider | undefined) ?? new ConnectProvider(stack, PROVIDER_CONSTRUCT_ID);
+    return (existing as ConnectProvider | undefined) ?? new ConnectProvider(stack, PROVIDER_CONSTRUCT_ID, scope.node.path);
+  }
+
+  /** Records the settings of the stack that contains `scope`; see `GlobalResiliencyProvider.configure`. */
+  public static configure(scope: IConstruct, settings: GlobalResiliencyProviderSettings): void {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(PROVIDER_CONSTRUCT_ID);
+    if (existing) {
+      throw new Error(`${stack.node.path}: GlobalResiliencyProvider.configure() must be called before the first construct of `
+        + 'cdk-connect-global-resiliency is added to the stack; the stack\'s provider already exists (created by '
+        + `${(existing as ConnectProvider).createdBy}), so these settings would not apply. Move the call before that construct.`);
+    }
+    if (settingsByStack.has(stack)) {
+      throw new Error(`${stack.node.path}: GlobalResiliencyProvider.configure() was already called for this stack; call it once with all the settings.`);
+    }
+    if (!settings.vpc) {
+      for (const key of ['vpcSubnets', 'securityGroups'] as const) {
+        if (settings[key] !== undefined) {
+          throw new Error(`${stack.node.path}: GlobalResiliencyProvider.configure(): ${key} is only valid together with vpc.`);
+        }
+      }
+    }
+    settingsByStack.set(stack, { ...settings });
   }
 
   /** The Region of a literal ARN, else undefined. */
@@ -34,31 +64,51 @@ export class ConnectProvider extends Construct {
   public readonly serviceToken: string;
   /** The role both handlers run with. */
   public readonly role: iam.Role;
+  /** The path of the construct whose creation created this provider (named when configure() comes too late). */
+  private readonly createdBy: string;
   private readonly granted = new Set<string>();
 
-  private constructor(scope: Construct, id: string) {
+  private constructor(scope: Stack, id: string, createdBy: string) {
     super(scope, id);
+    this.createdBy = createdBy;
+    const settings = settingsByStack.get(scope) ?? {};
+    const vpcPlacement = {
+      vpc: settings.vpc,
+      vpcSubnets: settings.vpcSubnets,
+      securityGroups: settings.securityGroups,
+    };
+    // Without a log group of its own, a function logs to one that Lambda creates and keeps forever.
+    const logGroup = (logsId: string) => new logs.LogGroup(this, logsId, {
+      retention: settings.logRetention ?? DEFAULT_LOG_RETENTION,
+    });
 
     this.role = new iam.Role(this, 'HandlerRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Amazon Connect Global Resiliency custom resources (cdk-connect-global-resiliency)',
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')],
+      managedPolicies: [
+        iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole'),
+        // A function given a role adds no VPC permissions to it (only to a role it creates itself).
+        ...(settings.vpc ? [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole')] : []),
+      ],
     });
 
     const common = {
       role: this.role,
       memorySize: 256,
       loggingFormat: lambda.LoggingFormat.JSON,
-      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      applicationLogLevelV2: settings.logLevel ?? lambda.ApplicationLogLevel.INFO,
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      ...vpcPlacement,
     };
     const onEvent = new OnEventFunction(this, 'OnEvent', {
       ...common,
+      logGroup: logGroup('OnEventLogs'),
       // onEvent makes at most a handful of calls; the SDK's retries of a throttled call fit easily.
       timeout: Duration.minutes(2),
     });
     const isComplete = new IsCompleteFunction(this, 'IsComplete', {
       ...common,
+      logGroup: logGroup('IsCompleteLogs'),
       // isComplete polls inline for up to a minute (see lambda/common.ts) before handing back to the waiter.
       timeout: Duration.minutes(3),
     });
@@ -68,9 +118,12 @@ export class ConnectProvider extends Construct {
       isCompleteHandler: isComplete,
       queryInterval: Duration.seconds(Waiter.QUERY_INTERVAL_SECONDS),
       totalTimeout: Duration.seconds(Waiter.TOTAL_TIMEOUT_SECONDS),
+      // The framework's three functions share one log group.
+      logGroup: logGroup('FrameworkLogs'),
+      ...vpcPlacement,
     });
     this.serviceToken = provider.serviceToken;
-    acknowledgeProviderFindings(provider, this.role, [onEvent, isComplete]);
+    acknowledgeProviderFindings(provider, this.role, [onEvent, isComplete], { vpc: settings.vpc !== undefined });
   }
 
   /**

@@ -20,6 +20,7 @@ export const NagRules = {
 } as const;
 
 const BASIC_EXECUTION_ROLE = 'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
+const VPC_ACCESS_EXECUTION_ROLE = 'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';
 
 /**
  * A resolved CloudFormation value flattened the way cdk-nag names its findings
@@ -96,10 +97,13 @@ export function acknowledgeWildcardResources(role: IConstruct, resources: readon
 /**
  * Acknowledges the findings on what aws-cdk-lib's custom-resources Provider creates (its
  * framework functions' roles and its waiter state machine), and on the handler role's use of the
- * Lambda basic execution policy. The framework's roles, and the waiter's, may invoke the functions
- * they call in any version (`<arn>:*`): `userFunctions` (onEvent, isComplete) and the framework's own.
+ * Lambda basic execution policy (and, with `options.vpc`, of the VPC access policy). The framework's
+ * roles, and the waiter's, may invoke the functions they call in any version (`<arn>:*`):
+ * `userFunctions` (onEvent, isComplete) and the framework's own.
  */
-export function acknowledgeProviderFindings(provider: IConstruct, handlerRole: IConstruct, userFunctions: readonly lambda.IFunction[]): void {
+export function acknowledgeProviderFindings(
+  provider: IConstruct, handlerRole: IConstruct, userFunctions: readonly lambda.IFunction[], options: { readonly vpc: boolean },
+): void {
   const stack = Stack.of(provider);
   const framework = ['framework-isComplete', 'framework-onTimeout']
     .map(id => provider.node.tryFindChild(id) as lambda.IFunction | undefined)
@@ -111,6 +115,15 @@ export function acknowledgeProviderFindings(provider: IConstruct, handlerRole: I
     id: `${NagRules.MANAGED_POLICY}[${BASIC_EXECUTION_ROLE}]`,
     reason: `The roles of aws-cdk-lib's custom-resources Provider framework functions: ${logging}`,
   });
+  if (options.vpc) {
+    const vpcAccess = 'AWSLambdaVPCAccessExecutionRole grants exactly what a function in a VPC needs to attach its network '
+      + 'interfaces; it is the policy AWS recommends for this.';
+    Validations.of(handlerRole).acknowledge({ id: `${NagRules.MANAGED_POLICY}[${VPC_ACCESS_EXECUTION_ROLE}]`, reason: vpcAccess });
+    Validations.of(provider).acknowledge({
+      id: `${NagRules.MANAGED_POLICY}[${VPC_ACCESS_EXECUTION_ROLE}]`,
+      reason: `The roles of aws-cdk-lib's custom-resources Provider framework functions: ${vpcAccess}`,
+    });
+  }
   for (const fn of [...userFunctions, ...framework]) {
     Validations.of(provider).acknowledge({
       id: `${NagRules.WILDCARD}[Resource::${flattenForNag(stack.resolve(fn.functionArn))}:*]`,
