@@ -1,0 +1,3 @@
+export * from './connect-emulator';
+export * from './seed';
+export { ConnectError, ROUTES } from './wire';

@@ -1,0 +1,55 @@
+/**
+ * What the emulated account holds before a test starts: one Connect instance in the source Region,
+ * its flows and agents, and the numbers the service offers for claiming.
+ */
+
+/** A number the service offers (SearchAvailablePhoneNumbers) until someone claims it. */
+export interface InventoryNumber {
+  readonly phoneNumber: string;
+  readonly countryCode: string;
+  readonly type: 'DID' | 'TOLL_FREE';
+}
+
+const ACCOUNT = '111122223333';
+const SOURCE_REGION = 'us-east-1';
+const INSTANCE_ID = '11111111-2222-3333-4444-555555555555';
+const FLOW_IDS = ['aaaaaaaa-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000002'];
+
+function range(prefix: string, first: number, count: number, width: number, countryCode: string, type: InventoryNumber['type']): InventoryNumber[] {
+  return Array.from({ length: count }, (_, i) => ({
+    phoneNumber: `${prefix}${String(first + i).padStart(width, '0')}`, countryCode, type,
+  }));
+}
+
+export const SEED = {
+  account: ACCOUNT as '111122223333',
+  sourceRegion: SOURCE_REGION as 'us-east-1',
+  /** The Region the instance is (or can be) replicated to: a supported pair (connect-api.md: ReplicateInstance). */
+  replicaRegion: 'us-west-2' as const,
+  instanceId: INSTANCE_ID as '11111111-2222-3333-4444-555555555555',
+  instanceArn: `arn:aws:connect:${SOURCE_REGION}:${ACCOUNT}:instance/${INSTANCE_ID}`,
+  instanceAlias: 'connect-gr-seed',
+  /** Flow ids; replicated resources keep their ids, so the same ids exist in the replica Region once replicated. */
+  flowIds: FLOW_IDS,
+  /** The ARN of a seeded flow in a Region (the first flow unless `flowId` says otherwise). */
+  flowArn(region: string, flowId: string = FLOW_IDS[0]): string {
+    return `arn:aws:connect:${region}:${ACCOUNT}:instance/${INSTANCE_ID}/contact-flow/${flowId}`;
+  },
+  /** Agents of the instance. */
+  userIds: [
+    'bbbbbbbb-0000-4000-8000-000000000001',
+    'bbbbbbbb-0000-4000-8000-000000000002',
+    'bbbbbbbb-0000-4000-8000-000000000003',
+  ],
+  /**
+   * Numbers on offer, in search order: +12065550100 and 99 more US DIDs with prefix +1206 (the
+   * benchmark claims 50 of them concurrently), 10 US DIDs with prefix +1312, 20 US toll-free
+   * numbers (+1800...), and 5 GB DIDs.
+   */
+  inventory: [
+    ...range('+120655501', 0, 100, 2, 'US', 'DID'),
+    ...range('+131255501', 0, 10, 2, 'US', 'DID'),
+    ...range('+180055501', 0, 20, 2, 'US', 'TOLL_FREE'),
+    ...range('+4420794600', 0, 5, 2, 'GB', 'DID'),
+  ] as ReadonlyArray<InventoryNumber>,
+};
