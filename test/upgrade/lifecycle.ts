@@ -1,0 +1,62 @@
+/**
+ * The lifecycle the upgrade fixtures record: every resource type of the library, created from an
+ * instance that is not yet replicated, then each kind of in-place update, a replacement, and the
+ * stack's deletion. Step by step it is a stack definition; record.ts deploys the steps on the
+ * local engine and emulator and keeps the events CloudFormation sent.
+ */
+import { RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import {
+  ClaimedPhoneNumber, InstanceReplica, PhoneNumberTarget, PhoneNumberType, TrafficDistribution,
+  TrafficDistributionGroup, TrafficDistributionGroupUsers,
+} from '../../src';
+import { SEED } from '../emulator';
+
+/** Step 0 creates everything; each later step changes something (in place, or by replacement). */
+export const STEPS = [
+  'create',
+  'in place: split, tags, descriptions, flows, agents, removal policy, a number moved to the group',
+  'replacement: group renamed (its numbers move to the new group), a number re-declared',
+] as const;
+
+export function lifecycleStack(stack: Stack, step: number): void {
+  const replica = new InstanceReplica(stack, 'Replica', {
+    instanceArn: SEED.instanceArn,
+    replicaRegion: SEED.replicaRegion,
+    replicaAlias: 'fixture-replica',
+    removalPolicy: step >= 1 ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+  });
+  const group = new TrafficDistributionGroup(stack, 'Group', {
+    instanceArn: replica.instanceArn,
+    trafficDistributionGroupName: step >= 2 ? 'fixture-renamed' : 'fixture',
+    description: 'Upgrade fixture',
+    telephonyDistribution: step >= 1
+      ? { [SEED.sourceRegion]: 50, [SEED.replicaRegion]: 50 }
+      : { [SEED.sourceRegion]: 70, [SEED.replicaRegion]: 30 },
+    agentDistribution: { [SEED.sourceRegion]: 100, [SEED.replicaRegion]: 0 },
+  });
+  new TrafficDistribution(stack, 'SignIn', {
+    trafficDistributionGroup: replica.defaultTrafficDistributionGroup,
+    signInDistribution: { [SEED.sourceRegion]: true, [SEED.replicaRegion]: step >= 1 },
+  });
+  new ClaimedPhoneNumber(stack, 'Main', {
+    target: PhoneNumberTarget.trafficDistributionGroup(group),
+    phoneNumber: '+12065550100',
+    description: step >= 1 ? 'Main line (updated)' : 'Main line',
+    contactFlowArns: step >= 1
+      ? [SEED.flowArn(SEED.sourceRegion, SEED.flowIds[1]), SEED.flowArn(SEED.replicaRegion, SEED.flowIds[1])]
+      : [SEED.flowArn(SEED.sourceRegion), SEED.flowArn(SEED.replicaRegion)],
+  });
+  new ClaimedPhoneNumber(stack, 'Searched', {
+    target: step >= 1 ? PhoneNumberTarget.trafficDistributionGroup(group) : PhoneNumberTarget.instance(SEED.instanceArn),
+    countryCode: 'US',
+    phoneNumberType: PhoneNumberType.DID,
+    prefix: step >= 2 ? '+1312' : '+1206',
+    contactFlowArns: [SEED.flowArn(SEED.sourceRegion)],
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  new TrafficDistributionGroupUsers(stack, 'Agents', {
+    trafficDistributionGroup: group,
+    userIds: step >= 1 ? SEED.userIds.slice(1) : SEED.userIds.slice(0, 2),
+  });
+  Tags.of(stack).add('team', step >= 1 ? 'support-updated' : 'support');
+}
