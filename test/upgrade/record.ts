@@ -47,7 +47,8 @@ async function main(version: string): Promise<void> {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'connect-gr-fixture-'));
   try {
     for (let step = 0; step < STEPS.length; step++) {
-      const stack = new Stack(new App({ outdir: path.join(outdir, String(step)) }), STACK, { env: { account: SEED.account, region: SEED.sourceRegion } });
+      const app = new App({ outdir: path.join(outdir, String(step)) });
+      const stack = new Stack(app, STACK, { env: { account: SEED.account, region: SEED.sourceRegion } });
       lifecycleStack(stack, step);
       await engine.deploy(stack);
     }
