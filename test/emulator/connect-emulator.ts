@@ -1172,6 +1172,7 @@ export class ConnectEmulator {
     const target = this.targetIn(r.region, r.body, { requireActive: true, anyGroupRegion: false });
     return this.idempotent('UpdatePhoneNumber', r.body.ClientToken, { id: n.id, target: target.arn }, () => {
       this.requireClaimed(n);
+      // A move to where the number already is changes nothing [inferred].
       if (target.arn !== n.targetArn) {
         n.status = 'IN_PROGRESS';
         n.pending = { at: Date.now() + this.scaled('move'), to: 'CLAIMED', targetArn: target.arn };
