@@ -131,6 +131,23 @@ describe('ClaimPhoneNumber and DescribePhoneNumber', () => {
     expect((await failure(describeNumber(out.PhoneNumberArn!))).name).toBe('ResourceNotFoundException');
   });
 
+  test('a failed claim holds the number for a day (scaled), then it is offered again', async () => {
+    const fast = await ConnectEmulator.start({ timeScale: 0.00001, rateLimit: false }); // one day ≈ 0.9 s
+    const c = clientFor(fast);
+    const first = async () => (await search({ MaxResults: 1 }, c)).AvailableNumbersList![0].PhoneNumber;
+    try {
+      fast.failNextClaim('limit reached');
+      await c.send(new ClaimPhoneNumberCommand({ PhoneNumber: '+12065550100', TargetArn: SEED.instanceArn }));
+      await until(() => fast.claimedNumbers()[0]?.status === 'FAILED' || undefined);
+      expect(await first()).toBe('+12065550101');
+      await until(async () => await first() === '+12065550100' || undefined);
+      expect(fast.claimedNumbers()).toEqual([]);
+    } finally {
+      c.destroy();
+      await fast.stop();
+    }
+  });
+
   test('ClientToken: the same claim answers the same number; other parameters → IdempotencyException; not a lowercase UUID → InvalidParameterException', async () => {
     const req = { PhoneNumber: '+12065550100', TargetArn: SEED.instanceArn, ClientToken: TOKEN };
     const first = await source.send(new ClaimPhoneNumberCommand(req));

@@ -3,7 +3,7 @@
  * operations), the token bucket per account and Region, injected errors, and the call log.
  */
 import * as http from 'http';
-import { ConnectClient, DescribeInstanceCommand, ListInstancesCommand } from '@aws-sdk/client-connect';
+import { ConnectClient, DescribeInstanceCommand, ListInstancesCommand, ListTrafficDistributionGroupsCommand } from '@aws-sdk/client-connect';
 import { ConnectEmulator, EmulatorOptions, SEED } from '.';
 import { clientFor, failure, sleep } from './helpers';
 
@@ -76,7 +76,9 @@ describe('token bucket (connect-api.md: 2 requests/s, burst 5, per account and R
     await start({ timeScale: 1 });
     const c = client();
     const outcome = (e: Error & { $metadata: { httpStatusCode?: number } }) => `${e.name} ${e.$metadata.httpStatusCode}`;
-    const results = await Promise.all(Array.from({ length: 10 }, () => describeInstance(c).then(() => 'ok', outcome)));
+    // Shared by every operation: alternate two of them.
+    const call = (i: number) => i % 2 === 0 ? describeInstance(c) : c.send(new ListTrafficDistributionGroupsCommand({}));
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => call(i).then(() => 'ok', outcome)));
     expect(results.filter(r => r === 'ok')).toHaveLength(5);
     expect(results.filter(r => r === 'ThrottlingException 429')).toHaveLength(5);
     await describeInstance(client(SEED.replicaRegion)).catch(() => undefined);
@@ -84,7 +86,9 @@ describe('token bucket (connect-api.md: 2 requests/s, burst 5, per account and R
     await sleep(550);
     await describeInstance(c);
     expect((await failure(describeInstance(c))).name).toBe('ThrottlingException');
-    expect(emulator.callCount('DescribeInstance')).toBe(13);
+    expect(emulator.callCount('DescribeInstance')).toBe(8);
+    expect(emulator.callCount('ListTrafficDistributionGroups')).toBe(5);
+    expect(emulator.callCount()).toBe(13);
   });
 
   test('timeScale divides the refill interval; the SDK\'s own retries get through', async () => {
