@@ -63,10 +63,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@stryker-mutator/core@~9.6.1',
     '@stryker-mutator/jest-runner@~9.6.1',
     '@stryker-mutator/typescript-checker@~9.6.1',
-    // The real CDK CLI (the examples app synthesizes with it) and integ-runner, pinned together:
-    // integ-runner 2.197.10 depends on aws-cdk 2.1115.1, which reads aws-cdk-lib's cloud assembly schema (55.x).
-    'aws-cdk@2.1115.1',
-    '@aws-cdk/integ-runner@2.197.10',
+    // The real CDK CLI: test/cli synthesizes examples/ with it. aws-cdk-lib 2.276 writes cloud assembly
+    // schema 55, which CLI 2.1115.1 refuses ("Maximum schema version supported is 53.x.x"); 2.1148.1 reads it.
+    'aws-cdk@2.1148.1',
+    // The integration test's assertions (test/integ). integ-runner is not used: its latest release
+    // (2.197.10) bundles a toolkit that reads schema 53 at most, so test/integ verifies its snapshots itself.
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     // jsii 6.0 compiles with TypeScript 6.0, and ts-jest, eslint and ts-node must see the same
     // compiler: pinned on purpose rather than taking typescript@latest (7.x).
@@ -127,6 +128,16 @@ if (bundleTask) {
   demo.spawn(bundleTask);
 }
 demo.exec('ts-node --transpile-only --project test/tsconfig.json test/demo/demo.ts');
+
+// The integration tests' snapshots (test/integ/*.snapshot) are verified by a jest test in every test
+// run; this rewrites them after an intended change (review the diff, then commit it).
+const integSnapshot = project.addTask('integ:snapshot', {
+  description: 'Rewrites the snapshots of the integration tests in test/integ (offline, placeholder instance)',
+});
+if (bundleTask) {
+  integSnapshot.spawn(bundleTask);
+}
+integSnapshot.exec('ts-node --transpile-only --project test/tsconfig.json test/integ/update-snapshots.ts');
 
 // Every TypeScript example in the README compiles through jsii-rosetta in strict mode (with the
 // fixture in rosetta/) and is translated to each jsii language: a broken example fails the build.
