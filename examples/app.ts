@@ -26,8 +26,8 @@ export const SOURCE_FLOW_ARN = flowArn(SOURCE_REGION);
 export const REPLICA_FLOW_ARN = flowArn(REPLICA_REGION);
 /** The agents (Connect user ids of the instance) distributed by the group. */
 export const AGENT_USER_IDS = [
-  'cccccccc-0000-4000-8000-000000000001',
-  'cccccccc-0000-4000-8000-000000000002',
+  'bbbbbbbb-0000-4000-8000-000000000001',
+  'bbbbbbbb-0000-4000-8000-000000000002',
 ];
 
 function flowArn(region: string): string {

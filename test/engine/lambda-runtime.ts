@@ -212,11 +212,25 @@ function lambdaError(name: string, message: string): Error {
   return e;
 }
 
+/** The frame the Lambda runtime's own code adds below the handler's. */
+const RUNTIME_FRAME = '    at Runtime.handleOnceNonStreaming (file:///var/runtime/index.mjs:1206:29)';
+
+/**
+ * A stack trace as the function's own Lambda would see it: this process's frames below the
+ * runtime boundary (this file, and whoever invoked the function) are replaced by the runtime's,
+ * so that traces (which the framework puts into its FAILED reasons) have their real size.
+ */
+function lambdaTrace(stack: string): string[] {
+  const lines = stack.split('\n');
+  const boundary = lines.findIndex(l => l.includes(__filename));
+  return boundary < 0 ? lines : [...lines.slice(0, boundary), RUNTIME_FRAME];
+}
+
 /** The payload Lambda returns for an error: what the caller (the framework, Step Functions) sees. */
 function errorPayload(e: unknown): LambdaErrorPayload {
   if (e instanceof Error || (typeof e === 'object' && e !== null && 'message' in e)) {
     const err = e as Error;
-    return { errorType: err.name ?? 'Error', errorMessage: err.message ?? '', trace: (err.stack ?? '').split('\n') };
+    return { errorType: err.name ?? 'Error', errorMessage: err.message ?? '', trace: lambdaTrace(err.stack ?? '') };
   }
   return { errorType: 'Error', errorMessage: String(e), trace: [] };
 }

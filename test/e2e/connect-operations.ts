@@ -1,0 +1,39 @@
+/**
+ * The Amazon Connect operations the handlers really call over the example app's whole lifecycle
+ * (deploy, update, destroy), recorded by the emulator: what the handler role must be granted.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { pollEnv, TIME_SCALE } from './harness';
+import { GlobalResiliencyStack } from '../../examples/app';
+import { ConnectEmulator } from '../emulator';
+import { LocalCloudFormation } from '../engine';
+
+const STACK = 'ConnectOperations';
+
+/**
+ * Deploys examples/app.ts from an instance that is not yet replicated, updates it (split to 50/50,
+ * the backup number moved to the group) and destroys it; returns the distinct Connect operations
+ * called, sorted (e.g. `ClaimPhoneNumber`; the IAM action is `connect:<operation>`).
+ */
+export async function connectOperationsCalled(): Promise<string[]> {
+  const emulator = await ConnectEmulator.start({ timeScale: TIME_SCALE, replicated: false, rateLimit: false });
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'connect-gr-ops-'));
+  try {
+    const engine = new LocalCloudFormation({
+      env: { AWS_ENDPOINT_URL_CONNECT: emulator.endpoint, ...pollEnv(TIME_SCALE) },
+      waiterIntervalScale: TIME_SCALE,
+    });
+    const stack = (props: ConstructorParameters<typeof GlobalResiliencyStack>[2], dir: string) =>
+      new GlobalResiliencyStack(new App({ outdir: path.join(outdir, dir) }), STACK, props);
+    await engine.deploy(stack({}, 'create'));
+    await engine.deploy(stack({ sourcePercent: 50, backupOnGroup: true }, 'update'));
+    await engine.destroy(STACK);
+    return [...new Set(emulator.calls.map(c => c.operation))].sort();
+  } finally {
+    await emulator.stop();
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * TrafficDistributionGroup end to end (DESIGN.md lifecycle table): the real construct, the real
+ * provider framework and the bundled handlers, against the Connect emulator.
+ */
+import { CfnOutput, Stack, Tags } from 'aws-cdk-lib';
+import { SEED, startWorld, World } from './harness';
+import { TrafficDistributionGroup, TrafficDistributionGroupProps } from '../../src';
+
+const SOURCE = SEED.sourceRegion;
+const REPLICA = SEED.replicaRegion;
+
+function group(stack: Stack, props: Partial<TrafficDistributionGroupProps> = {}): TrafficDistributionGroup {
+  const g = new TrafficDistributionGroup(stack, 'Group', {
+    instanceArn: SEED.instanceArn,
+    trafficDistributionGroupName: 'support',
+    telephonyDistribution: { [SOURCE]: 70, [REPLICA]: 30 },
+    agentDistribution: { [SOURCE]: 100, [REPLICA]: 0 },
+    ...props,
+  });
+  new CfnOutput(stack, 'GroupArn', { value: g.trafficDistributionGroupArn });
+  new CfnOutput(stack, 'GroupId', { value: g.trafficDistributionGroupId });
+  return g;
+}
+
+const ownGroups = (world: World) => world.emulator.groups().filter(g => !g.isDefault);
+
+describe('TrafficDistributionGroup end to end', () => {
+  let world: World;
+  beforeEach(async () => {
+    world = await startWorld();
+  });
+  afterEach(async () => {
+    await world.close();
+  });
+
+  test('create: the group is ACTIVE and the declared split reads back from the service', async () => {
+    const out = await world.deploy(s => group(s));
+
+    const [g] = ownGroups(world);
+    expect(g).toMatchObject({ arn: out.outputs.GroupArn, id: out.outputs.GroupId, name: 'support', status: 'ACTIVE', instanceArn: SEED.instanceArn });
+    expect(world.emulator.distribution(g.arn)).toMatchObject({
+      telephony: { [SOURCE]: 70, [REPLICA]: 30 },
+      agent: { [SOURCE]: 100, [REPLICA]: 0 },
+    });
+  });
+
+  test('the split and the tags change in place: same physical id, same group', async () => {
+    const first = await world.deploy(s => {
+      group(s);
+      Tags.of(s).add('team', 'support');
+    });
+    const second = await world.deploy(s => {
+      group(s, { telephonyDistribution: { [SOURCE]: 50, [REPLICA]: 50 }, agentDistribution: { [SOURCE]: 60, [REPLICA]: 40 } });
+      Tags.of(s).add('team', 'sales');
+    });
+
+    expect(second.outputs.GroupArn).toBe(first.outputs.GroupArn);
+    expect(ownGroups(world)).toHaveLength(1);
+    expect(world.emulator.distribution(first.outputs.GroupArn)).toMatchObject({
+      telephony: { [SOURCE]: 50, [REPLICA]: 50 },
+      agent: { [SOURCE]: 60, [REPLICA]: 40 },
+    });
+    const update = world.engine.events.find(e => e.RequestType === 'Update')!;
+    expect(update.PhysicalResourceId).toBe(first.outputs.GroupArn);
+    expect(world.engine.events.filter(e => e.RequestType === 'Delete')).toEqual([]);
+    expect(world.emulator.calls.filter(c => c.operation === 'CreateTrafficDistributionGroup')).toHaveLength(1);
+    expect(world.emulator.calls.some(c => c.operation === 'TagResource')).toBe(true);
+  });
+
+  test('a new name replaces the group: the new one is created, the old one deleted in the cleanup', async () => {
+    const first = await world.deploy(s => group(s));
+    const second = await world.deploy(s => group(s, { trafficDistributionGroupName: 'support-v2' }));
+
+    expect(second.outputs.GroupArn).not.toBe(first.outputs.GroupArn);
+    expect(ownGroups(world).map(g => [g.name, g.arn, g.status])).toEqual([['support-v2', second.outputs.GroupArn, 'ACTIVE']]);
+    const last = world.engine.events.at(-1)!;
+    expect([last.RequestType, last.PhysicalResourceId]).toEqual(['Delete', first.outputs.GroupArn]);
+  });
+
+  test('delete: the group is gone when the stack is', async () => {
+    await world.deploy(s => group(s));
+    await world.destroy();
+    expect(ownGroups(world)).toEqual([]);
+  });
+
+  test('deleting a group that is already gone succeeds', async () => {
+    const out = await world.deploy(s => group(s));
+    world.emulator.deleteGroupOutOfBand(out.outputs.GroupArn);
+    await world.destroy();
+    expect(world.engine.responses.at(-1)).toMatchObject({ requestType: 'Delete', status: 'SUCCESS', physicalId: out.outputs.GroupArn });
+  });
+
+  test('CREATION_FAILED fails the create with the status in the reason, and the rollback deletes the group', async () => {
+    world.emulator.failNextGroupCreation();
+    await expect(world.deploy(s => group(s))).rejects.toThrow(/CREATION_FAILED/);
+
+    const failed = world.engine.responses.find(r => r.status === 'FAILED')!;
+    expect(failed.physicalId).toMatch(/^arn:aws:connect:us-east-1:111122223333:traffic-distribution-group\//);
+    expect(world.engine.responses.at(-1)).toMatchObject({ requestType: 'Delete', status: 'SUCCESS', physicalId: failed.physicalId });
+    expect(ownGroups(world)).toEqual([]);
+  });
+
+  test('a duplicated Create delivery creates one group', async () => {
+    world.engine.duplicateNextEvent();
+    const out = await world.deploy(s => group(s));
+    expect(world.engine.events.filter(e => e.RequestType === 'Create')).toHaveLength(2);
+    expect(ownGroups(world).map(g => g.arn)).toEqual([out.outputs.GroupArn]);
+  });
+});
