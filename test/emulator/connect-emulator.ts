@@ -991,10 +991,8 @@ export class ConnectEmulator {
     if (typeof userId !== 'string' || userId === '') {
       return fail('InvalidRequestException', 'UserId is required.');
     }
-    const instance = this.instanceIn(r.region, instanceId, 'ResourceNotFoundException');
-    if (instance.isReplica) {
-      return fail('InvalidRequestException', 'InstanceId must be the instance the traffic distribution group was created for.');
-    }
+    // The group's Region is the source Region, so this is the group's instance (or not found).
+    this.instanceIn(r.region, instanceId, 'ResourceNotFoundException');
     if (!SEED.userIds.includes(userId)) {
       return fail('ResourceNotFoundException', `User not found: ${userId}`);
     }

@@ -241,6 +241,7 @@ describe('GetTrafficDistribution and UpdateTrafficDistribution', () => {
     const bad = [
       { AgentConfig: pct({ [SRC]: 50, [REP]: 50 }) },
       { TelephonyConfig: pct({ [SRC]: 100 }) },
+      { TelephonyConfig: {} as any },
       { TelephonyConfig: pct({ [SRC]: 50, 'eu-west-2': 50 }) },
       { TelephonyConfig: { Distributions: [{ Region: SRC, Percentage: 50 }, { Region: SRC, Percentage: 50 }] } },
       { TelephonyConfig: pct({ [SRC]: 60, [REP]: 30 }) },
@@ -264,6 +265,12 @@ describe('GetTrafficDistribution and UpdateTrafficDistribution', () => {
   test('the default group takes a sign-in split; from the replica Region by ARN, not by id', async () => {
     await start();
     const def = defaultGroup();
+    const notBoolean = await failure(source.send(new UpdateTrafficDistributionCommand({
+      Id: def.arn,
+      TelephonyConfig: pct({ [SRC]: 100, [REP]: 0 }),
+      SignInConfig: { Distributions: [{ Region: SRC, Enabled: 'yes' as any }, { Region: REP, Enabled: true }] },
+    })));
+    expect(notBoolean.name).toBe('InvalidRequestException');
     await replica.send(new UpdateTrafficDistributionCommand({
       Id: def.arn,
       TelephonyConfig: pct({ [SRC]: 0, [REP]: 100 }),

@@ -80,7 +80,10 @@ describe('SearchAvailablePhoneNumbers', () => {
   });
 
   test('invalid input → InvalidParameterException', async () => {
-    for (const input of [{ MaxResults: 11 }, { MaxResults: 0 }, { PhoneNumberPrefix: '+1-206' }, { PhoneNumberType: 'LANDLINE' as any }, { NextToken: 'x' }]) {
+    for (const input of [
+      { MaxResults: 11 }, { MaxResults: 0 }, { PhoneNumberPrefix: '+1-206' }, { PhoneNumberType: 'LANDLINE' as any },
+      { PhoneNumberCountryCode: 'usa' as any }, { NextToken: 'x' },
+    ]) {
       const e = await failure(search(input));
       expect([e.name, e.status]).toEqual(['InvalidParameterException', 400]);
     }
@@ -193,6 +196,18 @@ describe('ClaimPhoneNumber and DescribePhoneNumber', () => {
     expect(notActive).toMatchObject({ name: 'ResourceNotFoundException', status: 404 });
     const bad = await failure(source.send(new ClaimPhoneNumberCommand({ PhoneNumber: '12065550100', InstanceId: SEED.instanceId })));
     expect(bad.name).toBe('InvalidParameterException');
+    const longDescription = await failure(source.send(new ClaimPhoneNumberCommand({
+      PhoneNumber: '+12065550100', InstanceId: SEED.instanceId, PhoneNumberDescription: 'x'.repeat(501),
+    })));
+    expect(longDescription.name).toBe('InvalidParameterException');
+    const replicaInstance = await failure(source.send(new ClaimPhoneNumberCommand({ PhoneNumber: '+12065550100', TargetArn: replicaInstanceArn })));
+    expect(replicaInstance.name).toBe('InvalidParameterException');
+    const notATarget = await failure(source.send(new ClaimPhoneNumberCommand({ PhoneNumber: '+12065550100', TargetArn: SEED.flowArn(SRC) })));
+    expect(notATarget.name).toBe('InvalidParameterException');
+    const missingGroup = await failure(source.send(new ClaimPhoneNumberCommand({
+      PhoneNumber: '+12065550100', TargetArn: `${groupArn.slice(0, -12)}000000000000`,
+    })));
+    expect(missingGroup.name).toBe('ResourceNotFoundException');
     expect(emulator.claimedNumbers()).toEqual([]);
     // By InstanceId (plain id) works.
     await source.send(new ClaimPhoneNumberCommand({ PhoneNumber: '+12065550100', InstanceId: SEED.instanceId }));
@@ -205,6 +220,7 @@ describe('ClaimPhoneNumber and DescribePhoneNumber', () => {
     expect((await describeNumber(onGroup, replica)).PhoneNumber).toBe('+12065550100');
     expect((await failure(describeNumber(onGroup.split('/')[1], replica))).name).toBe('ResourceNotFoundException');
     expect((await failure(describeNumber(onInstance, replica))).name).toBe('ResourceNotFoundException');
+    expect((await failure(describeNumber('not-an-id'))).name).toBe('InvalidParameterException');
   });
 });
 
@@ -230,6 +246,7 @@ describe('ListPhoneNumbersV2', () => {
       PhoneNumberId: a.split('/')[1], PhoneNumberArn: a, PhoneNumber: '+12065550100', PhoneNumberCountryCode: 'US', PhoneNumberType: 'DID', TargetArn: groupArn,
     });
     expect((await failure(source.send(new ListPhoneNumbersV2Command({ MaxResults: 1001 })))).name).toBe('InvalidParameterException');
+    expect((await failure(source.send(new ListPhoneNumbersV2Command({ PhoneNumberPrefix: '1 206' })))).name).toBe('InvalidParameterException');
   });
 });
 
@@ -337,6 +354,14 @@ describe('ReleasePhoneNumber', () => {
     expect((await failure(replica.send(new ReleasePhoneNumberCommand({ PhoneNumberId: out.PhoneNumberArn })))).name).toBe('InvalidParameterException');
   });
 
+  test('releasing a FAILED claim drops it at once', async () => {
+    emulator.failNextClaim('limit reached');
+    const out = await source.send(new ClaimPhoneNumberCommand({ PhoneNumber: '+12065550100', TargetArn: SEED.instanceArn }));
+    await until(async () => (await describeNumber(out.PhoneNumberArn!)).PhoneNumberStatus!.Status === 'FAILED' || undefined);
+    await source.send(new ReleasePhoneNumberCommand({ PhoneNumberId: out.PhoneNumberArn }));
+    expect((await failure(describeNumber(out.PhoneNumberArn!))).name).toBe('ResourceNotFoundException');
+  });
+
   test('a number released out of band is gone at once', async () => {
     const arn = await claimed('+12065550100');
     emulator.releaseNumberOutOfBand('+12065550100');
@@ -354,5 +379,9 @@ describe('TagResource and UntagResource on numbers', () => {
     expect(emulator.claimedNumbers()[0].tags).toEqual({ b: '2' });
     const tooMany = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v']));
     expect((await failure(source.send(new TagResourceCommand({ resourceArn: arn, tags: tooMany })))).name).toBe('InvalidParameterException');
+    expect((await failure(source.send(new TagResourceCommand({ resourceArn: arn, tags: {} })))).name).toBe('InvalidParameterException');
+    expect((await failure(source.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: [] })))).name).toBe('InvalidParameterException');
+    const instanceTags = await failure(source.send(new TagResourceCommand({ resourceArn: SEED.instanceArn, tags: { a: '1' } })));
+    expect(instanceTags.name).toBe('ResourceNotFoundException');
   });
 });

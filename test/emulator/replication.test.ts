@@ -75,6 +75,7 @@ describe('ReplicateInstance and DescribeInstance', () => {
     await start();
     for (const input of [
       { ReplicaRegion: SRC },
+      { ReplicaRegion: 'Mars-1' },
       { ReplicaRegion: 'eu-west-2' },
       { ReplicaRegion: REP, ReplicaAlias: 'd-123' },
       { ReplicaRegion: REP, ReplicaAlias: SEED.instanceAlias },
@@ -91,6 +92,9 @@ describe('ReplicateInstance and DescribeInstance', () => {
       .toMatchObject({ Id: SEED.instanceId });
     const twice = await failure(source.send(new ReplicateInstanceCommand({ InstanceId: SEED.instanceArn, ReplicaRegion: REP })));
     expect(twice).toMatchObject({ name: 'InvalidRequestException', message: expect.stringMatching(/already replicated/) });
+    await until(async () => (await replicationOf(REP))?.ReplicationStatus === 'INSTANCE_REPLICATION_COMPLETE' || undefined);
+    const ofReplica = await failure(replica.send(new ReplicateInstanceCommand({ InstanceId: SEED.instanceId, ReplicaRegion: SRC })));
+    expect(ofReplica).toMatchObject({ name: 'InvalidRequestException', message: expect.stringMatching(/replica cannot be replicated/) });
   });
 
   test('the replication scripted to fail ends INSTANCE_REPLICATION_FAILED with its reason, and no default group', async () => {
@@ -106,6 +110,13 @@ describe('ReplicateInstance and DescribeInstance', () => {
     const e = await failure(source.send(new CreateTrafficDistributionGroupCommand({ Name: 'x', InstanceId: SEED.instanceArn })));
     expect(e.name).toBe('InvalidRequestException');
   });
+});
+
+test('timeScale must be positive', async () => {
+  await expect(ConnectEmulator.start({ timeScale: 0 })).rejects.toThrow(/timeScale/);
+  emulator = await ConnectEmulator.start({}); // for afterEach
+  source = clientFor(emulator);
+  replica = clientFor(emulator, REP);
 });
 
 describe('DeleteInstance of the replica', () => {
