@@ -18,8 +18,9 @@ export interface GlobalResiliencyProviderSettings {
   readonly logRetention?: logs.RetentionDays;
 
   /**
-   * The application log level of the two handler functions (JSON logs). `DEBUG` adds every
-   * Connect call and its outcome. The provider framework's functions keep aws-cdk-lib's level.
+   * The application log level of the two handler functions (JSON logs). They log every event and
+   * each step (claimed, moved, released, ...) at `INFO`, and problems at `WARN` and `ERROR`.
+   * The provider framework's functions keep aws-cdk-lib's level.
    *
    * @default lambda.ApplicationLogLevel.INFO
    */

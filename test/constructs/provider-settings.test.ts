@@ -88,11 +88,11 @@ describe('provider settings', () => {
 
   test('logLevel applies to the handler functions; the framework keeps aws-cdk-lib\'s level', () => {
     const stack = newStack();
-    GlobalResiliencyProvider.configure(stack, { logLevel: lambda.ApplicationLogLevel.DEBUG });
+    GlobalResiliencyProvider.configure(stack, { logLevel: lambda.ApplicationLogLevel.WARN });
     new TrafficDistributionGroup(stack, 'Group', { instanceArn: INSTANCE_ARN });
     const { handlers, framework } = functions(stack);
     for (const fn of Object.values(handlers)) {
-      expect(fn.Properties.LoggingConfig.ApplicationLogLevel).toBe('DEBUG');
+      expect(fn.Properties.LoggingConfig.ApplicationLogLevel).toBe('WARN');
     }
     for (const fn of Object.values(framework)) {
       expect(fn.Properties.LoggingConfig.ApplicationLogLevel).toBe('FATAL');

@@ -18,7 +18,9 @@ import { ClaimedPhoneNumber, PhoneNumberTarget, PhoneNumberType, TrafficDistribu
 /** A placeholder: synthesizes offline; a deployment needs a real, replicated instance. */
 const PLACEHOLDER_INSTANCE_ARN = 'arn:aws:connect:us-east-1:111122223333:instance/11111111-2222-3333-4444-555555555555';
 
-const app = new App();
+// The assertions read the test stack's attributes through exports: strong references (the default,
+// said explicitly) keep the test stack until the assertion stack is gone.
+const app = new App({ context: { '@aws-cdk/core:defaultCrossStackReferences': 'strong' } });
 const instanceArn: string = app.node.tryGetContext('instanceArn') ?? process.env.CONNECT_INSTANCE_ARN ?? PLACEHOLDER_INSTANCE_ARN;
 const replicaRegion: string = app.node.tryGetContext('replicaRegion') ?? process.env.CONNECT_REPLICA_REGION ?? 'us-west-2';
 const { account, region } = Arn.split(instanceArn, ArnFormat.SLASH_RESOURCE_NAME);
