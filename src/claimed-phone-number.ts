@@ -7,10 +7,10 @@ import {
   PHONE_NUMBER_ACTIONS, PHONE_NUMBER_FLOW_ACTIONS, PHONE_NUMBER_GROUP_LOOKUP_ACTIONS,
 } from './shared/actions';
 import {
-  CLAIMED_PHONE_NUMBER_RESOURCE_TYPE, PHONE_NUMBER_TYPES, PhoneAttrs, PhoneProps, PhoneRemoval, Waiter,
+  CLAIMED_PHONE_NUMBER_RESOURCE_TYPE, PHONE_NUMBER_TYPES, PhoneAttrs, PhoneProps, PhoneRemoval, REPLICATION_PAIRS, Waiter,
 } from './shared/names';
 import {
-  parseFlowArn, parseInstanceArn, validateCountryCode, validateFlows, validatePhoneDescription, validatePhoneNumber,
+  parseInstanceArn, validateCountryCode, validateFlows, validatePhoneDescription, validatePhoneNumber,
   validatePhoneNumberType, validatePrefix, validateTags,
 } from './shared/validate';
 import { ITrafficDistributionGroup } from './traffic-distribution-group';
@@ -358,24 +358,20 @@ function grantFor(provider: ConnectProvider, stack: Stack, props: ClaimedPhoneNu
     ]);
   }
 
-  const flows = props.contactFlowArns ?? [];
-  if (flows.length > 0) {
-    const resources = new Set<string>([numbers]);
-    for (const flow of flows) {
-      if (Token.isUnresolved(flow)) {
-        resources.add(provider.connectArn('instance/*'));
-        resources.add(provider.connectArn('instance/*/contact-flow/*'));
-        continue;
-      }
-      const f = parseFlowArn('contactFlowArns', flow);
-      const instanceArn = flow.slice(0, flow.indexOf('/contact-flow/'));
-      resources.add(instanceArn);
-      resources.add(`${instanceArn}/contact-flow/*`);
-      // From the replica Region the number is addressed by its ARN, which names the source Region.
-      if (f.region !== stack.region) {
-        resources.add(provider.connectArn('phone-number/*', f.region));
-      }
-    }
-    provider.grant(PHONE_NUMBER_FLOW_ACTIONS, [...resources]);
+  // Flows. An update that drops a flow (or all of them, or the replica Region's) disassociates it
+  // under the grants of the NEW template, where that flow no longer appears: so every number gets
+  // the flow actions, on its numbers and its instance's flows in both Regions of the pair (the
+  // replica keeps the instance's id), whatever its flows are now. Flows are validated at synth to
+  // be on the target's instance or its replica.
+  const pair = Token.isUnresolved(stack.region) ? ['*'] : (REPLICATION_PAIRS[stack.region] ?? ['*']);
+  const instanceId = target.instanceArn !== undefined && !Token.isUnresolved(target.instanceArn)
+    ? parseInstanceArn('target', target.instanceArn).id
+    : undefined;
+  const resources = new Set<string>();
+  for (const region of [undefined, ...pair]) {
+    resources.add(provider.connectArn('phone-number/*', region));
+    resources.add(provider.connectArn(`instance/${instanceId ?? '*'}`, region));
+    resources.add(provider.connectArn(`instance/${instanceId ?? '*'}/contact-flow/*`, region));
   }
+  provider.grant(PHONE_NUMBER_FLOW_ACTIONS, [...resources]);
 }

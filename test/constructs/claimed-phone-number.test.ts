@@ -130,17 +130,22 @@ describe('ClaimedPhoneNumber', () => {
       expect(text).not.toMatch(/"Resource":"\*"/);
       const flowStatement = statements.find(s => [s.Action].flat().includes('connect:AssociatePhoneNumberContactFlow'));
       const flowResources = JSON.stringify(flowStatement.Resource);
-      expect(flowResources).toContain(`${INSTANCE_ARN}/contact-flow/*`);
-      expect(flowResources).toContain(`${REPLICA_INSTANCE_ARN}/contact-flow/*`);
+      expect(flowResources).toContain(`:connect:${REGION}:${ACCOUNT}:instance/${INSTANCE_ID}/contact-flow/*`);
+      expect(flowResources).toContain(`:connect:${REPLICA}:${ACCOUNT}:instance/${INSTANCE_ID}/contact-flow/*`);
       expect(flowResources).toContain(`:connect:${REPLICA}:${ACCOUNT}:phone-number/*`);
     });
 
-    test('a number on an instance without flows gets only the phone-number actions (no flow, no group actions)', () => {
+    test('a number on an instance without flows: no group actions, and the flow actions in both Regions (an update may drop flows)', () => {
       const stack = newStack();
       new ClaimedPhoneNumber(stack, 'N', { target: PhoneNumberTarget.instance(INSTANCE_ARN), phoneNumber: '+12065550100' });
       const statements = handlerStatements(stack);
       const actions = new Set(statements.flatMap(s => [s.Action].flat()));
-      expect([...actions].sort()).toEqual([...PHONE_NUMBER_ACTIONS].sort());
+      expect([...actions].sort()).toEqual([...PHONE_NUMBER_ACTIONS, ...PHONE_NUMBER_FLOW_ACTIONS].sort());
+      // Removing a flow runs under the new template's grants, where the flow no longer appears.
+      const flowResources = JSON.stringify(statements.find(s => [s.Action].flat().includes('connect:DisassociatePhoneNumberContactFlow')).Resource);
+      expect(flowResources).toContain(`:connect:${REGION}:${ACCOUNT}:instance/${INSTANCE_ID}/contact-flow/*`);
+      expect(flowResources).toContain(`:connect:${REPLICA}:${ACCOUNT}:instance/${INSTANCE_ID}/contact-flow/*`);
+      expect(flowResources).toContain(`:connect:${REPLICA}:${ACCOUNT}:phone-number/*`);
       expect(JSON.stringify(statements)).toContain(INSTANCE_ARN);
       expect(JSON.stringify(statements)).toContain(`:connect:${REGION}:${ACCOUNT}:phone-number/*`);
     });

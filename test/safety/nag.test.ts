@@ -92,8 +92,10 @@ describe('cdk-nag AwsSolutions', () => {
       `HandlerRole AwsSolutions-IAM5[Resource::${P}:us-east-1:${ACCOUNT}:traffic-distribution-group/*]`,
       `HandlerRole AwsSolutions-IAM5[Resource::${P}:us-west-2:${ACCOUNT}:instance/*]`,
       `HandlerRole AwsSolutions-IAM5[Resource::${P}:us-west-2:${ACCOUNT}:phone-number/*]`,
-      `HandlerRole AwsSolutions-IAM5[Resource::${FLOW('us-east-1').replace(/[^/]+$/, '*')}]`,
-      `HandlerRole AwsSolutions-IAM5[Resource::${FLOW('us-west-2').replace(/[^/]+$/, '*')}]`,
+      ...['us-east-1', 'us-west-2'].flatMap(region => [
+        `HandlerRole AwsSolutions-IAM5[Resource::${P}:${region}:${ACCOUNT}:instance/*/contact-flow/*]`,
+        `HandlerRole AwsSolutions-IAM5[Resource::${P}:${region}:${ACCOUNT}:instance/11111111-2222-3333-4444-555555555555/contact-flow/*]`,
+      ]),
       'Provider AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       // The logical ids follow from the provider's frozen construct ids.
       ...['IsComplete38719E3F', 'OnEventBA576F2D', 'frameworkisCompleteD414C18D', 'frameworkonTimeout960B0BB6'].map(fn =>

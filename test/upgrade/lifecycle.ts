@@ -14,8 +14,8 @@ import { SEED } from '../emulator';
 /** Step 0 creates everything; each later step changes something (in place, or by replacement). */
 export const STEPS = [
   'create',
-  'in place: split, tags, descriptions, flows, agents, removal policy, a number moved to the group',
-  'replacement: group renamed (its numbers move to the new group), a number re-declared',
+  'in place: split, tags, descriptions, flows (one dropped), agents, removal policy, a number moved to the group',
+  'replacement: group renamed (its numbers move to the new group), a number re-declared; in place: a flow added back, a tag removed',
 ] as const;
 
 export function lifecycleStack(stack: Stack, step: number): void {
@@ -42,9 +42,10 @@ export function lifecycleStack(stack: Stack, step: number): void {
     target: PhoneNumberTarget.trafficDistributionGroup(group),
     phoneNumber: '+12065550100',
     description: step >= 1 ? 'Main line (updated)' : 'Main line',
-    contactFlowArns: step >= 1
-      ? [SEED.flowArn(SEED.sourceRegion, SEED.flowIds[1]), SEED.flowArn(SEED.replicaRegion, SEED.flowIds[1])]
-      : [SEED.flowArn(SEED.sourceRegion), SEED.flowArn(SEED.replicaRegion)],
+    // Step 1 changes the source Region's flow and drops the replica Region's; step 2 (a move) adds it back.
+    contactFlowArns: step === 1 ? [SEED.flowArn(SEED.sourceRegion, SEED.flowIds[1])]
+      : step >= 2 ? [SEED.flowArn(SEED.sourceRegion, SEED.flowIds[1]), SEED.flowArn(SEED.replicaRegion, SEED.flowIds[1])]
+        : [SEED.flowArn(SEED.sourceRegion), SEED.flowArn(SEED.replicaRegion)],
   });
   new ClaimedPhoneNumber(stack, 'Searched', {
     target: step >= 1 ? PhoneNumberTarget.trafficDistributionGroup(group) : PhoneNumberTarget.instance(SEED.instanceArn),
@@ -59,4 +60,7 @@ export function lifecycleStack(stack: Stack, step: number): void {
     userIds: step >= 1 ? SEED.userIds.slice(1) : SEED.userIds.slice(0, 2),
   });
   Tags.of(stack).add('team', step >= 1 ? 'support-updated' : 'support');
+  if (step < 2) {
+    Tags.of(stack).add('cost-center', '1234');
+  }
 }

@@ -1,0 +1,115 @@
+/**
+ * IAM exactness: the Connect actions the handler role is granted are exactly the ones the handlers
+ * call over a lifecycle that reaches every code path with an API call of its own (every resource
+ * type created, updated in place, replaced and deleted, a number adopted), as the emulator
+ * recorded them; and every call is covered by a statement scoped to its Region and account.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { PROVIDER_CONSTRUCT_ID } from '../../src/shared/names';
+import { ConnectEmulator, SEED } from '../emulator';
+import { LocalCloudFormation } from '../engine';
+import { lifecycleStack, STEPS } from '../upgrade/lifecycle';
+
+const TIME_SCALE = 0.01;
+
+interface Statement { Action: string | string[]; Resource: string | string[]; Effect: string }
+
+/** The handler role's statements, resolved to plain strings (the partition stays a placeholder). */
+function handlerStatements(stack: Stack): Statement[] {
+  const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+  const [, policy] = Object.entries(policies).find(([id]) => id.startsWith(PROVIDER_CONSTRUCT_ID.replace(/[^A-Za-z0-9]/g, '')) && id.includes('HandlerRole'))!;
+  const flatten = (v: unknown): string => typeof v === 'string' ? v
+    : (v as any)['Fn::Join'] ? (v as any)['Fn::Join'][1].map(flatten).join((v as any)['Fn::Join'][0])
+      : (v as any).Ref === 'AWS::Partition' ? 'aws' : JSON.stringify(v);
+  return policy.Properties.PolicyDocument.Statement.map((s: any) => ({ ...s, Resource: [s.Resource].flat().map(flatten) }));
+}
+
+const list = (v: string | string[]) => [v].flat();
+const connectActions = (statements: Statement[]) => new Set(statements.flatMap(s => list(s.Action)).filter(a => a.startsWith('connect:')));
+
+let emulator: ConnectEmulator;
+const templates: Stack[] = [];
+const callsByStep: Array<Array<{ operation: string; region: string }>> = [];
+
+beforeAll(async () => {
+  emulator = await ConnectEmulator.start({ timeScale: TIME_SCALE, rateLimit: false });
+  // The main number is already this account's (on the instance): the claim adopts it.
+  emulator.seedClaimedNumber('+12065550100', SEED.instanceArn);
+  const ms = (real: number) => String(Math.max(1, Math.round(real * TIME_SCALE)));
+  const engine = new LocalCloudFormation({
+    env: {
+      AWS_ENDPOINT_URL_CONNECT: emulator.endpoint,
+      CONNECT_GR_POLL_FIRST_MS: ms(1000),
+      CONNECT_GR_POLL_MAX_MS: ms(5000),
+      CONNECT_GR_INLINE_POLL_BUDGET_MS: ms(60000),
+    },
+    waiterIntervalScale: TIME_SCALE,
+  });
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'connect-gr-iam-'));
+  let seen = 0;
+  const take = () => {
+    const calls = emulator.calls.slice(seen).filter(c => c.status < 400 || c.errorType !== 'UnknownOperationException');
+    seen = emulator.calls.length;
+    return calls.map(c => ({ operation: c.operation, region: c.region }));
+  };
+  try {
+    for (let step = 0; step < STEPS.length; step++) {
+      const stack = new Stack(new App({ outdir: path.join(outdir, String(step)) }), 'Iam', { env: { account: SEED.account, region: SEED.sourceRegion } });
+      lifecycleStack(stack, step);
+      templates.push(stack);
+      await engine.deploy(stack);
+      callsByStep.push(take());
+    }
+    await engine.destroy('Iam');
+    callsByStep.push(take());
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}, 60_000);
+
+afterAll(() => emulator.stop());
+
+test('the granted Connect actions are exactly the ones called', () => {
+  const called = new Set(callsByStep.flat().map(c => `connect:${c.operation}`));
+  const granted = new Set(templates.flatMap(t => [...connectActions(handlerStatements(t))]));
+  expect([...granted].sort()).toEqual([...called].sort());
+});
+
+test('every call is covered by a statement in its Region and account, with no connect:* and no bare *', () => {
+  const uncovered: string[] = [];
+  callsByStep.forEach((calls, step) => {
+    // The destroy runs with the last deployed template's role.
+    const statements = handlerStatements(templates[Math.min(step, templates.length - 1)]);
+    for (const { operation, region } of calls) {
+      const ok = statements.some(s => list(s.Action).includes(`connect:${operation}`)
+        && list(s.Resource).some(r => r.startsWith(`arn:aws:connect:${region}:${SEED.account}:`)));
+      if (!ok) {
+        uncovered.push(`step ${step}: connect:${operation} in ${region}`);
+      }
+    }
+  });
+  expect(uncovered).toEqual([]);
+  for (const t of templates) {
+    for (const s of handlerStatements(t)) {
+      expect(list(s.Action)).not.toContain('connect:*');
+      for (const r of list(s.Resource)) {
+        expect(r).not.toBe('*');
+        expect(r).toMatch(new RegExp(`^arn:aws:connect:(${SEED.sourceRegion}|${SEED.replicaRegion}):${SEED.account}:`));
+      }
+    }
+  }
+});
+
+test('the wildcards are the ones the README explains, each within the account and a Region of the pair', () => {
+  const wildcards = new Set(templates.flatMap(t => handlerStatements(t).flatMap(s => list(s.Resource)))
+    .filter(r => r.includes('*'))
+    .map(r => r.replace(/^arn:aws:connect:[a-z0-9-]+:[0-9]+:/, '').replace(/instance\/[a-f0-9-]{36}/, 'instance/<id>')));
+  expect([...wildcards].sort()).toEqual([
+    'instance/*', 'instance/*/agent/*', 'instance/*/contact-flow/*', 'instance/<id>/contact-flow/*', 'phone-number/*',
+    'traffic-distribution-group/*',
+  ]);
+});
