@@ -21,12 +21,12 @@ let replica: ConnectClient;
 let groupArn: string;
 
 beforeEach(async () => {
-  // Claims, moves, releases and metadata take 100 ms, groups 100 ms: observable, and quick to wait for.
+  // Claims, moves, releases and metadata take 200 ms, groups 100 ms: observable, and quick to wait for.
   emulator = await ConnectEmulator.start({
     timeScale: 0.005,
     rateLimit: false,
     replicated: true,
-    durations: { claim: 20_000, release: 20_000, move: 20_000, metadata: 20_000 },
+    durations: { claim: 40_000, release: 40_000, move: 40_000, metadata: 40_000 },
   });
   source = clientFor(emulator, SRC);
   replica = clientFor(emulator, REP);

@@ -18,8 +18,8 @@ let source: ConnectClient;
 let replica: ConnectClient;
 
 async function start(options: EmulatorOptions = {}) {
-  // Replication 300 ms, replica deletion 150 ms.
-  emulator = await ConnectEmulator.start({ timeScale: 0.005, rateLimit: false, ...options });
+  // Replication 600 ms, replica deletion 300 ms.
+  emulator = await ConnectEmulator.start({ timeScale: 0.01, rateLimit: false, ...options });
   source = clientFor(emulator, SRC);
   replica = clientFor(emulator, REP);
 }

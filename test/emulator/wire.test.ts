@@ -92,12 +92,12 @@ describe('token bucket (connect-api.md: 2 requests/s, burst 5, per account and R
   });
 
   test('timeScale divides the refill interval; the SDK\'s own retries get through', async () => {
-    // 2/s at 0.2: a token every 100 ms instead of 500 ms.
-    await start({ timeScale: 0.2, rateLimit: { perSecond: 2, burst: 1 } });
+    // 2/s at 0.4: a token every 200 ms instead of 500 ms.
+    await start({ timeScale: 0.4, rateLimit: { perSecond: 2, burst: 1 } });
     const c = client();
     await describeInstance(c);
     expect((await failure(describeInstance(c))).name).toBe('ThrottlingException');
-    await sleep(120);
+    await sleep(220);
     await describeInstance(c);
     const retrying = client(SEED.sourceRegion, 5);
     await describeInstance(retrying);
