@@ -6,7 +6,7 @@ import {
   AssociatePhoneNumberContactFlowCommand, ClaimPhoneNumberCommand, ConnectClient, CreateTrafficDistributionGroupCommand,
   DescribePhoneNumberCommand, DescribeTrafficDistributionGroupCommand, DisassociatePhoneNumberContactFlowCommand, ListPhoneNumbersV2Command,
   ReleasePhoneNumberCommand, SearchAvailablePhoneNumbersCommand, TagResourceCommand, UntagResourceCommand, UpdatePhoneNumberCommand,
-  UpdatePhoneNumberMetadataCommand,
+  UpdatePhoneNumberMetadataCommand, UpdateTrafficDistributionCommand,
 } from '@aws-sdk/client-connect';
 import { ConnectEmulator, SEED } from '.';
 import { clientFor, failure, replicaInstanceArn, until } from './helpers';
@@ -21,12 +21,12 @@ let replica: ConnectClient;
 let groupArn: string;
 
 beforeEach(async () => {
-  // Claims, moves, releases and metadata take 200 ms, groups 100 ms: observable, and quick to wait for.
+  // Claims, moves, releases, metadata and splits take 200 ms, group creation 100 ms: observable, and quick to wait for.
   emulator = await ConnectEmulator.start({
     timeScale: 0.005,
     rateLimit: false,
     replicated: true,
-    durations: { claim: 40_000, release: 40_000, move: 40_000, metadata: 40_000 },
+    durations: { claim: 40_000, release: 40_000, move: 40_000, metadata: 40_000, groupUpdate: 40_000 },
   });
   source = clientFor(emulator, SRC);
   replica = clientFor(emulator, REP);
@@ -212,6 +212,18 @@ describe('ClaimPhoneNumber and DescribePhoneNumber', () => {
     // By InstanceId (plain id) works.
     await source.send(new ClaimPhoneNumberCommand({ PhoneNumber: '+12065550100', InstanceId: SEED.instanceId }));
     expect(emulator.claimedNumbers()[0].targetArn).toBe(SEED.instanceArn);
+  });
+
+  test('a group whose split is being applied is not ACTIVE: claims and moves to it → ResourceNotFoundException', async () => {
+    const parked = await claimed('+12065550101');
+    const pct = (a: number) => ({ Distributions: [{ Region: SRC, Percentage: a }, { Region: REP, Percentage: 100 - a }] });
+    await source.send(new UpdateTrafficDistributionCommand({ Id: groupArn, TelephonyConfig: pct(50) }));
+    const claim = await failure(source.send(new ClaimPhoneNumberCommand({ PhoneNumber: '+12065550100', TargetArn: groupArn })));
+    expect(claim).toMatchObject({ name: 'ResourceNotFoundException', message: expect.stringMatching(/UPDATE_IN_PROGRESS/) });
+    const move = await failure(source.send(new UpdatePhoneNumberCommand({ PhoneNumberId: parked, TargetArn: groupArn })));
+    expect(move.name).toBe('ResourceNotFoundException');
+    await until(() => emulator.groups().find(g => g.arn === groupArn)!.status === 'ACTIVE' || undefined);
+    await claimed('+12065550100', groupArn);
   });
 
   test('from the replica Region: a group number by ARN only; an instance number not at all', async () => {
