@@ -942,6 +942,8 @@ export class ConnectEmulator {
       }
       next.signIn = Object.fromEntries(list.map(d => [d.Region, d.Enabled]));
     }
+    // connect-api.md: UPDATE_IN_PROGRESS "the previous UpdateTrafficDistribution operation is still in progress";
+    // the new split shows once the group is ACTIVE again [inferred].
     g.status = 'UPDATE_IN_PROGRESS';
     g.pending = { at: Date.now() + this.scaled('groupUpdate'), to: 'ACTIVE', split: next };
     return {};
@@ -1018,6 +1020,7 @@ export class ConnectEmulator {
   /** connect-api.md: SearchAvailablePhoneNumbers. */
   private search(r: Request): Body {
     const { PhoneNumberCountryCode: country, PhoneNumberType: type, PhoneNumberPrefix: prefix, MaxResults: maxRaw, NextToken: next } = r.body;
+    // A target that does not exist → ResourceNotFound (not in this operation's documented errors) [inferred].
     this.targetIn(r.region, r.body, { requireActive: false, anyGroupRegion: true });
     if (typeof country !== 'string' || !/^[A-Z]{2}$/.test(country)) {
       return fail('InvalidParameterException', 'PhoneNumberCountryCode is required (ISO 3166 alpha-2).');
