@@ -1,5 +1,5 @@
 import {
-  Arn, ArnFormat, CustomResource, Duration, IResource, ITaggable, Lazy, RemovalPolicy, Resource, Stack, TagManager, TagType, Token,
+  Arn, ArnFormat, IResource, ITaggable, Lazy, RemovalPolicy, Resource, Stack, TagManager, TagType, Token,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ConnectProvider } from './provider/connect-provider';
@@ -7,14 +7,14 @@ import {
   PHONE_NUMBER_ACTIONS, PHONE_NUMBER_FLOW_ACTIONS, PHONE_NUMBER_GROUP_LOOKUP_ACTIONS,
 } from './shared/actions';
 import {
-  CLAIMED_PHONE_NUMBER_RESOURCE_TYPE, PHONE_NUMBER_TYPES, PhoneAttrs, PhoneProps, PhoneRemoval, REPLICATION_PAIRS, Waiter,
+  CLAIMED_PHONE_NUMBER_RESOURCE_TYPE, PHONE_NUMBER_TYPES, PhoneAttrs, PhoneProps, PhoneRemoval, REPLICATION_PAIRS,
 } from './shared/names';
 import {
   parseInstanceArn, validateCountryCode, validateFlows, validatePhoneDescription, validatePhoneNumber,
   validatePhoneNumberType, validatePrefix, validateTags,
 } from './shared/validate';
 import { ITrafficDistributionGroup } from './traffic-distribution-group';
-import { checkLiteral, unresolvedIn } from './util';
+import { checkLiteral, connectResource, unresolvedIn } from './util';
 
 /**
  * The type of a phone number (the seven types of the Amazon Connect API).
@@ -266,21 +266,16 @@ export class ClaimedPhoneNumber extends ClaimedPhoneNumberBase implements ITagga
     const provider = ConnectProvider.getOrCreate(this);
     grantFor(provider, stack, props);
 
-    const resource = new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
-      resourceType: CLAIMED_PHONE_NUMBER_RESOURCE_TYPE,
-      serviceTimeout: Duration.seconds(Waiter.SERVICE_TIMEOUT_SECONDS),
-      properties: {
-        [PhoneProps.TARGET_ARN]: props.target.targetArn,
-        [PhoneProps.PHONE_NUMBER]: props.phoneNumber,
-        [PhoneProps.COUNTRY_CODE]: props.countryCode,
-        [PhoneProps.PHONE_NUMBER_TYPE]: props.phoneNumberType,
-        [PhoneProps.PREFIX]: props.prefix,
-        [PhoneProps.DESCRIPTION]: props.description,
-        [PhoneProps.CONTACT_FLOW_ARNS]: props.contactFlowArns,
-        [PhoneProps.REMOVAL_POLICY]: removal === RemovalPolicy.DESTROY ? PhoneRemoval.DESTROY : PhoneRemoval.RETAIN,
-        [PhoneProps.TAGS]: Lazy.any({ produce: () => this.tags.renderTags() }),
-      },
+    const resource = connectResource(this, provider.serviceToken, CLAIMED_PHONE_NUMBER_RESOURCE_TYPE, {
+      [PhoneProps.TARGET_ARN]: props.target.targetArn,
+      [PhoneProps.PHONE_NUMBER]: props.phoneNumber,
+      [PhoneProps.COUNTRY_CODE]: props.countryCode,
+      [PhoneProps.PHONE_NUMBER_TYPE]: props.phoneNumberType,
+      [PhoneProps.PREFIX]: props.prefix,
+      [PhoneProps.DESCRIPTION]: props.description,
+      [PhoneProps.CONTACT_FLOW_ARNS]: props.contactFlowArns,
+      [PhoneProps.REMOVAL_POLICY]: removal === RemovalPolicy.DESTROY ? PhoneRemoval.DESTROY : PhoneRemoval.RETAIN,
+      [PhoneProps.TAGS]: Lazy.any({ produce: () => this.tags.renderTags() }),
     });
     // The target's ARN is a GetAtt of the group when the group is in this stack: CloudFormation
     // then deletes (releases or parks) the number before it deletes the group.

@@ -1,13 +1,13 @@
-import { CustomResource, Duration, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ConnectProvider } from './provider/connect-provider';
 import { REPLICA_ACTIONS, REPLICA_DEFAULT_GROUP_ACTIONS } from './shared/actions';
 import {
-  INSTANCE_REPLICA_RESOURCE_TYPE, REPLICATION_PAIRS, ReplicaAttrs, ReplicaProps, Waiter,
+  INSTANCE_REPLICA_RESOURCE_TYPE, REPLICATION_PAIRS, ReplicaAttrs, ReplicaProps,
 } from './shared/names';
 import { parseInstanceArn, validateReplicaAlias, validateReplicaRegion } from './shared/validate';
 import { ITrafficDistributionGroup } from './traffic-distribution-group';
-import { checkLiteral } from './util';
+import { checkLiteral, connectResource } from './util';
 
 /**
  * Properties of an {@link InstanceReplica}.
@@ -106,16 +106,11 @@ export class InstanceReplica extends Resource {
     provider.grant(REPLICA_ACTIONS, [source, replicaInstances]);
     provider.grant(REPLICA_DEFAULT_GROUP_ACTIONS, [source, provider.connectArn('traffic-distribution-group/*')]);
 
-    const resource = new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
-      resourceType: INSTANCE_REPLICA_RESOURCE_TYPE,
-      serviceTimeout: Duration.seconds(Waiter.SERVICE_TIMEOUT_SECONDS),
-      properties: {
-        [ReplicaProps.INSTANCE_ARN]: props.instanceArn,
-        [ReplicaProps.REPLICA_REGION]: props.replicaRegion,
-        [ReplicaProps.REPLICA_ALIAS]: props.replicaAlias,
-        [ReplicaProps.REMOVAL_POLICY]: removal === RemovalPolicy.DESTROY ? 'destroy' : 'retain',
-      },
+    const resource = connectResource(this, provider.serviceToken, INSTANCE_REPLICA_RESOURCE_TYPE, {
+      [ReplicaProps.INSTANCE_ARN]: props.instanceArn,
+      [ReplicaProps.REPLICA_REGION]: props.replicaRegion,
+      [ReplicaProps.REPLICA_ALIAS]: props.replicaAlias,
+      [ReplicaProps.REMOVAL_POLICY]: removal === RemovalPolicy.DESTROY ? 'destroy' : 'retain',
     });
 
     this.replicaRegion = props.replicaRegion;

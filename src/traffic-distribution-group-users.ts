@@ -1,11 +1,11 @@
-import { CustomResource, Duration, Resource, Token } from 'aws-cdk-lib';
+import { Resource, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ConnectProvider } from './provider/connect-provider';
 import { GROUP_USERS_ACTIONS } from './shared/actions';
-import { GroupUsersProps, TRAFFIC_DISTRIBUTION_GROUP_USERS_RESOURCE_TYPE, Waiter } from './shared/names';
+import { GroupUsersProps, TRAFFIC_DISTRIBUTION_GROUP_USERS_RESOURCE_TYPE } from './shared/names';
 import { parseInstanceArn, parseUserId } from './shared/validate';
 import { ITrafficDistributionGroup } from './traffic-distribution-group';
-import { checkLiteral } from './util';
+import { checkLiteral, connectResource } from './util';
 
 /**
  * Properties of {@link TrafficDistributionGroupUsers}.
@@ -71,15 +71,10 @@ export class TrafficDistributionGroupUsers extends Resource {
         : `${instanceArn}/agent/*`,
     ]);
 
-    new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
-      resourceType: TRAFFIC_DISTRIBUTION_GROUP_USERS_RESOURCE_TYPE,
-      serviceTimeout: Duration.seconds(Waiter.SERVICE_TIMEOUT_SECONDS),
-      properties: {
-        [GroupUsersProps.GROUP_ARN]: props.trafficDistributionGroup.trafficDistributionGroupArn,
-        [GroupUsersProps.INSTANCE_ARN]: instanceArn,
-        [GroupUsersProps.USER_IDS]: props.userIds,
-      },
+    connectResource(this, provider.serviceToken, TRAFFIC_DISTRIBUTION_GROUP_USERS_RESOURCE_TYPE, {
+      [GroupUsersProps.GROUP_ARN]: props.trafficDistributionGroup.trafficDistributionGroupArn,
+      [GroupUsersProps.INSTANCE_ARN]: instanceArn,
+      [GroupUsersProps.USER_IDS]: props.userIds,
     });
   }
 }

@@ -1,15 +1,15 @@
 import * as crypto from 'crypto';
 import {
-  Arn, ArnFormat, CustomResource, Duration, IResource, ITaggable, Lazy, Names, Resource, Stack, TagManager, TagType, Token,
+  Arn, ArnFormat, IResource, ITaggable, Lazy, Names, Resource, Stack, TagManager, TagType, Token,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ConnectProvider } from './provider/connect-provider';
 import { TDG_GROUP_ACTIONS, TDG_INSTANCE_ACTIONS } from './shared/actions';
-import { TdgAttrs, TdgProps, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE, Waiter } from './shared/names';
+import { TdgAttrs, TdgProps, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE } from './shared/names';
 import {
   parseDistribution, parseGroupArn, parseInstanceArn, validateGroupDescription, validateGroupName, validateTags,
 } from './shared/validate';
-import { checkLiteral, unresolvedIn } from './util';
+import { checkLiteral, connectResource, unresolvedIn } from './util';
 
 /**
  * A traffic distribution group: links an Amazon Connect instance and its replica in another
@@ -179,18 +179,13 @@ export class TrafficDistributionGroup extends TrafficDistributionGroupBase imple
     provider.grant(TDG_GROUP_ACTIONS, [groups]);
     provider.grant(TDG_INSTANCE_ACTIONS, [provider.instanceResource(props.instanceArn)]);
 
-    const resource = new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
-      resourceType: TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE,
-      serviceTimeout: Duration.seconds(Waiter.SERVICE_TIMEOUT_SECONDS),
-      properties: {
-        [TdgProps.INSTANCE_ARN]: props.instanceArn,
-        [TdgProps.NAME]: this.trafficDistributionGroupName,
-        [TdgProps.DESCRIPTION]: props.description,
-        [TdgProps.TELEPHONY_DISTRIBUTION]: props.telephonyDistribution,
-        [TdgProps.AGENT_DISTRIBUTION]: props.agentDistribution,
-        [TdgProps.TAGS]: Lazy.any({ produce: () => this.tags.renderTags() }),
-      },
+    const resource = connectResource(this, provider.serviceToken, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE, {
+      [TdgProps.INSTANCE_ARN]: props.instanceArn,
+      [TdgProps.NAME]: this.trafficDistributionGroupName,
+      [TdgProps.DESCRIPTION]: props.description,
+      [TdgProps.TELEPHONY_DISTRIBUTION]: props.telephonyDistribution,
+      [TdgProps.AGENT_DISTRIBUTION]: props.agentDistribution,
+      [TdgProps.TAGS]: Lazy.any({ produce: () => this.tags.renderTags() }),
     });
 
     this.trafficDistributionGroupArn = resource.getAttString(TdgAttrs.ARN);

@@ -1,11 +1,11 @@
-import { CustomResource, Duration, Resource, Token } from 'aws-cdk-lib';
+import { Resource, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ConnectProvider } from './provider/connect-provider';
 import { DISTRIBUTION_ACTIONS } from './shared/actions';
-import { DistributionProps, TRAFFIC_DISTRIBUTION_RESOURCE_TYPE, Waiter } from './shared/names';
+import { DistributionProps, TRAFFIC_DISTRIBUTION_RESOURCE_TYPE } from './shared/names';
 import { parseDistribution, parseInstanceArn, parseSignIn } from './shared/validate';
 import { ITrafficDistributionGroup } from './traffic-distribution-group';
-import { checkLiteral, unresolvedIn } from './util';
+import { checkLiteral, connectResource, unresolvedIn } from './util';
 
 /**
  * Properties of a {@link TrafficDistribution}.
@@ -77,16 +77,11 @@ export class TrafficDistribution extends Resource {
     const provider = ConnectProvider.getOrCreate(this);
     provider.grant(DISTRIBUTION_ACTIONS, [provider.connectArn('traffic-distribution-group/*')]);
 
-    new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
-      resourceType: TRAFFIC_DISTRIBUTION_RESOURCE_TYPE,
-      serviceTimeout: Duration.seconds(Waiter.SERVICE_TIMEOUT_SECONDS),
-      properties: {
-        [DistributionProps.GROUP_ARN]: group.trafficDistributionGroupArn,
-        [DistributionProps.TELEPHONY_DISTRIBUTION]: props.telephonyDistribution,
-        [DistributionProps.AGENT_DISTRIBUTION]: props.agentDistribution,
-        [DistributionProps.SIGN_IN_DISTRIBUTION]: props.signInDistribution,
-      },
+    connectResource(this, provider.serviceToken, TRAFFIC_DISTRIBUTION_RESOURCE_TYPE, {
+      [DistributionProps.GROUP_ARN]: group.trafficDistributionGroupArn,
+      [DistributionProps.TELEPHONY_DISTRIBUTION]: props.telephonyDistribution,
+      [DistributionProps.AGENT_DISTRIBUTION]: props.agentDistribution,
+      [DistributionProps.SIGN_IN_DISTRIBUTION]: props.signInDistribution,
     });
   }
 }
