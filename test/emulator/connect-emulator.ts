@@ -568,18 +568,19 @@ export class ConnectEmulator {
    * The instance an InstanceId (id or ARN) names in the calling Region: the source in its Region,
    * the replica (same id: connect-api.md Identifiers) in the replica Region.
    */
-  private instanceIn(region: string, idOrArn: unknown, notFound: 'ResourceNotFoundException' | 'InvalidParameterException' = 'ResourceNotFoundException'): { region: string; arn: string; isReplica: boolean } {
+  private instanceIn(region: string, idOrArn: unknown): { region: string; arn: string; isReplica: boolean } {
     if (typeof idOrArn !== 'string' || idOrArn === '') {
       return fail('InvalidParameterException', 'InstanceId is required.');
     }
     const m = INSTANCE_ARN_RE.exec(idOrArn);
     const id = m === null ? idOrArn : m[3];
     const arnRegion = m === null ? region : m[1];
-    const visible = id === SEED.instanceId && arnRegion === region
-      && (region === SEED.sourceRegion || this.replicas.get(region) !== undefined && this.replicas.get(region)!.status !== 'INSTANCE_REPLICATION_IN_PROGRESS'
-        && this.replicas.get(region)!.status !== 'INSTANCE_REPLICATION_FAILED');
-    if (!visible) {
-      return fail(notFound, `Instance not found in ${region}: ${idOrArn}`);
+    // The replica is an instance from the end of its replication until it is gone.
+    const replica = this.replicas.get(region)?.status;
+    const exists = region === SEED.sourceRegion
+      || replica !== undefined && replica !== 'INSTANCE_REPLICATION_IN_PROGRESS' && replica !== 'INSTANCE_REPLICATION_FAILED';
+    if (id !== SEED.instanceId || arnRegion !== region || !exists) {
+      return fail('ResourceNotFoundException', `Instance not found in ${region}: ${idOrArn}`);
     }
     return { region, arn: this.instanceArnIn(region), isReplica: region !== SEED.sourceRegion };
   }
@@ -657,7 +658,7 @@ export class ConnectEmulator {
    * not exist / is not ACTIVE → ResourceNotFound. SearchAvailablePhoneNumbers — a TDG target can be
    * searched from both Regions (`anyGroupRegion`).
    */
-  private targetIn(region: string, body: Body, opts: { requireActive: boolean; anyGroupRegion: boolean }): { arn: string; group?: Group } {
+  private targetIn(region: string, body: Body, opts: { requireActive: boolean; anyGroupRegion: boolean }): { arn: string } {
     const { TargetArn: targetArn, InstanceId: instanceId } = body;
     if ((targetArn === undefined) === (instanceId === undefined)) {
       return fail('InvalidParameterException', 'You must enter InstanceId or TargetArn (one of them).');
@@ -689,7 +690,7 @@ export class ConnectEmulator {
     if (opts.requireActive && g.status !== 'ACTIVE') {
       return fail('ResourceNotFoundException', `Traffic distribution group ${targetArn} is not ACTIVE (${g.status}).`);
     }
-    return { arn: g.arn, group: g };
+    return { arn: g.arn };
   }
 
   /**
@@ -866,7 +867,7 @@ export class ConnectEmulator {
     const instanceId = r.query.get('instanceId');
     let all: Group[];
     if (instanceId !== null) {
-      this.instanceIn(r.region, instanceId, 'ResourceNotFoundException');
+      this.instanceIn(r.region, instanceId);
       all = [...this.groupsById.values()];
     } else {
       all = [...this.groupsById.values()].filter(g => g.region === r.region);
@@ -994,7 +995,7 @@ export class ConnectEmulator {
       return fail('InvalidRequestException', 'UserId is required.');
     }
     // The group's Region is the source Region, so this is the group's instance (or not found).
-    this.instanceIn(r.region, instanceId, 'ResourceNotFoundException');
+    this.instanceIn(r.region, instanceId);
     if (!SEED.userIds.includes(userId)) {
       return fail('ResourceNotFoundException', `User not found: ${userId}`);
     }
