@@ -17,13 +17,13 @@ describe.each(integTests())('%s', testFile => {
     rmSync(outdir, { recursive: true, force: true });
   });
 
-  test('synthesizes the same stacks and test cases as its snapshot', () => {
+  test('synthesizes the same stacks and test cases as its snapshot (to accept a change: npx projen integ:snapshot)', () => {
     const templates = (dir: string) => keptFiles(dir).filter(f => f.endsWith('.template.json'));
     expect(templates(outdir)).toEqual(templates(snapshotDir(testFile)));
     expect(readJson(path.join(outdir, 'integ.json'))).toEqual(readJson(path.join(snapshotDir(testFile), 'integ.json')));
   });
 
-  test('every template matches its snapshot (asset hashes and assertion salts aside)', () => {
+  test('every template matches its snapshot, asset hashes and assertion salts aside (to accept a change: npx projen integ:snapshot)', () => {
     for (const file of keptFiles(snapshotDir(testFile)).filter(f => f.endsWith('.template.json'))) {
       expect({ file, template: comparable(readJson(path.join(outdir, file))) })
         .toEqual({ file, template: comparable(readJson(path.join(snapshotDir(testFile), file))) });
