@@ -88,6 +88,39 @@ function isUnavailable(e: unknown): boolean {
     || name === 'ResourceNotFoundException' && /not available/i.test((e as Error).message ?? '');
 }
 
+/**
+ * Runs a call that claims a number to the target or moves one onto it. A group takes claims and
+ * moves only while ACTIVE (connect-api.md: ClaimPhoneNumber, UpdatePhoneNumber: ResourceNotFound
+ * when the group "doesn't exist / isn't ACTIVE"): a group whose split is being applied, e.g. by a
+ * TrafficDistribution deployed beside the number, refuses for a few seconds. Then wait inline
+ * until the group has settled and, if it is ACTIVE, call once more (`attempt` 1: a fresh token,
+ * since the refused call may have spent the first).
+ */
+async function onActiveTarget<T>(spec: NumberSpec, call: (attempt: number) => Promise<T>): Promise<T> {
+  try {
+    return await call(0);
+  } catch (e) {
+    if (spec.target.kind !== 'group' || errorName(e) !== 'ResourceNotFoundException' || isUnavailable(e)) {
+      throw e;
+    }
+    let status: string | undefined;
+    try {
+      status = await pollInline(async () => {
+        const out = await connect(spec.target.region).send(new DescribeTrafficDistributionGroupCommand({ TrafficDistributionGroupId: spec.targetArn }));
+        const s = out.TrafficDistributionGroup?.Status;
+        return s === 'CREATION_IN_PROGRESS' || s === 'UPDATE_IN_PROGRESS' ? undefined : s ?? 'UNKNOWN';
+      });
+    } catch {
+      throw e; // the group is gone, or cannot be described: the original refusal says it best
+    }
+    if (status !== 'ACTIVE') {
+      throw e;
+    }
+    log('INFO', 'the group was not ACTIVE; it is now: calling again', { group: spec.targetArn });
+    return call(1);
+  }
+}
+
 export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
   const deadline = deadlineFrom(Deadlines.CLAIMED_PHONE_NUMBER_SECONDS);
   switch (event.RequestType) {
@@ -118,13 +151,13 @@ async function claim(event: CfnEvent, spec: NumberSpec): Promise<string> {
   const token = clientToken(event, 'claim');
   const region = spec.target.region;
   // The tag always carries the request's token, so that a re-delivered event finds what it claimed.
-  const send = (phoneNumber: string, claimToken = token) => connect(region).send(new ClaimPhoneNumberCommand({
+  const send = (phoneNumber: string, claimToken = token) => onActiveTarget(spec, attempt => connect(region).send(new ClaimPhoneNumberCommand({
     PhoneNumber: phoneNumber,
     TargetArn: spec.targetArn,
     PhoneNumberDescription: spec.description,
     Tags: { ...spec.tags, [CLAIM_TOKEN_TAG]: token },
-    ClientToken: claimToken,
-  }));
+    ClientToken: attempt === 0 ? claimToken : clientToken(event, `claim-when-active:${phoneNumber}`),
+  })));
 
   if (spec.phoneNumber !== undefined) {
     const what = `${label(event, spec.phoneNumber)}: ClaimPhoneNumber`;
@@ -144,9 +177,9 @@ async function claim(event: CfnEvent, spec: NumberSpec): Promise<string> {
             + 'another account holds it, or it was released in the last 180 days. Check the number, or search for one with countryCode and phoneNumberType.');
         }
         if (owned.TargetArn !== spec.targetArn) {
-          await step(`${label(event, spec.phoneNumber)}: UpdatePhoneNumber (adopt from ${owned.TargetArn})`, () => connect(region).send(
-            new UpdatePhoneNumberCommand({ PhoneNumberId: owned.PhoneNumberArn, TargetArn: spec.targetArn, ClientToken: clientToken(event, 'adopt') }),
-          ));
+          await step(`${label(event, spec.phoneNumber)}: UpdatePhoneNumber (adopt from ${owned.TargetArn})`, () => onActiveTarget(spec, attempt => connect(region).send(
+            new UpdatePhoneNumberCommand({ PhoneNumberId: owned.PhoneNumberArn, TargetArn: spec.targetArn, ClientToken: clientToken(event, attempt === 0 ? 'adopt' : 'adopt-when-active') }),
+          )));
         }
         log('INFO', 'adopted a phone number this account already holds', { arn: owned.PhoneNumberArn, from: owned.TargetArn });
         return owned.PhoneNumberArn!;
@@ -253,9 +286,9 @@ async function updateInPlace(event: CfnEvent & { PhysicalResourceId: string }, s
   const old = (event as { OldResourceProperties: Record<string, unknown> }).OldResourceProperties;
   const what = label(event);
   if (old[PhoneProps.TARGET_ARN] !== spec.targetArn) {
-    await step(`${what}: UpdatePhoneNumber (move to ${spec.targetArn})`, () => connect(region).send(new UpdatePhoneNumberCommand({
-      PhoneNumberId: arn, TargetArn: spec.targetArn, ClientToken: clientToken(event, 'move'),
-    })));
+    await step(`${what}: UpdatePhoneNumber (move to ${spec.targetArn})`, () => onActiveTarget(spec, attempt => connect(region).send(new UpdatePhoneNumberCommand({
+      PhoneNumberId: arn, TargetArn: spec.targetArn, ClientToken: clientToken(event, attempt === 0 ? 'move' : 'move-when-active'),
+    }))));
     log('INFO', 'moving phone number', { arn, to: spec.targetArn });
   }
   if ((old[PhoneProps.DESCRIPTION] ?? '') !== (spec.description ?? '')) {

@@ -269,6 +269,24 @@ describe('ClaimedPhoneNumber: Create', () => {
     });
   });
 
+  test('a claim to a group whose split is being applied waits until the group is ACTIVE, then claims with a fresh token', async () => {
+    cm.on(ClaimPhoneNumberCommand)
+      .rejectsOnce(sdkError(ResourceNotFoundException, 'Traffic distribution group is not ACTIVE (UPDATE_IN_PROGRESS)'))
+      .resolves({ PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN });
+    cm.on(DescribeTrafficDistributionGroupCommand)
+      .resolvesOnce({ TrafficDistributionGroup: { Arn: GROUP_ARN, Status: 'UPDATE_IN_PROGRESS' } })
+      .resolves({ TrafficDistributionGroup: { Arn: GROUP_ARN, Status: 'ACTIVE' } });
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED'));
+    cm.on(AssociatePhoneNumberContactFlowCommand).resolves({});
+    const out = await run(createEvent(TYPE, ON_GROUP, o));
+    expectSucceeded(out, PN_ARN, DATA);
+    const claims = inputsOf(cm, ClaimPhoneNumberCommand);
+    expect(claims).toHaveLength(2);
+    expect(claims[1].ClientToken).toMatch(CLIENT_TOKEN_PATTERN);
+    expect(claims[1].ClientToken).not.toBe(claims[0].ClientToken);
+    expect(claims[1].Tags[CLAIM_TOKEN_TAG]).toBe(claims[0].ClientToken);
+  });
+
   test('a token spent on a refused claim: the next candidate is claimed with a token of its own, tagged with the request\'s', async () => {
     // The service may record a token even on a claim it refuses; the same token with another number is then refused too.
     const spent = new Map<string, string>();
@@ -419,6 +437,31 @@ describe('ClaimedPhoneNumber: Update', () => {
     cm.on(DescribePhoneNumberCommand).resolves(summary('FAILED', { PhoneNumberStatus: { Status: 'FAILED', Message: 'Target limit reached' } }));
     const out = await run(updateEvent(TYPE, PN_ARN, { ...ON_GROUP, ContactFlowArns: [] }, old, o));
     expectFailed(out, `the claim or move to ${GROUP_ARN} failed: Target limit reached`);
+  });
+
+  test('a move onto a group whose split is being applied waits until the group is ACTIVE, then moves', async () => {
+    cm.on(UpdatePhoneNumberCommand)
+      .rejectsOnce(sdkError(ResourceNotFoundException, 'Traffic distribution group is not ACTIVE (UPDATE_IN_PROGRESS)'))
+      .resolves({ PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN });
+    cm.on(DescribeTrafficDistributionGroupCommand)
+      .resolvesOnce({ TrafficDistributionGroup: { Arn: GROUP_ARN, Status: 'UPDATE_IN_PROGRESS' } })
+      .resolves({ TrafficDistributionGroup: { Arn: GROUP_ARN, Status: 'ACTIVE' } });
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED'));
+    cm.on(AssociatePhoneNumberContactFlowCommand).resolves({});
+    const out = await run(updateEvent(TYPE, PN_ARN, ON_GROUP, { ...ON_GROUP, TargetArn: INSTANCE_ARN, ContactFlowArns: [FLOW_ARN] }, o));
+    expectSucceeded(out, PN_ARN, DATA);
+    const moves = inputsOf(cm, UpdatePhoneNumberCommand);
+    expect(moves).toHaveLength(2);
+    expect(moves[1].ClientToken).not.toBe(moves[0].ClientToken);
+    expect(cm).toHaveReceivedCommandTimes(DescribeTrafficDistributionGroupCommand, 2);
+  });
+
+  test('a move onto a group that settles other than ACTIVE fails with the refusal', async () => {
+    cm.on(UpdatePhoneNumberCommand).rejects(sdkError(ResourceNotFoundException, 'Traffic distribution group is not ACTIVE'));
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves({ TrafficDistributionGroup: { Arn: GROUP_ARN, Status: 'CREATION_FAILED' } });
+    const out = await run(updateEvent(TYPE, PN_ARN, ON_GROUP, { ...ON_GROUP, TargetArn: INSTANCE_ARN, ContactFlowArns: [FLOW_ARN] }, o));
+    expectFailed(out, `UpdatePhoneNumber (move to ${GROUP_ARN}) failed: ResourceNotFoundException: Traffic distribution group is not ACTIVE`);
+    expect(cm).toHaveReceivedCommandTimes(UpdatePhoneNumberCommand, 1);
   });
 
   test('a refused move fails naming the target', async () => {
