@@ -106,7 +106,8 @@ async function onActiveTarget<T>(spec: NumberSpec, call: (attempt: number) => Pr
     let status: string | undefined;
     try {
       status = await pollInline(async () => {
-        const out = await connect(spec.target.region).send(new DescribeTrafficDistributionGroupCommand({ TrafficDistributionGroupId: spec.targetArn }));
+        const describe = new DescribeTrafficDistributionGroupCommand({ TrafficDistributionGroupId: spec.targetArn });
+        const out = await connect(spec.target.region).send(describe);
         const s = out.TrafficDistributionGroup?.Status;
         return s === 'CREATION_IN_PROGRESS' || s === 'UPDATE_IN_PROGRESS' ? undefined : s ?? 'UNKNOWN';
       });
