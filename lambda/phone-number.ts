@@ -106,8 +106,8 @@ async function onActiveTarget<T>(spec: NumberSpec, call: (attempt: number) => Pr
     let status: string | undefined;
     try {
       status = await pollInline(async () => {
-        const describe = new DescribeTrafficDistributionGroupCommand({ TrafficDistributionGroupId: spec.targetArn });
-        const out = await connect(spec.target.region).send(describe);
+        const request = new DescribeTrafficDistributionGroupCommand({ TrafficDistributionGroupId: spec.targetArn });
+        const out = await connect(spec.target.region).send(request);
         const s = out.TrafficDistributionGroup?.Status;
         return s === 'CREATION_IN_PROGRESS' || s === 'UPDATE_IN_PROGRESS' ? undefined : s ?? 'UNKNOWN';
       });
