@@ -305,6 +305,8 @@ export class LambdaRuntime {
       AWS_ACCESS_KEY_ID: 'ASIAXXXXXXXXLOCALTEST',
       AWS_SECRET_ACCESS_KEY: 'local-test-secret-access-key',
       AWS_SESSION_TOKEN: 'local-test-session-token',
+      // The functions declare a current Node.js runtime; this process may be older than that.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...config.environment,
       ...this.options.env,
     };
