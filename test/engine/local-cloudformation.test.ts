@@ -140,6 +140,42 @@ describe('LocalCloudFormation', () => {
     expect(custom(cfn).at(-1)).toBe('Delete A a-1');
   });
 
+  test('a failed update rolls back a replacement by deleting the new resource; the old one stays', async () => {
+    const cfn = engine();
+    await cfn.deploy(stackOf([{ id: 'A', props: { Name: 'a' } }, { id: 'B', props: { Name: 'b' } }]));
+    await expect(cfn.deploy(stackOf([
+      { id: 'A', props: { Name: 'a', Generation: 2 } },
+      { id: 'B', props: { Name: 'b', FailOn: 'Update' }, dependsOn: 'A' },
+    ]))).rejects.toThrow(/UPDATE_ROLLBACK_COMPLETE/);
+    expect(custom(cfn).slice(2)).toEqual(['Update A a-1', 'Update B b-1', 'Update B b-1', 'Delete A a-2']);
+    await cfn.destroy(STACK);
+    expect(custom(cfn).slice(-2).sort()).toEqual(['Delete A a-1', 'Delete B b-1']);
+  });
+
+  test('a resource removed from the template is deleted in the cleanup; Retain keeps it', async () => {
+    const cfn = engine();
+    await cfn.deploy(stackOf([
+      { id: 'A', props: { Name: 'a' } },
+      { id: 'Gone', props: { Name: 'g' } },
+      { id: 'Kept', props: { Name: 'k' }, removal: RemovalPolicy.RETAIN },
+    ]));
+    const out = await cfn.deploy(stackOf([{ id: 'A', props: { Name: 'a' } }]));
+    expect(Object.keys(out.resources).filter(id => !id.startsWith('Provider') && !id.startsWith('OnEvent') && !id.startsWith('IsComplete')))
+      .toEqual(['A']);
+    expect(custom(cfn).slice(3)).toEqual(['Delete Gone g-1']);
+  });
+
+  test('a GetAtt of a key the provider did not return fails the resource that needs it', async () => {
+    const cfn = engine();
+    const stack = stackOf([{ id: 'A', props: { Name: 'a' } }]);
+    new CustomResource(stack, 'Needs', {
+      serviceToken: (stack.node.findChild('Provider') as cr.Provider).serviceToken,
+      resourceType: 'Custom::Thing',
+      properties: { Name: (stack.node.findChild('A') as CustomResource).getAttString('Nope') },
+    });
+    await expect(cfn.deploy(stack)).rejects.toThrow(/Needs \(Custom::Thing\) CREATE_FAILED: Vendor response doesn't contain Nope key/);
+  });
+
   test('a waiter that never completes ends with the framework\'s timeout, through the Catch and the Lambda error envelope', async () => {
     const cfn = engine();
     await expect(cfn.deploy(stackOf([{ id: 'A', props: { Name: 'a', NeverComplete: 'true' } }]))).rejects.toThrow(/Operation timed out/);

@@ -283,7 +283,7 @@ export class LocalCloudFormation {
         }
         return;
       }
-      const props = this.resolveProperties(st, id);
+      const props = this.resolveProperties(st, id, 'Update');
       if (JSON.stringify(props) === JSON.stringify(old.props)) {
         return;
       }
@@ -378,7 +378,7 @@ export class LocalCloudFormation {
 
   private async createResource(st: StackState, id: string): Promise<void> {
     const def = st.template.Resources[id];
-    const props = this.resolveProperties(st, id);
+    const props = this.resolveProperties(st, id, 'Create');
     const base = { logicalId: id, type: def.Type, props, deletionPolicy: def.DeletionPolicy, updateReplacePolicy: def.UpdateReplacePolicy };
     if (!isCustomResource(def.Type)) {
       this.progress(id, def.Type, 'Create', 'IN_PROGRESS', 0);
@@ -695,9 +695,16 @@ export class LocalCloudFormation {
     return undefined;
   }
 
-  private resolveProperties(st: StackState, id: string): Record<string, unknown> {
+  /** The resource's properties, resolved; a reference that cannot be resolved fails the resource. */
+  private resolveProperties(st: StackState, id: string, requestType: RequestType): Record<string, unknown> {
     const def = st.template.Resources[id];
-    const resolved = resolve(def.Properties ?? {}, this.context(st)) as Record<string, unknown>;
+    let resolved: Record<string, unknown>;
+    try {
+      resolved = resolve(def.Properties ?? {}, this.context(st)) as Record<string, unknown>;
+    } catch (e) {
+      this.progress(id, def.Type, requestType, 'FAILED', 0, (e as Error).message);
+      throw new ResourceFailure(id, def.Type, requestType, (e as Error).message);
+    }
     return isCustomResource(def.Type) ? stringifyScalars(resolved) as Record<string, unknown> : resolved;
   }
 
