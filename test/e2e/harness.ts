@@ -53,7 +53,9 @@ export async function startWorld(options: EmulatorOptions = {}): Promise<World> 
   const engine = new LocalCloudFormation({
     env: { AWS_ENDPOINT_URL_CONNECT: emulator.endpoint, ...pollEnv(TIME_SCALE) },
     waiterIntervalScale: TIME_SCALE,
+    // E2E_PROGRESS=1 prints each resource operation, E2E_LOGS=1 the functions' logs.
     onProgress: process.env.E2E_PROGRESS ? p => console.log(JSON.stringify(p)) : undefined,
+    printLogs: process.env.E2E_LOGS !== undefined,
   });
   const outdirs: string[] = [];
   const stack = (build: (s: Stack) => void) => {
