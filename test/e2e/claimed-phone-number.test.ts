@@ -134,6 +134,40 @@ describe('ClaimedPhoneNumber end to end', () => {
     }
   });
 
+  test('replacing a group moves its numbers to the new group before the old one is deleted', async () => {
+    const first = await world.deploy(s => {
+      const g = group(s);
+      number(s, 'Main', { target: PhoneNumberTarget.trafficDistributionGroup(g), phoneNumber: MAIN, contactFlowArns: [SOURCE_FLOW, REPLICA_FLOW] });
+    });
+    const second = await world.deploy(s => {
+      const g = new TrafficDistributionGroup(s, 'Group', { instanceArn: SEED.instanceArn, trafficDistributionGroupName: 'support-v2' });
+      new CfnOutput(s, 'GroupArn', { value: g.trafficDistributionGroupArn });
+      number(s, 'Main', { target: PhoneNumberTarget.trafficDistributionGroup(g), phoneNumber: MAIN, contactFlowArns: [SOURCE_FLOW, REPLICA_FLOW] });
+    });
+
+    expect(second.outputs.GroupArn).not.toBe(first.outputs.GroupArn);
+    expect(second.outputs.MainArn).toBe(first.outputs.MainArn);
+    expect(byNumber(MAIN)).toMatchObject({ status: 'CLAIMED', targetArn: second.outputs.GroupArn });
+    expect(flowsOf(byNumber(MAIN)!)).toEqual({ [SEED.sourceRegion]: SOURCE_FLOW, [SEED.replicaRegion]: REPLICA_FLOW });
+    expect(world.emulator.groups().filter(g => !g.isDefault).map(g => g.arn)).toEqual([second.outputs.GroupArn]);
+  });
+
+  test('transient throttling and server errors are retried: one number is claimed', async () => {
+    world.emulator.injectErrors({ operation: 'ClaimPhoneNumber', count: 2, status: 429, errorType: 'ThrottlingException' });
+    world.emulator.injectErrors({ operation: 'DescribePhoneNumber', count: 1, status: 500, errorType: 'InternalServiceException' });
+    const out = await world.deploy(s => number(s, 'Main', { target: PhoneNumberTarget.instance(SEED.instanceArn), phoneNumber: MAIN }));
+    expect(byNumber(MAIN)).toMatchObject({ status: 'CLAIMED', arn: out.outputs.MainArn });
+    expect(claimed()).toHaveLength(1);
+    expect(world.emulator.calls.filter(c => c.operation === 'ClaimPhoneNumber').map(c => c.status)).toEqual([429, 429, 200]);
+  });
+
+  test('deleting a number released outside CloudFormation succeeds', async () => {
+    await world.deploy(s => number(s, 'Main', { target: PhoneNumberTarget.instance(SEED.instanceArn), phoneNumber: MAIN, removalPolicy: RemovalPolicy.DESTROY }));
+    world.emulator.releaseNumberOutOfBand(MAIN);
+    await world.destroy();
+    expect(world.engine.responses.at(-1)).toMatchObject({ requestType: 'Delete', status: 'SUCCESS' });
+  });
+
   test('deleting the stack with DESTROY releases the numbers', async () => {
     await world.deploy(s => {
       const g = group(s);

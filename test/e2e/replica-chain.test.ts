@@ -3,7 +3,7 @@
  * group on the replicated instance, the sign-in distribution on the default group that
  * replication created, and agents on the group.
  */
-import { CfnOutput } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
 import { SEED, startWorld, World } from './harness';
 import {
   InstanceReplica, TrafficDistribution, TrafficDistributionGroup, TrafficDistributionGroupUsers,
@@ -61,5 +61,15 @@ describe('InstanceReplica chain end to end', () => {
       .toHaveLength(SEED.userIds.length);
     expect(world.emulator.groups().filter(g => !g.isDefault)).toEqual([]);
     expect(world.emulator.instance().replicationStatus).toEqual({ [REPLICA]: 'INSTANCE_REPLICATION_COMPLETE' });
+  });
+
+  test('a replica with RemovalPolicy.DESTROY is deleted with the stack, and its default group with it', async () => {
+    await world.deploy(s => new InstanceReplica(s, 'Replica', { instanceArn: SEED.instanceArn, replicaRegion: REPLICA, removalPolicy: RemovalPolicy.DESTROY }));
+    expect(world.emulator.instance().replicationStatus).toEqual({ [REPLICA]: 'INSTANCE_REPLICATION_COMPLETE' });
+    expect(world.emulator.groups().filter(g => g.isDefault)).toHaveLength(1);
+
+    await world.destroy();
+    expect(world.emulator.instance().replicaRegions).toEqual([]);
+    expect(world.emulator.groups()).toEqual([]);
   });
 });
