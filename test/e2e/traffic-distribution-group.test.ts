@@ -100,6 +100,28 @@ describe('TrafficDistributionGroup end to end', () => {
     expect(ownGroups(world)).toEqual([]);
   });
 
+  // KNOWN BUG (lambda/tdg.ts, onEvent Update): the refusal also refuses CloudFormation's rollback
+  // Update (description back to the old one, same name), so the stack ends UPDATE_ROLLBACK_FAILED.
+  // The handler should look at the group before refusing: when it already has the requested
+  // description, nothing is replaced. Remove `.failing` once fixed.
+  test.failing('a new description under the same name is refused, and the rollback leaves the group as it was', async () => {
+    const first = await world.deploy(s => group(s, { description: 'Support lines' }));
+    await expect(world.deploy(s => group(s, { description: 'Sales lines' })))
+      .rejects.toThrow(/UPDATE_ROLLBACK_COMPLETE after .*its description changed, which replaces the group, but its name did not/);
+
+    expect(ownGroups(world).map(g => [g.arn, g.status])).toEqual([[first.outputs.GroupArn, 'ACTIVE']]);
+    // The stack is back where it was: the next deployment of the old template changes nothing.
+    const again = await world.deploy(s => group(s, { description: 'Support lines' }));
+    expect(again.outputs.GroupArn).toBe(first.outputs.GroupArn);
+  });
+
+  test('a group that still has numbers from outside the stack cannot be deleted, and the reason names them', async () => {
+    const out = await world.deploy(s => group(s));
+    world.emulator.seedClaimedNumber('+13125550105', out.outputs.GroupArn);
+    await expect(world.destroy()).rejects.toThrow(/DELETE_FAILED: .*phone numbers are still claimed to it: \+13125550105/);
+    expect(ownGroups(world).map(g => g.arn)).toEqual([out.outputs.GroupArn]);
+  });
+
   test('a duplicated Create delivery creates one group', async () => {
     world.engine.duplicateNextEvent();
     const out = await world.deploy(s => group(s));
