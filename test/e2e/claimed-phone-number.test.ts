@@ -152,6 +152,19 @@ describe('ClaimedPhoneNumber end to end', () => {
     expect(world.emulator.groups().filter(g => !g.isDefault).map(g => g.arn)).toEqual([second.outputs.GroupArn]);
   });
 
+  test('a move to a group that does not exist fails, and the rollback leaves the number where it was', async () => {
+    const first = await world.deploy(s => number(s, 'Main', { target: PhoneNumberTarget.instance(SEED.instanceArn), phoneNumber: MAIN, contactFlowArns: [SOURCE_FLOW] }));
+    const missing = `arn:aws:connect:${SEED.sourceRegion}:${SEED.account}:traffic-distribution-group/00000000-0000-4000-8000-000000000000`;
+    await expect(world.deploy(s => number(s, 'Main', {
+      target: PhoneNumberTarget.trafficDistributionGroup(TrafficDistributionGroup.fromTrafficDistributionGroupArn(s, 'Missing', missing)),
+      phoneNumber: MAIN,
+      contactFlowArns: [SOURCE_FLOW],
+    }))).rejects.toThrow(/UPDATE_ROLLBACK_COMPLETE after .*UPDATE_FAILED/);
+
+    expect(byNumber(MAIN)).toMatchObject({ status: 'CLAIMED', arn: first.outputs.MainArn, targetArn: SEED.instanceArn });
+    expect(flowsOf(byNumber(MAIN)!)).toEqual({ [SEED.sourceRegion]: SOURCE_FLOW });
+  });
+
   test('transient throttling and server errors are retried: one number is claimed', async () => {
     world.emulator.injectErrors({ operation: 'ClaimPhoneNumber', count: 2, status: 429, errorType: 'ThrottlingException' });
     world.emulator.injectErrors({ operation: 'DescribePhoneNumber', count: 1, status: 500, errorType: 'InternalServiceException' });
