@@ -159,6 +159,8 @@ for (const dir of ['lambda', 'examples', 'bench']) {
 project.eslint?.addLintPattern('lambda');
 // The handlers import the AWS SDK, which the Lambda runtime provides (a dev dependency here, never bundled).
 project.eslint?.allowDevDeps('lambda/**');
+// The benchmarks are development tooling (never packaged): they may import dev dependencies (esbuild).
+project.eslint?.allowDevDeps('bench/**');
 project.eslint?.addLintPattern('examples');
 project.eslint?.addLintPattern('bench');
 
