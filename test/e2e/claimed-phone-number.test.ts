@@ -3,7 +3,7 @@
  * provider framework and the bundled handlers, against the Connect emulator.
  */
 import { CfnOutput, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
-import { SEED, startWorld, World } from './harness';
+import { SEED, served, startWorld, World } from './harness';
 import {
   ClaimedPhoneNumber, ClaimedPhoneNumberProps, PhoneNumberTarget, PhoneNumberType, TrafficDistributionGroup,
 } from '../../src';
@@ -102,7 +102,7 @@ describe('ClaimedPhoneNumber end to end', () => {
     expect(n).toMatchObject({ status: 'CLAIMED', description: 'new' });
     expect(n.tags).toMatchObject({ team: 'b' });
     expect(flowsOf(n)).toEqual({ [SEED.replicaRegion]: REPLICA_FLOW });
-    expect(world.emulator.calls.filter(c => c.operation === 'ClaimPhoneNumber')).toHaveLength(1);
+    expect(served(world.emulator, 'ClaimPhoneNumber')).toHaveLength(1);
   });
 
   test.each([
@@ -171,7 +171,9 @@ describe('ClaimedPhoneNumber end to end', () => {
     const out = await world.deploy(s => number(s, 'Main', { target: PhoneNumberTarget.instance(SEED.instanceArn), phoneNumber: MAIN }));
     expect(byNumber(MAIN)).toMatchObject({ status: 'CLAIMED', arn: out.outputs.MainArn });
     expect(claimed()).toHaveLength(1);
-    expect(world.emulator.calls.filter(c => c.operation === 'ClaimPhoneNumber').map(c => c.status)).toEqual([429, 429, 200]);
+    const claims = world.emulator.calls.filter(c => c.operation === 'ClaimPhoneNumber').map(c => c.status);
+    expect(claims.filter(status => status === 429).length).toBeGreaterThanOrEqual(2);
+    expect(claims.filter(status => status !== 429)).toEqual([200]);
   });
 
   test('deleting a number released outside CloudFormation succeeds', async () => {
@@ -215,8 +217,9 @@ describe('ClaimedPhoneNumber end to end', () => {
       world.emulator.takeOnNextSearch();
       await expect(world.deploy(s => number(s, 'Searched', chicago())))
         .rejects.toThrow(/every candidate tried \(\+13125550100\) was taken between the search and the claim/);
-      expect(world.emulator.calls.filter(c => c.operation === 'ClaimPhoneNumber').map(c => c.status)).toEqual([expect.any(Number)]);
-      expect(world.emulator.calls.find(c => c.operation === 'ClaimPhoneNumber')!.status).toBeGreaterThanOrEqual(400);
+      const claims = served(world.emulator, 'ClaimPhoneNumber');
+      expect(claims).toHaveLength(1);
+      expect(claims[0].status).toBeGreaterThanOrEqual(400);
       expect(claimed()).toEqual([]);
     });
   });

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { ConnectEmulator, EmulatorOptions, SEED } from '../emulator';
+import { CallRecord, ConnectEmulator, EmulatorOptions, SEED } from '../emulator';
 import { DeployResult, LocalCloudFormation } from '../engine';
 
 export { SEED };
@@ -95,3 +95,11 @@ export function expectContract(engine: LocalCloudFormation): void {
 }
 
 export const instanceArn = (region: string = SEED.sourceRegion) => `arn:aws:connect:${region}:${SEED.account}:instance/${SEED.instanceId}`;
+
+/**
+ * The calls of `operation` the emulator served, leaving out those its rate limiter turned away
+ * (429): the SDK retries those, so how many there are depends on timing.
+ */
+export function served(emulator: ConnectEmulator, operation: string): CallRecord[] {
+  return emulator.calls.filter(c => c.operation === operation && c.status !== 429);
+}

@@ -4,7 +4,7 @@
  * replication created, and agents on the group.
  */
 import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
-import { SEED, startWorld, World } from './harness';
+import { SEED, served, startWorld, World } from './harness';
 import {
   InstanceReplica, TrafficDistribution, TrafficDistributionGroup, TrafficDistributionGroupUsers,
 } from '../../src';
@@ -48,16 +48,16 @@ describe('InstanceReplica chain end to end', () => {
     expect([...world.emulator.groupUsers(out.outputs.GroupArn)].sort()).toEqual([...SEED.userIds].sort());
 
     // The group's creation waited for the replica: the emulator refuses CreateTrafficDistributionGroup
-    // until replication is complete, and the one call made succeeded, after ReplicateInstance.
+    // until replication is complete; the one call it served (its rate limiter aside) succeeded, after ReplicateInstance.
     expect(world.emulator.instance().replicationStatus).toEqual({ [REPLICA]: 'INSTANCE_REPLICATION_COMPLETE' });
-    const creates = world.emulator.calls.filter(c => c.operation === 'CreateTrafficDistributionGroup');
+    const creates = served(world.emulator, 'CreateTrafficDistributionGroup');
     expect(creates.map(c => c.status)).toEqual([200]);
     const replicate = world.emulator.calls.find(c => c.operation === 'ReplicateInstance')!;
     expect(replicate.at).toBeLessThan(creates[0].at);
 
     // Deleting the stack takes the agents off the group, then deletes the group; the replica stays (RETAIN).
     await world.destroy();
-    expect(world.emulator.calls.filter(c => c.operation === 'DisassociateTrafficDistributionGroupUser' && c.status === 200))
+    expect(served(world.emulator, 'DisassociateTrafficDistributionGroupUser').filter(c => c.status === 200))
       .toHaveLength(SEED.userIds.length);
     expect(world.emulator.groups().filter(g => !g.isDefault)).toEqual([]);
     expect(world.emulator.instance().replicationStatus).toEqual({ [REPLICA]: 'INSTANCE_REPLICATION_COMPLETE' });
