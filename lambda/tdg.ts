@@ -64,7 +64,9 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
       const replace = old[TdgProps.NAME] !== spec.name
         || (old[TdgProps.DESCRIPTION] ?? '') !== (spec.description ?? '')
         || old[TdgProps.INSTANCE_ARN] !== spec.instanceArn;
-      if (replace) {
+      // A rollback sends the old properties back to the group that still has them (the failed
+      // update never replaced it): then there is nothing to replace.
+      if (replace && !(await alreadyIs(event, spec))) {
         if (old[TdgProps.NAME] === spec.name && old[TdgProps.INSTANCE_ARN] === spec.instanceArn) {
           throw new UserError(`${label(event, spec.name)}: its description changed, which replaces the group, but its name did not: `
             + 'CloudFormation creates the new group before it deletes the old one, and two groups of an instance cannot share a name. '
@@ -136,6 +138,18 @@ export async function applyTagChanges(
   if (removed.length > 0) {
     await step(`${what}: UntagResource`, () => connect(region).send(new UntagResourceCommand({ resourceArn: arn, tagKeys: removed })));
   }
+}
+
+/** True when the group of the physical id exists with exactly the requested name, description and instance. */
+async function alreadyIs(event: CfnEvent & { PhysicalResourceId: string }, spec: GroupSpec): Promise<boolean> {
+  if (!GROUP_ARN_PATTERN.test(event.PhysicalResourceId)) {
+    return false;
+  }
+  const group = await describe(spec.region, event.PhysicalResourceId, label(event, spec.name));
+  return group !== undefined
+    && group.Name === spec.name
+    && (group.Description ?? '') === (spec.description ?? '')
+    && group.InstanceArn === spec.instanceArn;
 }
 
 async function describe(region: string, arn: string, what: string): Promise<TrafficDistributionGroup | undefined> {

@@ -288,11 +288,24 @@ describe('TrafficDistributionGroup: Update', () => {
     expect(cm).not.toHaveReceivedCommand(TagResourceCommand);
   });
 
-  test('a new description with the same name is refused before any call: the replacement would collide', async () => {
+  test('a new description with the same name is refused before anything is created: the replacement would collide', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE', { Description: 'Support lines' }));
     const out = await run(updateEvent(TYPE, GROUP_ARN, { ...PROPS, Description: 'Care lines' }, PROPS, o));
     expectFailed(out, `Traffic distribution group ${LOGICAL_ID} ('support')`, 'its description changed', 'Change trafficDistributionGroupName too');
     expect(out.response.PhysicalResourceId).toBe(GROUP_ARN);
-    expect(cm.calls()).toHaveLength(0);
+    expect(cm.calls().map(c => c.args[0].constructor.name)).toEqual(['DescribeTrafficDistributionGroupCommand']);
+  });
+
+  test.each([
+    ['a refused description change', { Description: 'Care lines' }],
+    ['a failed rename', { Name: 'support-2' }],
+  ])('the rollback of %s finds the group as requested and changes nothing (same id, nothing created)', async (_what, failed) => {
+    // CloudFormation rolls back with the old properties, to the group that still has them.
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE', { Description: PROPS.Description }));
+    cm.on(GetTrafficDistributionCommand).resolves(split([70, 30]));
+    const out = await run(updateEvent(TYPE, GROUP_ARN, PROPS, { ...PROPS, ...failed }, o));
+    expectSucceeded(out, GROUP_ARN, { Arn: GROUP_ARN, Id: GROUP_ID });
+    expect(cm).not.toHaveReceivedCommand(CreateTrafficDistributionGroupCommand);
   });
 
   test('a group deleted outside CloudFormation fails the update and says what to do', async () => {
