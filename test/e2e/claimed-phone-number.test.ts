@@ -231,6 +231,29 @@ describe('ClaimedPhoneNumber end to end', () => {
     expect(claimed().filter(n => n.status === 'CLAIMED')).toEqual([]);
   });
 
+  test('duplicated Update and Delete deliveries end the same way as single ones', async () => {
+    await world.deploy(s => number(s, 'Main', { target: PhoneNumberTarget.instance(SEED.instanceArn), phoneNumber: MAIN, removalPolicy: RemovalPolicy.DESTROY }));
+    world.engine.duplicateNextEvent();
+    const moved = await world.deploy(s => {
+      const g = group(s);
+      number(s, 'Main', { target: PhoneNumberTarget.trafficDistributionGroup(g), phoneNumber: MAIN, removalPolicy: RemovalPolicy.DESTROY });
+    });
+    // The group's Create was the duplicated delivery here; duplicate the number's move too.
+    expect(byNumber(MAIN)).toMatchObject({ status: 'CLAIMED', targetArn: moved.outputs.GroupArn });
+    world.engine.duplicateNextEvent();
+    await world.deploy(s => {
+      group(s);
+      number(s, 'Main', { target: PhoneNumberTarget.instance(SEED.instanceArn), phoneNumber: MAIN, removalPolicy: RemovalPolicy.DESTROY });
+    });
+    expect(byNumber(MAIN)).toMatchObject({ status: 'CLAIMED', targetArn: SEED.instanceArn });
+
+    world.engine.duplicateNextEvent();
+    await world.destroy();
+    expect(claimed()).toEqual([]);
+    expect(world.emulator.groups().filter(g => !g.isDefault)).toEqual([]);
+    expect(world.engine.events.filter(e => e.RequestType === 'Update')).toHaveLength(3);
+  });
+
   test('a duplicated Create delivery claims one number', async () => {
     world.engine.duplicateNextEvent();
     const out = await world.deploy(s => number(s, 'Searched', searched(PhoneNumberTarget.instance(SEED.instanceArn))));
