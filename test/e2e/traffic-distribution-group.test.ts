@@ -2,7 +2,9 @@
  * TrafficDistributionGroup end to end (DESIGN.md lifecycle table): the real construct, the real
  * provider framework and the bundled handlers, against the Connect emulator.
  */
-import { CfnOutput, Stack, Tags } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as path from 'path';
+import { CfnOutput, Stack, Stage, Tags } from 'aws-cdk-lib';
 import { SEED, served, startWorld, World } from './harness';
 import { TrafficDistributionGroup, TrafficDistributionGroupProps } from '../../src';
 
@@ -117,6 +119,28 @@ describe('TrafficDistributionGroup end to end', () => {
     world.emulator.seedClaimedNumber('+13125550105', out.outputs.GroupArn);
     await expect(world.destroy()).rejects.toThrow(/DELETE_FAILED: .*phone numbers are still claimed to it: \+13125550105/);
     expect(ownGroups(world).map(g => g.arn)).toEqual([out.outputs.GroupArn]);
+  });
+
+  // The handler bundles as Lambda runs them: one that needs a module the Lambda runtime does not
+  // provide fails the deployment with a reason that says so (instead of a stack that hangs).
+  test('a bundle requiring a module outside the Lambda runtime fails the deploy with a clear reason', async () => {
+    const stack = world.stack(s => group(s));
+    const assembly = Stage.of(stack)!.synth();
+    // Break the synthesized copies of the handler bundles (never the repository's assets/):
+    // aws-cdk-lib is in this repository's node_modules, but not in the Lambda runtime.
+    const bundles = fs.readdirSync(assembly.directory).filter(d => d.startsWith('asset.') && d.endsWith('.lambda'));
+    expect(bundles).toHaveLength(2);
+    for (const dir of bundles) {
+      const file = path.join(assembly.directory, dir, 'index.js');
+      fs.writeFileSync(file, `require("aws-cdk-lib");\n${fs.readFileSync(file, 'utf8')}`);
+    }
+
+    await expect(world.engine.deploy(stack)).rejects.toThrow(/CREATE_FAILED: .*Cannot find module 'aws-cdk-lib'/);
+    expect(world.engine.responses).toEqual([
+      expect.objectContaining({ requestType: 'Create', status: 'FAILED', physicalId: 'AWSCDK::CustomResourceProviderFramework::CREATE_FAILED' }),
+      expect.objectContaining({ requestType: 'Delete', status: 'SUCCESS' }),
+    ]);
+    expect(world.emulator.callCount()).toBe(0);
   });
 
   test('a duplicated Create delivery creates one group', async () => {
