@@ -245,7 +245,8 @@ const encoder = new TextEncoder();
 export class LambdaRuntime {
   /** Every log line the functions wrote. */
   public readonly logs: LogLine[] = [];
-  private readonly sandboxes = new Map<string, { sandbox: Sandbox; handler: Handler }>();
+  /** Warm handlers, by function, code and environment. */
+  private readonly warm = new Map<string, Handler>();
 
   constructor(private readonly options: {
     /** Added to every function's environment (after the template's variables). */
@@ -253,7 +254,7 @@ export class LambdaRuntime {
     readonly region: string;
     /** Print the functions' logs as they are written. */
     readonly printLogs?: boolean;
-    /** Called before the handler module of a function is loaded (to patch what it requires). */
+    /** Called once a function's handler module is loaded, to replace what its modules export (the framework's outbound calls). */
     readonly onSandbox?: (config: LambdaFunctionConfig, sandbox: { loaded(file: string): unknown }) => void;
   }) {}
 
@@ -277,14 +278,13 @@ export class LambdaRuntime {
 
   private handlerOf(config: LambdaFunctionConfig, env: Record<string, string>): Handler {
     const key = JSON.stringify([config.functionArn, config.codeDir, config.handler, env]);
-    const warm = this.sandboxes.get(key);
-    if (warm !== undefined) {
-      return warm.handler;
+    let handler = this.warm.get(key);
+    if (handler === undefined) {
+      const sandbox = new Sandbox(config, this.consoleFor(config.functionName));
+      handler = sandbox.loadHandler();
+      this.options.onSandbox?.(config, sandbox);
+      this.warm.set(key, handler);
     }
-    const sandbox = new Sandbox(config, this.consoleFor(config.functionName));
-    const handler = sandbox.loadHandler();
-    this.options.onSandbox?.(config, sandbox);
-    this.sandboxes.set(key, { sandbox, handler });
     return handler;
   }
 
