@@ -32,9 +32,20 @@ export function excerpt(value: unknown): string {
   try {
     s = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
   } catch {
-    s = String(value);
+    // JSON.stringify throws on a BigInt, a cycle or deep nesting; String() then may too (an
+    // object without a prototype, a deeply nested array), and must not turn a rejection into a crash.
+    try {
+      s = String(value);
+    } catch {
+      s = Object.prototype.toString.call(value);
+    }
   }
   return s.length > 80 ? `'${s.slice(0, 77)}...' (${s.length} characters)` : `'${s}'`;
+}
+
+/** A key of the map itself: `constructor` or `__proto__` must not find Object.prototype's. */
+function hasOwn(map: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(map, key);
 }
 
 function fail(prop: string, problem: string, value: unknown): never {
@@ -188,7 +199,7 @@ export function parseDistribution(prop: string, value: unknown, instanceRegion?:
   if (sum !== 100) {
     fail(prop, `percentages must sum to 100 (they sum to ${sum})`, value);
   }
-  if (instanceRegion !== undefined && !(instanceRegion in out)) {
+  if (instanceRegion !== undefined && !hasOwn(out, instanceRegion)) {
     fail(prop, `must include the instance's Region ${instanceRegion}`, value);
   }
   return out;
@@ -315,7 +326,7 @@ export function validatePrefix(prop: string, value: unknown, countryCode?: strin
   if (!PREFIX_PATTERN.test(s)) {
     fail(prop, 'must be + then 1 to 15 digits, starting with the country calling code, such as +1206', s);
   }
-  const cc = countryCode === undefined ? undefined : CALLING_CODES[countryCode];
+  const cc = countryCode === undefined || !hasOwn(CALLING_CODES, countryCode) ? undefined : CALLING_CODES[countryCode];
   if (cc !== undefined) {
     const digits = s.slice(1);
     const fits = digits.length >= cc.length ? digits.startsWith(cc) : cc.startsWith(digits);
@@ -373,7 +384,7 @@ export function validateReplicaAlias(prop: string, value: unknown): string {
 export function validateReplicaRegion(prop: string, value: unknown, sourceRegion: string | undefined, pairs: Record<string, string[]>): string {
   const s = validateRegion(prop, value);
   if (sourceRegion !== undefined) {
-    const allowed = pairs[sourceRegion] ?? [];
+    const allowed = hasOwn(pairs, sourceRegion) ? pairs[sourceRegion] : [];
     if (!allowed.includes(s)) {
       fail(prop, allowed.length > 0
         ? `must be a Region that ${sourceRegion} replicates to (${allowed.join(', ')})`
