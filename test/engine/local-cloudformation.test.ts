@@ -109,6 +109,14 @@ describe('LocalCloudFormation', () => {
     expect(cfn.events.at(-1)!.ResourceProperties.Generation).toBeUndefined();
   });
 
+  test('a failed delete in the cleanup leaves the old resource and still completes the update', async () => {
+    const cfn = engine();
+    await cfn.deploy(stackOf([{ id: 'A', props: { Name: 'a', FailDelete: 'true' } }]));
+    const out = await cfn.deploy(stackOf([{ id: 'A', props: { Name: 'a', Generation: 2 } }]));
+    expect(out.resources.A.physicalId).toBe('a-2');
+    expect(out.cleanupFailures).toEqual([{ logicalId: 'A', physicalId: 'a-1', reason: expect.stringMatching(/cannot delete a-1/) }]);
+  });
+
   test('a failed create rolls back what was created and throws the reason', async () => {
     const cfn = engine();
     await expect(cfn.deploy(stackOf([
