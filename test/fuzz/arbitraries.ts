@@ -111,12 +111,14 @@ export function thrown(fn: () => unknown): unknown {
   }
 }
 
-/** Expects `e` to be a plain Error naming `prop`, with a message under 1 KB. */
-export function expectUserFacingError(e: unknown, prop: string): void {
+/**
+ * Expects `e` to be an error of exactly class `kind` (a plain Error unless told: never a TypeError,
+ * a RangeError from a stack overflow, or anything else that escaped) naming `prop`, under 1 KB.
+ */
+export function expectUserFacingError(e: unknown, prop: string, kind: new (message: string) => Error = Error): void {
   expect(e).toBeInstanceOf(Error);
   const error = e as Error;
-  // A plain Error, not a TypeError, RangeError (stack overflow) or anything else that escaped.
-  expect(error.constructor).toBe(Error);
+  expect(error.constructor).toBe(kind);
   expect(error.message).toContain(prop);
   expect(Buffer.byteLength(error.message)).toBeLessThan(1024);
 }
