@@ -163,7 +163,9 @@ const TYPES: Record<string, ResourceType> = {
       TrafficDistributionGroupArn: groupIn(s.instanceRegion),
       TelephonyDistribution: fc.constant(s.value),
       AgentDistribution: fc.option(fc.constant(s.value), { nil: undefined }),
-      SignInDistribution: fc.option(fc.constantFrom(...Object.keys(s.value).map(r => Object.fromEntries(Object.keys(s.value).map(k => [k, k === r])))), { nil: undefined }),
+      // Sign-in enabled in one Region, the other, or both.
+      SignInDistribution: fc.option(fc.subarray(Object.keys(s.value), { minLength: 1 })
+        .map(on => Object.fromEntries(Object.keys(s.value).map(k => [k, on.includes(k)]))), { nil: undefined }),
     })),
     invalid: {
       TrafficDistributionGroupArn: fc.oneof(arnNearMiss(groupIn('us-east-1')), fc.constant(undefined), wrongShape('string')),
