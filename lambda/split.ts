@@ -1,4 +1,4 @@
-import { GetTrafficDistributionCommand, UpdateTrafficDistributionCommand } from '@aws-sdk/client-connect';
+import { DescribeTrafficDistributionGroupCommand, GetTrafficDistributionCommand, UpdateTrafficDistributionCommand } from '@aws-sdk/client-connect';
 import { connect, errorName, log, step, UserError } from './common';
 
 /** A split as declared: each part optional (an absent part is left as it is). */
@@ -32,7 +32,22 @@ export async function convergeSplit(region: string, arn: string, want: DeclaredS
   if (want.telephony === undefined && want.agent === undefined && want.signIn === undefined) {
     return true;
   }
-  const current = await step(`${what}: GetTrafficDistribution`, () => connect(region).send(new GetTrafficDistributionCommand({ Id: arn })));
+  const current = await step(`${what}: GetTrafficDistribution`, async () => {
+    try {
+      return await connect(region).send(new GetTrafficDistributionCommand({ Id: arn }));
+    } catch (e) {
+      // Get is refused unless the group is ACTIVE, and another update of its split (a duplicated
+      // delivery, or another resource on the same group) may have started since the caller saw it
+      // ACTIVE: then the split has not settled yet, so poll again.
+      if (errorName(e) === 'InvalidRequestException' && !(await isActive(region, arn))) {
+        return undefined;
+      }
+      throw e;
+    }
+  });
+  if (current === undefined) {
+    return false;
+  }
   const telephonyNow = toMap(current.TelephonyConfig, x => (x.Percentage ?? 0) as number);
   const agentNow = toMap(current.AgentConfig, x => (x.Percentage ?? 0) as number);
   const signInNow = toMap(current.SignInConfig, x => Boolean(x.Enabled));
@@ -69,4 +84,9 @@ export async function convergeSplit(region: string, arn: string, want: DeclaredS
     }
   });
   return false;
+}
+
+async function isActive(region: string, arn: string): Promise<boolean> {
+  const out = await connect(region).send(new DescribeTrafficDistributionGroupCommand({ TrafficDistributionGroupId: arn }));
+  return out.TrafficDistributionGroup?.Status === 'ACTIVE';
 }
