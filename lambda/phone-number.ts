@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-connect';
 import {
   CfnEvent, checkDeadline, clientToken, connect, deadlineFrom, errorName, isNotFound, IsCompleteResult, log,
-  OnEventResult, pollInline, step, userError, UserError, WaitEvent,
+  OnEventResult, pollInline, pollSettings, sleep, step, userError, UserError, WaitEvent,
 } from './common';
 import { applyTagChanges } from './tdg';
 import {
@@ -17,8 +17,22 @@ import {
   validateFlows, validatePhoneDescription, validatePhoneNumber, validatePhoneNumberType, validatePrefix, validateTags,
 } from '../src/shared/validate';
 
-/** How many candidates a searched claim tries when the ones before were taken meanwhile. */
-export const MAX_CLAIM_ATTEMPTS = 3;
+/**
+ * How many candidates a searched claim tries when the ones before were taken meanwhile (each
+ * after a fresh search). 50 numbers deployed side by side all search the same first page.
+ */
+export const MAX_CLAIM_ATTEMPTS = 5;
+
+/**
+ * Field onEvent adds after a claim (epoch ms), carried by the framework to isComplete only. A
+ * claim takes seconds (connect-api.md: Timing data has no published figure; the emulator assumes
+ * 3 s, an AWS sample waits 6 s before using a new number): isComplete describes the number first
+ * once CLAIM_FIRST_POLL_FACTOR first poll intervals (3 s by default) have passed since the claim,
+ * not at once, so that a claim on the happy path costs one DescribePhoneNumber, and 50 numbers
+ * deployed together leave the shared 2 requests/s to the claims.
+ */
+const CLAIMED_AT_FIELD = 'ConnectClaimedAtEpochMs';
+const CLAIM_FIRST_POLL_FACTOR = 3;
 
 /** A number as declared in the template, checked again (the construct skipped tokens). */
 export interface NumberSpec {
@@ -127,7 +141,7 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
   switch (event.RequestType) {
     case 'Create': {
       const spec = parseNumberSpec(event, event.ResourceProperties);
-      return { PhysicalResourceId: await claim(event, spec), [DEADLINE_FIELD]: deadline, [CREATED_FIELD]: true };
+      return { PhysicalResourceId: await claim(event, spec), [DEADLINE_FIELD]: deadline, [CREATED_FIELD]: true, [CLAIMED_AT_FIELD]: Date.now() };
     }
     case 'Update': {
       const spec = parseNumberSpec(event, event.ResourceProperties);
@@ -136,7 +150,7 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
       const newProps = event.ResourceProperties as Record<string, unknown>;
       if (replaceKeys.some(k => (old[k] ?? '') !== (newProps[k] ?? ''))) {
         log('INFO', 'replacing phone number', { logicalId: event.LogicalResourceId, old: event.PhysicalResourceId });
-        return { PhysicalResourceId: await claim(event, spec), [DEADLINE_FIELD]: deadline, [CREATED_FIELD]: true };
+        return { PhysicalResourceId: await claim(event, spec), [DEADLINE_FIELD]: deadline, [CREATED_FIELD]: true, [CLAIMED_AT_FIELD]: Date.now() };
       }
       await updateInPlace(event, spec);
       return { PhysicalResourceId: event.PhysicalResourceId, [DEADLINE_FIELD]: deadline };
@@ -189,23 +203,34 @@ async function claim(event: CfnEvent, spec: NumberSpec): Promise<string> {
   }
 
   const criteria = `country ${spec.countryCode}, type ${spec.type}${spec.prefix ? `, prefix ${spec.prefix}` : ''}`;
-  const search = await step(`${label(event)}: SearchAvailablePhoneNumbers`, () => connect(region).send(new SearchAvailablePhoneNumbersCommand({
-    TargetArn: spec.targetArn,
-    PhoneNumberCountryCode: spec.countryCode as PhoneNumberCountryCode,
-    PhoneNumberType: spec.type as PhoneNumberType,
-    PhoneNumberPrefix: spec.prefix,
-    MaxResults: 10,
-  })));
-  const candidates = (search.AvailableNumbersList ?? []).map(n => n.PhoneNumber!).filter(Boolean);
+  const searchNow = async () => {
+    const out = await step(`${label(event)}: SearchAvailablePhoneNumbers`, () => connect(region).send(new SearchAvailablePhoneNumbersCommand({
+      TargetArn: spec.targetArn,
+      PhoneNumberCountryCode: spec.countryCode as PhoneNumberCountryCode,
+      PhoneNumberType: spec.type as PhoneNumberType,
+      PhoneNumberPrefix: spec.prefix,
+      MaxResults: 10,
+    })));
+    return (out.AvailableNumbersList ?? []).map(n => n.PhoneNumber!).filter(Boolean);
+  };
+  let candidates = await searchNow();
   if (candidates.length === 0) {
     throw new UserError(`${label(event)}: no available phone number matches ${criteria} for ${spec.targetArn}. `
       + 'Widen or drop the prefix, choose another type or country, or ask AWS Support for numbers.');
   }
-  // Numbers claimed side by side in one stack start at different candidates, so they do not race.
-  const start = startIndex(event, candidates.length);
+  // Numbers claimed side by side in one stack start at different candidates, so they race less.
+  const start = startIndex(event);
   const tried: string[] = [];
-  for (let i = 0; i < Math.min(MAX_CLAIM_ATTEMPTS, candidates.length); i++) {
-    const candidate = candidates[(start + i) % candidates.length];
+  for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
+    if (attempt > 0) {
+      // Numbers deployed side by side got the same page from their searches, and the candidates
+      // next to a taken one are as stale: search again, which leaves out what was claimed since.
+      candidates = (await searchNow()).filter(c => !tried.includes(c));
+      if (candidates.length === 0) {
+        break;
+      }
+    }
+    const candidate = candidates[(start + attempt) % candidates.length];
     tried.push(candidate);
     let claimToken = token;
     for (;;) {
@@ -236,12 +261,12 @@ async function claim(event: CfnEvent, spec: NumberSpec): Promise<string> {
   throw new UserError(`${label(event)}: every candidate tried (${tried.join(', ')}) was taken between the search and the claim. Deploy again.`);
 }
 
-function startIndex(event: CfnEvent, n: number): number {
+function startIndex(event: CfnEvent): number {
   let h = 0;
   for (const c of `${event.StackId}|${event.LogicalResourceId}`) {
     h = (h * 31 + c.charCodeAt(0)) % 2_147_483_647;
   }
-  return h % n;
+  return h;
 }
 
 /** A number this account holds in the Region, by its E.164 address. */
@@ -360,9 +385,16 @@ async function startDelete(event: CfnEvent & { PhysicalResourceId: string }): Pr
         await connect(region).send(new ReleasePhoneNumberCommand({ PhoneNumberId: arn, ClientToken: clientToken(event, 'release') }));
         log('INFO', 'releasing phone number', { arn, number: number.PhoneNumber });
       } catch (e) {
-        if (!isNotFound(e)) {
-          throw e;
+        if (isNotFound(e)) {
+          return;
         }
+        // A release already under way (an earlier delivery of this delete started it) is what we
+        // want: isComplete waits until the number is gone. Anything else in use is an error.
+        if (errorName(e) === 'ResourceInUseException' && (await describe(region, arn, label(event)))?.PhoneNumberStatus?.Status === 'IN_PROGRESS') {
+          log('INFO', 'the release is already under way', { arn });
+          return;
+        }
+        throw e;
       }
     });
     return;
@@ -398,6 +430,10 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
   const spec = parseNumberSpec(event, event.ResourceProperties);
   const region = regionOf(arn);
   let what = `${label(event)} (${arn})`;
+  const claimedAt = event[CLAIMED_AT_FIELD];
+  if (typeof claimedAt === 'number') {
+    await sleep(Math.max(0, Math.min(claimedAt + CLAIM_FIRST_POLL_FACTOR * pollSettings().firstMs - Date.now(), pollSettings().budgetMs)));
+  }
   const number = await pollInline(async () => {
     const n = await describe(region, arn, what);
     if (n?.PhoneNumber) {

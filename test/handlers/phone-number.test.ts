@@ -604,6 +604,22 @@ describe('ClaimedPhoneNumber: Delete', () => {
     expect(await regionsOf(cm, ReleasePhoneNumberCommand)).toEqual([REGION]);
   });
 
+  test('DESTROY delivered again while the first release is under way waits for it (ResourceInUse on a number IN_PROGRESS)', async () => {
+    cm.on(DescribePhoneNumberCommand)
+      .resolvesOnce(summary('CLAIMED', { TargetArn: INSTANCE_ARN }))
+      .resolvesOnce(summary('IN_PROGRESS', { TargetArn: INSTANCE_ARN }))
+      .rejects(gone());
+    cm.on(ReleasePhoneNumberCommand).rejects(sdkError(ResourceInUseException, `Phone number ${NUMBER} is already being released.`));
+    expectSucceeded(await run(deleteEvent(TYPE, PN_ARN, SEARCHED, o)), PN_ARN);
+    expect(cm).toHaveReceivedCommandTimes(ReleasePhoneNumberCommand, 1);
+  });
+
+  test('DESTROY of a number in use by something else (ResourceInUse on a CLAIMED number) fails with the reason', async () => {
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED', { TargetArn: INSTANCE_ARN }));
+    cm.on(ReleasePhoneNumberCommand).rejects(sdkError(ResourceInUseException, 'The phone number is the outbound caller ID of a queue'));
+    expectFailed(await run(deleteEvent(TYPE, PN_ARN, SEARCHED, o)), 'ReleasePhoneNumber failed: ResourceInUseException: The phone number is the outbound caller ID of a queue');
+  });
+
   test('DESTROY of a number whose release left it FAILED is complete', async () => {
     cm.on(DescribePhoneNumberCommand).resolvesOnce(summary('CLAIMED')).resolves(summary('FAILED'));
     cm.on(ReleasePhoneNumberCommand).resolves({});
