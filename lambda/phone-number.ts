@@ -32,6 +32,11 @@ export const MAX_CLAIM_ATTEMPTS = 5;
  * deployed together leave the shared 2 requests/s to the claims.
  */
 const CLAIMED_AT_FIELD = 'ConnectClaimedAtEpochMs';
+/**
+ * Set by onEvent when a delete found nothing to do (the number is gone, or its claim FAILED): a
+ * FAILED status is then no failed parking move, and isComplete has nothing to wait for.
+ */
+const NOTHING_TO_DELETE_FIELD = 'ConnectNothingToDelete';
 const CLAIM_FIRST_POLL_FACTOR = 3;
 
 /** A number as declared in the template, checked again (the construct skipped tokens). */
@@ -156,8 +161,11 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
       return { PhysicalResourceId: event.PhysicalResourceId, [DEADLINE_FIELD]: deadline };
     }
     case 'Delete':
-      await startDelete(event);
-      return { PhysicalResourceId: event.PhysicalResourceId, [DEADLINE_FIELD]: deadline };
+      return {
+        PhysicalResourceId: event.PhysicalResourceId,
+        [DEADLINE_FIELD]: deadline,
+        ...(await startDelete(event) ? {} : { [NOTHING_TO_DELETE_FIELD]: true }),
+      };
   }
 }
 
@@ -365,18 +373,19 @@ function removalOf(props: Record<string, unknown> | undefined): 'retain' | 'dest
   return props?.[PhoneProps.REMOVAL_POLICY] === PhoneRemoval.DESTROY ? 'destroy' : 'retain';
 }
 
-async function startDelete(event: CfnEvent & { PhysicalResourceId: string }): Promise<void> {
+/** Starts the release or the parking of the number; false when there is nothing to delete. */
+async function startDelete(event: CfnEvent & { PhysicalResourceId: string }): Promise<boolean> {
   const arn = event.PhysicalResourceId;
   if (!PHONE_NUMBER_ARN_PATTERN.test(arn)) {
     log('WARN', 'nothing to delete: the physical id is not a phone number ARN', { physicalId: arn });
-    return;
+    return false;
   }
   const region = regionOf(arn);
   const what = label(event);
   const number = await describe(region, arn, what);
   if (number === undefined || number.PhoneNumberStatus?.Status === 'FAILED') {
     log('INFO', 'phone number already gone or never claimed', { arn });
-    return;
+    return false;
   }
   const removal = removalOf(event.ResourceProperties);
   if (removal === 'destroy') {
@@ -397,22 +406,22 @@ async function startDelete(event: CfnEvent & { PhysicalResourceId: string }): Pr
         throw e;
       }
     });
-    return;
+    return true;
   }
   // RETAIN: the number stays claimed. On a group, park it on the group's instance, so that the
   // group can be deleted in the same stack deletion.
   const target = number.TargetArn ?? '';
   if (!GROUP_ARN_PATTERN.test(target)) {
     log('INFO', 'retaining phone number', { arn, number: number.PhoneNumber, target });
-    return;
+    return true;
   }
   const group = await describeGroup(target, what);
   if (group?.InstanceArn === undefined) {
     log('WARN', 'the group of a retained number is gone; leaving the number as it is', { arn, group: target });
-    return;
+    return true;
   }
   if (number.PhoneNumberStatus?.Status === 'IN_PROGRESS') {
-    return; // already moving (an earlier delivery of this event parked it)
+    return true; // already moving (an earlier delivery of this event parked it)
   }
   await step(`${label(event, number.PhoneNumber)}: UpdatePhoneNumber (park on ${group.InstanceArn})`, () => connect(region).send(new UpdatePhoneNumberCommand({
     PhoneNumberId: arn, TargetArn: group.InstanceArn, ClientToken: clientToken(event, 'park'),
@@ -420,12 +429,13 @@ async function startDelete(event: CfnEvent & { PhysicalResourceId: string }): Pr
   log('INFO', 'retaining phone number: parked on the group\'s instance', {
     arn, number: number.PhoneNumber, instance: group.InstanceArn,
   });
+  return true;
 }
 
 export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
   const arn = event.PhysicalResourceId;
   if (event.RequestType === 'Delete') {
-    return isDeleted(event, arn);
+    return event[NOTHING_TO_DELETE_FIELD] === true ? { IsComplete: true } : isDeleted(event, arn);
   }
   const spec = parseNumberSpec(event, event.ResourceProperties);
   const region = regionOf(arn);
