@@ -38,8 +38,9 @@ export async function convergeSplit(region: string, arn: string, want: DeclaredS
     } catch (e) {
       // Get is refused unless the group is ACTIVE, and another update of its split (a duplicated
       // delivery, or another resource on the same group) may have started since the caller saw it
-      // ACTIVE: then the split has not settled yet, so poll again.
-      if (errorName(e) === 'InvalidRequestException' && !(await isActive(region, arn))) {
+      // ACTIVE: then the split has not settled yet, so poll again. That update may also have
+      // ended by the time Describe answers (ACTIVE again): poll again then too.
+      if (errorName(e) === 'InvalidRequestException' && await isSettling(region, arn)) {
         return undefined;
       }
       throw e;
@@ -86,7 +87,9 @@ export async function convergeSplit(region: string, arn: string, want: DeclaredS
   return false;
 }
 
-async function isActive(region: string, arn: string): Promise<boolean> {
+/** The group is updating its split, or is ACTIVE again after an update. */
+async function isSettling(region: string, arn: string): Promise<boolean> {
   const out = await connect(region).send(new DescribeTrafficDistributionGroupCommand({ TrafficDistributionGroupId: arn }));
-  return out.TrafficDistributionGroup?.Status === 'ACTIVE';
+  const status = out.TrafficDistributionGroup?.Status;
+  return status === 'UPDATE_IN_PROGRESS' || status === 'ACTIVE';
 }
