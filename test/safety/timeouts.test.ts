@@ -38,6 +38,14 @@ const DEADLINES: Record<string, number> = {
   [TRAFFIC_DISTRIBUTION_GROUP_USERS_RESOURCE_TYPE]: Deadlines.TRAFFIC_DISTRIBUTION_SECONDS,
 };
 
+function restoreEnv(name: string, value: string | undefined): void {
+  if (value === undefined) {
+    delete process.env[name];
+  } else {
+    process.env[name] = value;
+  }
+}
+
 describe('the chain of timeouts in a synthesized stack', () => {
   let resources: Record<string, any>;
 
@@ -106,12 +114,14 @@ describe('the chain of timeouts in a synthesized stack', () => {
   });
 
   test('the handlers\' Lambda timeouts hold isComplete\'s inline polling; the framework\'s functions outlast the handlers they invoke', () => {
-    const saved = { ...process.env };
+    const saved = { budget: process.env.CONNECT_GR_INLINE_POLL_BUDGET_MS, max: process.env.CONNECT_GR_POLL_MAX_MS };
     try {
+      // The defaults, as deployed (the functions set neither variable).
       delete process.env.CONNECT_GR_INLINE_POLL_BUDGET_MS;
       delete process.env.CONNECT_GR_POLL_MAX_MS;
       const { budgetMs, maxMs } = pollSettings();
       expect(budgetMs).toBe(60_000);
+      expect(JSON.stringify(ofType('AWS::Lambda::Function').map(f => f.Properties.Environment ?? {}))).not.toContain('CONNECT_GR_');
       const isCompleteTimeout = lambdaTimeout('lambda/is-complete.lambda.ts');
       const onEventTimeout = lambdaTimeout('lambda/on-event.lambda.ts');
       // The last poll starts within the budget; one poll (Describe with the SDK's retries, then
@@ -120,7 +130,8 @@ describe('the chain of timeouts in a synthesized stack', () => {
       expect(lambdaTimeout('resource provider framework - isComplete')).toBeGreaterThan(isCompleteTimeout);
       expect(lambdaTimeout('resource provider framework - onEvent')).toBeGreaterThan(onEventTimeout);
     } finally {
-      process.env = saved;
+      restoreEnv('CONNECT_GR_INLINE_POLL_BUDGET_MS', saved.budget);
+      restoreEnv('CONNECT_GR_POLL_MAX_MS', saved.max);
     }
   });
 });
@@ -135,13 +146,8 @@ describe('a resource that never settles fails by its deadline, naming it and its
   });
 
   afterAll(() => {
-    for (const [name, value] of [['CONNECT_GR_INLINE_POLL_BUDGET_MS', saved.budget], ['CONNECT_GR_POLL_FIRST_MS', saved.first]] as const) {
-      if (value === undefined) {
-        delete process.env[name];
-      } else {
-        process.env[name] = value;
-      }
-    }
+    restoreEnv('CONNECT_GR_INLINE_POLL_BUDGET_MS', saved.budget);
+    restoreEnv('CONNECT_GR_POLL_FIRST_MS', saved.first);
   });
 
   const PHONE_ARN = phoneArn(7);
