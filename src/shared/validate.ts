@@ -217,7 +217,6 @@ export function validateTags(prop: string, value: unknown): Record<string, strin
   if (entries.length > 50) {
     fail(prop, `must have at most 50 tags (it has ${entries.length})`, Object.keys(value as object).join(','));
   }
-  const out: Record<string, string> = {};
   for (const [k, v] of entries) {
     if (k.length < 1 || k.length > 128) {
       fail(prop, 'keys must be 1 to 128 characters long', k);
@@ -234,9 +233,9 @@ export function validateTags(prop: string, value: unknown): Record<string, strin
     if (v.length > 256) {
       fail(`${prop}['${k}']`, `must be at most 256 characters long (it has ${v.length})`, v);
     }
-    out[k] = v;
   }
-  return out;
+  // Not `out[k] = v`: a valid key `__proto__` would set the prototype and the tag would be lost.
+  return Object.fromEntries(entries) as Record<string, string>;
 }
 
 /** An E.164 phone number: `+`, a digit 1-9, then 1 to 14 digits. */
