@@ -375,6 +375,14 @@ describe('validateTags', () => {
     expect(validateTags(P, null)).toEqual({});
   });
 
+  test('a key that is a name of Object.prototype is kept as a tag (found by fuzzing: __proto__ was dropped)', () => {
+    // JSON.parse makes own properties, as in the event CloudFormation delivers.
+    const delivered = JSON.parse('{"__proto__":"a","constructor":"b","toString":"c"}');
+    const out = validateTags(P, delivered);
+    expect(Object.entries(out)).toEqual([['__proto__', 'a'], ['constructor', 'b'], ['toString', 'c']]);
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+  });
+
   test('rejects 51 tags, aws: keys, 129-character or empty keys, keys with other characters, long or non-string values', () => {
     const key = stringOf(TAG_KEY_CHARS, 1, 20).filter(k => !k.toLowerCase().startsWith('aws:'));
     const nearMiss = fc.tuple(tags, key, fc.integer({ min: 0, max: 8 }), fc.constantFrom('#', '!', '😀', '\n', '<', '\u0000')).map(([t, k, i, bad]) => {
