@@ -131,6 +131,65 @@ describe('ClaimedPhoneNumber: Create', () => {
     expect(new Set(tried)).toEqual(new Set(candidates));
   });
 
+  test('the first describe waits three first-poll intervals after the claim, so that a claim on the happy path costs one describe', async () => {
+    const before = { first: process.env.CONNECT_GR_POLL_FIRST_MS, budget: process.env.CONNECT_GR_INLINE_POLL_BUDGET_MS };
+    process.env.CONNECT_GR_POLL_FIRST_MS = '60';
+    process.env.CONNECT_GR_INLINE_POLL_BUDGET_MS = '1000';
+    try {
+      cm.on(SearchAvailablePhoneNumbersCommand).resolves({ AvailableNumbersList: [{ PhoneNumber: NUMBER }] });
+      let claimedAt = 0;
+      cm.on(ClaimPhoneNumberCommand).callsFake(async () => {
+        claimedAt = Date.now();
+        return { PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN };
+      });
+      const describedAt: number[] = [];
+      cm.on(DescribePhoneNumberCommand).callsFake(async () => {
+        describedAt.push(Date.now());
+        return summary('CLAIMED', { TargetArn: INSTANCE_ARN });
+      });
+      expectSucceeded(await run(createEvent(TYPE, SEARCHED, o)), PN_ARN, DATA);
+      expect(describedAt).toHaveLength(1);
+      expect(describedAt[0] - claimedAt).toBeGreaterThanOrEqual(180);
+    } finally {
+      process.env.CONNECT_GR_POLL_FIRST_MS = before.first;
+      process.env.CONNECT_GR_INLINE_POLL_BUDGET_MS = before.budget;
+    }
+  });
+
+  test('after a taken candidate it searches again and claims from the fresh page, never a candidate it already tried', async () => {
+    const first = ['+12065550101', '+12065550102'];
+    const fresh = ['+12065550101', '+12065550103'];
+    cm.on(SearchAvailablePhoneNumbersCommand)
+      .resolvesOnce({ AvailableNumbersList: first.map(PhoneNumber => ({ PhoneNumber })) })
+      .resolves({ AvailableNumbersList: fresh.map(PhoneNumber => ({ PhoneNumber })) });
+    let attempt = 0;
+    cm.on(ClaimPhoneNumberCommand).callsFake(async (input: { PhoneNumber: string }) => {
+      if (attempt++ === 0) {
+        throw taken(input.PhoneNumber);
+      }
+      return { PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN };
+    });
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED', { TargetArn: INSTANCE_ARN }));
+
+    expectSucceeded(await run(createEvent(TYPE, SEARCHED, o)), PN_ARN, DATA);
+    const tried = inputsOf(cm, ClaimPhoneNumberCommand).map(i => i.PhoneNumber);
+    expect(cm).toHaveReceivedCommandTimes(SearchAvailablePhoneNumbersCommand, 2);
+    expect(tried).toHaveLength(2);
+    expect(first).toContain(tried[0]);
+    expect(fresh.filter(n => n !== tried[0])).toContain(tried[1]);
+  });
+
+  test('when the fresh search offers only candidates already tried, it fails listing them', async () => {
+    cm.on(SearchAvailablePhoneNumbersCommand).resolves({ AvailableNumbersList: [{ PhoneNumber: '+12065550101' }] });
+    cm.on(ClaimPhoneNumberCommand).callsFake(async (input: { PhoneNumber: string }) => {
+      throw taken(input.PhoneNumber);
+    });
+    const out = await run(createEvent(TYPE, SEARCHED, o));
+    expect(cm).toHaveReceivedCommandTimes(ClaimPhoneNumberCommand, 1);
+    expect(cm).toHaveReceivedCommandTimes(SearchAvailablePhoneNumbersCommand, 2);
+    expectFailed(out, `Phone number ${LOGICAL_ID}: every candidate tried (+12065550101) was taken between the search and the claim. Deploy again.`);
+  });
+
   test(`claims are bounded: after ${MAX_CLAIM_ATTEMPTS} taken candidates it fails listing them`, async () => {
     const candidates = [1, 2, 3, 4, 5].map(i => `+1206555010${i}`);
     cm.on(SearchAvailablePhoneNumbersCommand).resolves({ AvailableNumbersList: candidates.map(PhoneNumber => ({ PhoneNumber })) });
