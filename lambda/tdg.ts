@@ -238,6 +238,12 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
         }
         return undefined; // just created: Describe may lag behind
       case 'CREATION_FAILED':
+        if (event.RequestType === 'Update') {
+          // The group of a failed replacement: CloudFormation only knows the old group, so it never
+          // deletes this one, which would keep its name taken. Start its deletion (best effort).
+          await connect(spec.region).send(new DeleteTrafficDistributionGroupCommand({ TrafficDistributionGroupId: arn }))
+            .catch(e => log('WARN', 'could not delete the group of a failed replacement', { arn, error: String(e) }));
+        }
         throw new UserError(`${what} ended in status CREATION_FAILED. Check that the instance is replicated and its replica is active, then deploy again.`);
       case 'PENDING_DELETION':
       case 'DELETION_FAILED':
