@@ -1,0 +1,187 @@
+/**
+ * What should exist in the Connect account after each step of a lifecycle, and the check that
+ * the emulator holds exactly that: the stack's group and numbers (as declared), the numbers RETAIN
+ * kept after the stack let go of them (claimed, parked on the instance), and nothing else.
+ */
+import { expectContract } from '../e2e/harness';
+import { ConnectEmulator, SEED } from '../emulator';
+import { LocalCloudFormation } from '../engine';
+import { declared, expectedFlows, replacementKey, Slot, SLOTS, StackCache, StackConfig } from './configs';
+
+/** A number the stack holds: what the deploy's outputs said. */
+export interface Held {
+  readonly phoneNumber: string;
+  readonly arn: string;
+}
+
+export interface Model {
+  /** The stack as last deployed successfully (undefined: no stack). */
+  deployed?: {
+    readonly config: StackConfig;
+    readonly groupArn?: string;
+    readonly numbers: Partial<Record<Slot, Held>>;
+  };
+  /**
+   * The group's telephony percentage in the source Region. A configuration that declares no split
+   * leaves the split as it is, so after the rollback of an update that changed it from an
+   * undeclared one, either is right (undefined: not checked).
+   */
+  groupSplit?: number;
+  /** The stack's group was deleted outside CloudFormation. */
+  groupGone: boolean;
+  /** The stack's numbers released outside CloudFormation. */
+  readonly releasedSlots: Set<Slot>;
+  /** Numbers RETAIN kept when the stack let go of them: still claimed, on the instance. */
+  readonly parked: Set<string>;
+  /** Specific numbers a configuration must not declare again: released (cooling down for 180 days), failed, or parked. */
+  readonly unavailable: Set<string>;
+}
+
+export interface Real {
+  readonly emulator: ConnectEmulator;
+  readonly engine: LocalCloudFormation;
+  readonly cache: StackCache;
+}
+
+export function initialModel(): Model {
+  return { groupGone: false, releasedSlots: new Set(), parked: new Set(), unavailable: new Set() };
+}
+
+export const drifted = (m: Model) => m.groupGone || m.releasedSlots.size > 0;
+
+/** The stack let go of a number: RETAIN parks it on the instance, DESTROY releases it. */
+function letGo(m: Model, held: Held, retain: boolean): void {
+  if (retain) {
+    m.parked.add(held.phoneNumber);
+  }
+  m.unavailable.add(held.phoneNumber);
+}
+
+/** After a successful deploy: the outputs name what the stack now holds. */
+export function deployed(m: Model, config: StackConfig, outputs: Record<string, string>): void {
+  const before = m.deployed;
+  const numbers: Partial<Record<Slot, Held>> = {};
+  for (const slot of SLOTS) {
+    const was = before?.config.numbers[slot];
+    const held = before?.numbers[slot];
+    const now = config.numbers[slot];
+    const kept = was !== undefined && now !== undefined && replacementKey(was, slot) === replacementKey(now, slot);
+    if (now !== undefined) {
+      numbers[slot] = { phoneNumber: outputs[`${slot}Number`], arn: outputs[`${slot}Arn`] };
+      const d = declared(now, slot);
+      expect(numbers[slot]!.phoneNumber.startsWith(d.phoneNumber ?? d.prefix!)).toBe(true);
+      if (kept) {
+        // An update in place keeps the number: never claimed again.
+        expect(numbers[slot]).toEqual(held);
+      }
+    }
+    if (was !== undefined && held !== undefined && !kept) {
+      letGo(m, held, was.retain);
+    }
+  }
+  const sameGroup = before?.config.group !== undefined && config.group?.name === before.config.group.name;
+  if (sameGroup) {
+    expect(outputs.GroupArn).toBe(before!.groupArn);
+  }
+  // A new group starts at 100/0; an undeclared split is left as it is.
+  m.groupSplit = config.group?.split ?? (sameGroup ? m.groupSplit : 100);
+  m.deployed = { config, groupArn: outputs.GroupArn, numbers };
+}
+
+/** After a successful destroy. */
+export function destroyed(m: Model): void {
+  for (const slot of SLOTS) {
+    const held = m.deployed?.numbers[slot];
+    if (held !== undefined && !m.releasedSlots.has(slot)) {
+      letGo(m, held, m.deployed!.config.numbers[slot]!.retain);
+    }
+  }
+  m.deployed = undefined;
+  m.groupGone = false;
+  m.releasedSlots.clear();
+}
+
+/**
+ * After a deploy that failed and rolled back: the account is as before, except that numbers the
+ * deploy claimed for a RETAIN declaration are kept (parked on the instance: the rollback deleted
+ * them with that policy). Those extras are learned here; anything else extra fails the check.
+ */
+export function rolledBack(m: Model, config: StackConfig, emulator: ConnectEmulator): void {
+  const group = m.deployed?.config.group;
+  if (group !== undefined && group.split === undefined && config.group?.name === group.name && config.group.split !== undefined) {
+    m.groupSplit = undefined; // the rollback leaves the undeclared split as the failed update may have set it
+  }
+  const expected = new Set(expectedNumbers(m).map(n => n.phoneNumber));
+  const retainedDeclarations = SLOTS.filter(s => config.numbers[s]?.retain === true).map(s => declared(config.numbers[s]!, s));
+  for (const n of emulator.claimedNumbers()) {
+    if (n.status === 'FAILED') {
+      m.unavailable.add(n.phoneNumber);
+    } else if (!expected.has(n.phoneNumber)) {
+      const extra = { phoneNumber: n.phoneNumber, status: n.status, targetArn: n.targetArn };
+      expect(extra).toEqual({ phoneNumber: n.phoneNumber, status: 'CLAIMED', targetArn: SEED.instanceArn });
+      expect(retainedDeclarations.some(d => n.phoneNumber.startsWith(d.phoneNumber ?? d.prefix!))).toBe(true);
+      m.parked.add(n.phoneNumber);
+    }
+  }
+  // A specific number the failed deploy declared may have been claimed and released: never again.
+  for (const slot of SLOTS) {
+    const d = config.numbers[slot] === undefined ? undefined : declared(config.numbers[slot]!, slot);
+    if (d?.phoneNumber !== undefined && m.deployed?.numbers[slot]?.phoneNumber !== d.phoneNumber) {
+      m.unavailable.add(d.phoneNumber);
+    }
+  }
+}
+
+interface ExpectedNumber {
+  readonly phoneNumber: string;
+  readonly status: 'CLAIMED';
+  readonly targetArn: string;
+  readonly arn?: string;
+  readonly flows?: Record<string, string>;
+}
+
+function expectedNumbers(m: Model): ExpectedNumber[] {
+  const out: ExpectedNumber[] = [...m.parked].map(phoneNumber => ({ phoneNumber, status: 'CLAIMED', targetArn: SEED.instanceArn }));
+  for (const slot of SLOTS) {
+    const held = m.deployed?.numbers[slot];
+    if (held !== undefined && !m.releasedSlots.has(slot)) {
+      const n = m.deployed!.config.numbers[slot]!;
+      out.push({
+        phoneNumber: held.phoneNumber,
+        arn: held.arn,
+        status: 'CLAIMED',
+        targetArn: n.onGroup ? m.deployed!.groupArn! : SEED.instanceArn,
+        flows: expectedFlows(n),
+      });
+    }
+  }
+  return out.sort((a, b) => a.phoneNumber.localeCompare(b.phoneNumber));
+}
+
+/**
+ * The invariants after every step: each delivery answered exactly once, and the account holds
+ * exactly the model's groups and numbers (nothing leaked, duplicated, or released that RETAIN keeps).
+ */
+export function expectWorld(m: Model, real: Real): void {
+  expectContract(real.engine);
+  const group = m.groupGone ? undefined : m.deployed?.config.group;
+  const groups = real.emulator.groups().filter(g => !g.isDefault).map(g => ({ name: g.name, arn: g.arn, status: g.status }));
+  expect(groups).toEqual(group === undefined ? [] : [{ name: group.name, arn: m.deployed!.groupArn, status: 'ACTIVE' }]);
+  if (group !== undefined && m.groupSplit !== undefined) {
+    const split = m.groupSplit;
+    expect(real.emulator.distribution(m.deployed!.groupArn!).telephony)
+      .toEqual({ [SEED.sourceRegion]: split, [SEED.replicaRegion]: 100 - split });
+  }
+  const expected = expectedNumbers(m);
+  const actual = real.emulator.claimedNumbers()
+    .filter(n => n.status !== 'FAILED')
+    .sort((a, b) => a.phoneNumber.localeCompare(b.phoneNumber))
+    .map((n, i) => ({
+      phoneNumber: n.phoneNumber,
+      status: n.status,
+      targetArn: n.targetArn,
+      // Parked numbers: whatever flows they kept are not the model's business.
+      ...(expected[i]?.arn !== undefined ? { arn: n.arn, flows: n.flows } : {}),
+    }));
+  expect(actual).toEqual(expected);
+}
