@@ -7,9 +7,11 @@
  * step the invariants of test/model/model.ts hold: each delivery answered exactly once, and the
  * account holds exactly what the model says (nothing leaked, duplicated, or wrongly released).
  *
- * Reproduce a failure: fast-check prints `seed` and `path`; run
- *   MODEL_SEED=<seed> MODEL_PATH=<path> npx jest test/model
- * MODEL_RUNS sets the number of sequences (default 200).
+ * Reproduce a failure: fast-check prints its `seed`; run
+ *   MODEL_SEED=<seed> npx jest test/model
+ * which generates the same sequences in the same order, so the same one fails and shrinks to the
+ * same counterexample (add MODEL_LOGS=1 for the functions' logs). MODEL_RUNS sets the number of
+ * sequences (default 200).
  */
 import * as fc from 'fast-check';
 import { configKey, declared, replacementKey, STACK_NAME, SLOTS, Slot, StackCache, StackConfig, stackConfig } from './configs';
@@ -206,7 +208,7 @@ describe('lifecycle model', () => {
           env: { AWS_ENDPOINT_URL_CONNECT: emulator.endpoint, ...pollEnv(TIME_SCALE) },
           waiterIntervalScale: TIME_SCALE,
           serviceTimeoutScale: SERVICE_TIMEOUT_SCALE,
-          // MODEL_LOGS=1 prints the functions' logs (with MODEL_SEED and MODEL_PATH: of the failing sequence).
+          // MODEL_LOGS=1 prints the functions' logs.
           printLogs: process.env.MODEL_LOGS !== undefined,
         });
         try {
@@ -218,7 +220,6 @@ describe('lifecycle model', () => {
       {
         numRuns: RUNS,
         ...(process.env.MODEL_SEED !== undefined ? { seed: Number(process.env.MODEL_SEED) } : {}),
-        ...(process.env.MODEL_PATH !== undefined ? { path: process.env.MODEL_PATH } : {}),
       },
     );
     const seconds = (Date.now() - started) / 1000;
