@@ -14,7 +14,7 @@ import {
 } from '../src/shared/names';
 import {
   GROUP_ARN_PATTERN, ParsedFlowArn, ParsedTarget, parseTargetArn, PHONE_NUMBER_ARN_PATTERN, validateCountryCode,
-  validateFlows, validatePhoneDescription, validatePhoneNumber, validatePhoneNumberType, validatePrefix, validateTags,
+  parseRemovalPolicy, validateFlows, validatePhoneDescription, validatePhoneNumber, validatePhoneNumberType, validatePrefix, validateTags,
 } from '../src/shared/validate';
 
 /**
@@ -72,10 +72,7 @@ export function parseNumberSpec(event: Pick<CfnEvent, 'LogicalResourceId'>, prop
     const flows = validateFlows(PhoneProps.CONTACT_FLOW_ARNS, rawFlows === '' ? undefined : rawFlows,
       target.kind === 'instance' ? { kind: 'instance', instanceId: target.id, region: target.region } : { kind: 'group' })
       .map((f, i) => ({ ...f, arn: (rawFlows as string[])[i] }));
-    const removalRaw = props[PhoneProps.REMOVAL_POLICY] ?? PhoneRemoval.RETAIN;
-    if (removalRaw !== PhoneRemoval.RETAIN && removalRaw !== PhoneRemoval.DESTROY) {
-      throw new Error(`${PhoneProps.REMOVAL_POLICY} must be '${PhoneRemoval.RETAIN}' or '${PhoneRemoval.DESTROY}'; got '${String(removalRaw).slice(0, 40)}'`);
-    }
+    const removal = parseRemovalPolicy(PhoneProps.REMOVAL_POLICY, props[PhoneProps.REMOVAL_POLICY]);
     return {
       targetArn: props[PhoneProps.TARGET_ARN] as string,
       target,
@@ -85,7 +82,7 @@ export function parseNumberSpec(event: Pick<CfnEvent, 'LogicalResourceId'>, prop
       prefix,
       description: present(PhoneProps.DESCRIPTION) ? validatePhoneDescription(PhoneProps.DESCRIPTION, props[PhoneProps.DESCRIPTION]) : undefined,
       flows,
-      removal: removalRaw,
+      removal,
       tags: validateTags(PhoneProps.TAGS, props[PhoneProps.TAGS]),
     };
   } catch (e) {

@@ -7,7 +7,7 @@ import {
   OnEventResult, pollInline, step, UserError, WaitEvent,
 } from './common';
 import { DEADLINE_FIELD, Deadlines, REPLICATION_PAIRS, ReplicaAttrs, ReplicaProps } from '../src/shared/names';
-import { INSTANCE_ARN_PATTERN, parseInstanceArn, validateReplicaAlias, validateReplicaRegion } from '../src/shared/validate';
+import { INSTANCE_ARN_PATTERN, parseInstanceArn, parseRemovalPolicy, validateReplicaAlias, validateReplicaRegion } from '../src/shared/validate';
 
 interface ReplicaSpec {
   readonly instanceArn: string;
@@ -31,7 +31,7 @@ export function parseReplicaSpec(event: Pick<CfnEvent, 'LogicalResourceId'>, pro
       instanceId: source.id,
       replicaRegion,
       alias: aliasRaw === undefined || aliasRaw === '' ? undefined : validateReplicaAlias(ReplicaProps.REPLICA_ALIAS, aliasRaw),
-      removal: props[ReplicaProps.REMOVAL_POLICY] === 'destroy' ? 'destroy' : 'retain',
+      removal: parseRemovalPolicy(ReplicaProps.REMOVAL_POLICY, props[ReplicaProps.REMOVAL_POLICY]),
     };
   } catch (e) {
     throw new UserError(`Instance replica ${event.LogicalResourceId}: invalid property: ${(e as Error).message}`);

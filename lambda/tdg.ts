@@ -125,13 +125,9 @@ async function updateTags(event: CfnEvent, spec: GroupSpec, arn: string, oldTags
 export async function applyTagChanges(
   region: string, arn: string, oldTags: Record<string, string>, newTags: Record<string, string>, what: string,
 ): Promise<void> {
-  const changed: Record<string, string> = {};
-  for (const [k, v] of Object.entries(newTags)) {
-    if (oldTags[k] !== v) {
-      changed[k] = v;
-    }
-  }
-  const removed = Object.keys(oldTags).filter(k => !(k in newTags));
+  // Own keys only: a tag key may be any string, '__proto__' and 'constructor' included.
+  const changed = Object.fromEntries(Object.entries(newTags).filter(([k, v]) => !Object.hasOwn(oldTags, k) || oldTags[k] !== v));
+  const removed = Object.keys(oldTags).filter(k => !Object.hasOwn(newTags, k));
   if (Object.keys(changed).length > 0) {
     await step(`${what}: TagResource`, () => connect(region).send(new TagResourceCommand({ resourceArn: arn, tags: changed })));
   }

@@ -428,3 +428,17 @@ export function parseUserId(prop: string, value: unknown): string {
   }
   return m[1];
 }
+
+/**
+ * The removal policy a custom resource carries ('retain' or 'destroy'; absent means 'retain'): what
+ * the handler does with the Connect resource when CloudFormation deletes the custom resource.
+ */
+export function parseRemovalPolicy(prop: string, value: unknown): 'retain' | 'destroy' {
+  if (value === undefined || value === 'retain') {
+    return 'retain';
+  }
+  if (value === 'destroy') {
+    return 'destroy';
+  }
+  fail(prop, "must be 'retain' or 'destroy'", value);
+}

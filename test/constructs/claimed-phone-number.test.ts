@@ -1,7 +1,7 @@
 import { Fn, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import {
-  ACCOUNT, FLOW_ARN, GROUP_ARN, handlerStatements, INSTANCE_ARN, INSTANCE_ID, newStack, REGION, REPLICA, REPLICA_FLOW_ARN, REPLICA_INSTANCE_ARN,
+  ACCOUNT, FLOW_ARN, GROUP_ARN, handlerStatements, INSTANCE_ARN, INSTANCE_ID, newStack, REGION, REPLICA, REPLICA_FLOW_ARN,
   snapshotTemplate,
 } from './fixtures';
 import {

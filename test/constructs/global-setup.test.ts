@@ -139,7 +139,7 @@ describe('TrafficDistributionGroupUsers', () => {
   ])('rejects %s', (_, override, message) => {
     const stack = newStack();
     const group = new TrafficDistributionGroup(stack, 'Group', { instanceArn: INSTANCE_ARN });
-    expect(() => new TrafficDistributionGroupUsers(stack, 'Agents', { trafficDistributionGroup: group, userIds: [USER], ...override })).toThrow(message);
+    expect(() => new TrafficDistributionGroupUsers(stack, 'Agents', { trafficDistributionGroup: group, ...override })).toThrow(message);
   });
 
   test('an imported group needs the instance', () => {

@@ -127,7 +127,7 @@ describe('provider settings', () => {
     GlobalResiliencyProvider.configure(stack, { vpc });
     new TrafficDistributionGroup(stack, 'Group', { instanceArn: INSTANCE_ARN });
     const report = new AwsSolutionsChecks().validateScope(stack);
-    const onProvider = report.violations.filter(v => v.violatingResources.some(r => r.constructPath.includes(PROVIDER_CONSTRUCT_ID)));
+    const onProvider = report.violations.filter(v => v.violatingResources.some(r => (r.constructPath ?? '').includes(PROVIDER_CONSTRUCT_ID)));
     expect(onProvider.map(v => v.ruleName)).toEqual([]);
     // The user's VPC (no flow logs here) is reported: the check runs.
     expect(report.violations.map(v => v.ruleName)).toContain('AwsSolutions-VPC7');

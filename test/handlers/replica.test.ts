@@ -163,6 +163,7 @@ describe('InstanceReplica: Create', () => {
     [{ ReplicaRegion: 'eu-west-2' }, 'ReplicaRegion must be a Region that us-east-1 replicates to (us-west-2)'],
     [{ ReplicaAlias: 'd-abc' }, "ReplicaAlias must be 1 to 45 letters, digits and hyphens, start and end with a letter or digit, and not start with 'd-'"],
     [{ InstanceArn: GROUP_ARN }, 'InstanceArn must be an Amazon Connect instance ARN'],
+    [{ RemovalPolicy: 'DESTROY' }, "RemovalPolicy must be 'retain' or 'destroy'; got 'DESTROY'"],
   ])('a token that resolves to a bad value (%j) fails naming the property, before any call', async (bad, message) => {
     expectFailed(await run(createEvent(TYPE, { ...PROPS, ...bad }, o)), `Instance replica ${LOGICAL_ID}: invalid property: ${message}`);
     expect(cm.calls()).toHaveLength(0);
