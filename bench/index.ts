@@ -14,6 +14,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { assetCost } from './assets';
 import { deployBench } from './deploy';
+import { updateReadme } from './readme';
 import { synthCost } from './synth-cost';
 import { ROOT, Row } from './util';
 
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
     rows,
   };
   fs.writeFileSync(path.join(ROOT, 'bench', 'results.json'), `${JSON.stringify(result, undefined, 2)}\n`);
+  updateReadme(result);
 }
 
 main().catch(e => {
