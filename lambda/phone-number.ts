@@ -150,7 +150,7 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
       const old = event.OldResourceProperties;
       const replaceKeys = [PhoneProps.PHONE_NUMBER, PhoneProps.COUNTRY_CODE, PhoneProps.PHONE_NUMBER_TYPE, PhoneProps.PREFIX];
       const newProps = event.ResourceProperties as Record<string, unknown>;
-      if (replaceKeys.some(k => (old[k] ?? '') !== (newProps[k] ?? ''))) {
+      if (replaceKeys.some(k => (old[k] ?? '') !== (newProps[k] ?? '')) && !(await rollingBackTo(event, newProps, old))) {
         log('INFO', 'replacing phone number', { logicalId: event.LogicalResourceId, old: event.PhysicalResourceId });
         return { PhysicalResourceId: await claim(event, spec), [DEADLINE_FIELD]: deadline, [CREATED_FIELD]: true, [CLAIMED_AT_FIELD]: Date.now() };
       }
@@ -164,6 +164,38 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
         ...(await startDelete(event) ? {} : { [NOTHING_TO_DELETE_FIELD]: true }),
       };
   }
+}
+
+/** True when the number meets the properties: that exact number, or the country, type and prefix. */
+function meets(n: ClaimedPhoneNumberSummary, props: Record<string, unknown>): boolean {
+  const wanted = props[PhoneProps.PHONE_NUMBER];
+  if (typeof wanted === 'string' && wanted !== '') {
+    return n.PhoneNumber === wanted;
+  }
+  const prefix = props[PhoneProps.PREFIX];
+  return n.PhoneNumberCountryCode === props[PhoneProps.COUNTRY_CODE]
+    && n.PhoneNumberType === props[PhoneProps.PHONE_NUMBER_TYPE]
+    && (typeof prefix !== 'string' || (n.PhoneNumber ?? '').startsWith(prefix));
+}
+
+/**
+ * True when this Update is CloudFormation rolling back a failed replacement: the number the
+ * physical id holds meets the requested properties but not the ones being left (the failed
+ * update's). Then it is kept and updated in place; replacing it again would claim one more number.
+ */
+async function rollingBackTo(
+  event: CfnEvent & { PhysicalResourceId: string }, requested: Record<string, unknown>, leaving: Record<string, unknown>,
+): Promise<boolean> {
+  const arn = event.PhysicalResourceId;
+  if (!PHONE_NUMBER_ARN_PATTERN.test(arn)) {
+    return false;
+  }
+  const held = await describe(regionOf(arn), arn, label(event));
+  const back = held !== undefined && held.PhoneNumberStatus?.Status === 'CLAIMED' && meets(held, requested) && !meets(held, leaving);
+  if (back) {
+    log('INFO', 'the number already meets the requested properties (a rollback): kept', { arn });
+  }
+  return back;
 }
 
 /** Claims the number (exact or searched) and returns its ARN. Never claims twice for one request. */

@@ -643,6 +643,29 @@ describe('ClaimedPhoneNumber: Update', () => {
     expect(cm).not.toHaveReceivedCommand(ReleasePhoneNumberCommand);
   });
 
+  test('the rollback of a failed replacement keeps the number it holds (it meets the old properties): no claim, same id', async () => {
+    // CloudFormation rolls back with the properties it had, to the number the failed update never replaced.
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED'));
+    cm.on(AssociatePhoneNumberContactFlowCommand).resolves({});
+    const out = await run(updateEvent(TYPE, PN_ARN, ON_GROUP, { ...ON_GROUP, PhoneNumber: '+12065550199' }, o));
+    expectSucceeded(out, PN_ARN, DATA);
+    expect(cm).not.toHaveReceivedCommand(ClaimPhoneNumberCommand);
+    expect(cm).not.toHaveReceivedCommand(SearchAvailablePhoneNumbersCommand);
+  });
+
+  test('a narrower prefix that the number already meets still replaces it (the number met the old prefix too)', async () => {
+    const newArn = phoneArn(2);
+    const held = { PhoneNumber: '+12065550100', PhoneNumberCountryCode: 'US', PhoneNumberType: 'DID', TargetArn: INSTANCE_ARN };
+    cm.on(DescribePhoneNumberCommand, { PhoneNumberId: PN_ARN }).resolves(summary('CLAIMED', held));
+    cm.on(DescribePhoneNumberCommand, { PhoneNumberId: newArn }).resolves(summary('CLAIMED', { ...held, PhoneNumberArn: newArn, PhoneNumber: '+12065550101' }));
+    cm.on(SearchAvailablePhoneNumbersCommand).resolves({ AvailableNumbersList: [{ PhoneNumber: '+12065550101' }] });
+    cm.on(ClaimPhoneNumberCommand).resolves({ PhoneNumberId: newArn.split('/')[1], PhoneNumberArn: newArn });
+    const out = await run(updateEvent(TYPE, PN_ARN, { ...SEARCHED, Prefix: '+12065' }, SEARCHED, o));
+    expect(out.response.Status).toBe('SUCCESS');
+    expect(out.response.PhysicalResourceId).toBe(newArn);
+    expect(cm).toHaveReceivedCommandTimes(ClaimPhoneNumberCommand, 1);
+  });
+
   test('a number released outside CloudFormation fails the update and says what to do', async () => {
     cm.on(DescribePhoneNumberCommand).rejects(gone());
     expectFailed(await run(updateEvent(TYPE, PN_ARN, ON_GROUP, ON_GROUP, o)), 'no longer exists: it was released outside CloudFormation', LOGICAL_ID);
