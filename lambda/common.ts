@@ -172,6 +172,26 @@ export async function pollInline<T>(check: () => Promise<T | undefined>): Promis
   }
 }
 
+/**
+ * Polls inline (like pollInline) until `check` returns a result. A poll that finds the resource
+ * not settled (`check` returns undefined, having reported what it saw with `seen(what, state)`)
+ * after the resource's deadline fails naming it; one that finds it settled succeeds, however late.
+ */
+export async function pollUntilSettled<T>(
+  event: WaitEvent, check: (seen: (what: string, state: string) => void) => Promise<T | undefined>,
+): Promise<T | undefined> {
+  return pollInline(async () => {
+    let last: [string, string] | undefined;
+    const result = await check((what, state) => {
+      last = [what, state];
+    });
+    if (result === undefined && last !== undefined) {
+      checkDeadline(event, last[0], last[1]);
+    }
+    return result;
+  });
+}
+
 /** Epoch ms by which a resource of this kind must have settled. */
 export function deadlineFrom(seconds: number): number {
   return Date.now() + seconds * 1000;

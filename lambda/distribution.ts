@@ -1,6 +1,6 @@
 import { DescribeTrafficDistributionGroupCommand } from '@aws-sdk/client-connect';
 import {
-  CfnEvent, checkDeadline, connect, deadlineFrom, isNotFound, IsCompleteResult, OnEventResult, pollInline, step, UserError, WaitEvent,
+  CfnEvent, pollUntilSettled, connect, deadlineFrom, isNotFound, IsCompleteResult, OnEventResult, step, UserError, WaitEvent,
 } from './common';
 import { convergeSplit, DeclaredSplit } from './split';
 import { DEADLINE_FIELD, Deadlines, DistributionProps } from '../src/shared/names';
@@ -51,7 +51,7 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
   }
   const spec = parseDistributionSpec(event, event.ResourceProperties);
   const what = `Traffic distribution ${event.LogicalResourceId} of ${spec.groupArn}`;
-  const done = await pollInline(async () => {
+  const done = await pollUntilSettled(event, async seen => {
     const group = await step(`${what}: DescribeTrafficDistributionGroup`, async () => {
       try {
         return (await connect(spec.region).send(new DescribeTrafficDistributionGroupCommand({ TrafficDistributionGroupId: spec.groupArn })))
@@ -63,7 +63,7 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
         throw e;
       }
     });
-    checkDeadline(event, what, group?.Status ?? 'not found');
+    seen(what, group?.Status ?? 'not found');
     if (group === undefined) {
       throw new UserError(`${what}: the group does not exist. Check the group ARN.`);
     }

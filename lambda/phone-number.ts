@@ -5,7 +5,7 @@ import {
   UpdatePhoneNumberCommand, UpdatePhoneNumberMetadataCommand,
 } from '@aws-sdk/client-connect';
 import {
-  CfnEvent, checkDeadline, clientToken, connect, deadlineFrom, errorName, isNotFound, IsCompleteResult, log,
+  CfnEvent, pollUntilSettled, clientToken, connect, deadlineFrom, errorName, isNotFound, IsCompleteResult, log,
   OnEventResult, pollInline, pollSettings, sleep, step, userError, UserError, WaitEvent,
 } from './common';
 import { applyTagChanges } from './tdg';
@@ -473,13 +473,13 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
   if (typeof claimedAt === 'number') {
     await sleep(Math.max(0, Math.min(claimedAt + CLAIM_FIRST_POLL_FACTOR * pollSettings().firstMs - Date.now(), pollSettings().budgetMs)));
   }
-  const number = await pollInline(async () => {
+  const number = await pollUntilSettled(event, async seen => {
     const n = await describe(region, arn, what);
     if (n?.PhoneNumber) {
       what = `${label(event, n.PhoneNumber)} (${arn})`;
     }
     const status = n?.PhoneNumberStatus?.Status;
-    checkDeadline(event, what, status ?? 'not found');
+    seen(what, status ?? 'not found');
     if (n === undefined) {
       if (event[CREATED_FIELD] !== true) {
         throw new UserError(`${what} no longer exists: it was released outside CloudFormation. Remove it from the stack, or give another number.`);
@@ -555,13 +555,13 @@ async function isDeleted(event: WaitEvent, arn: string): Promise<IsCompleteResul
   const region = regionOf(arn);
   const removal = removalOf(event.ResourceProperties);
   const what = `${label(event)} (${arn})`;
-  const done = await pollInline(async () => {
+  const done = await pollUntilSettled(event, async seen => {
     const n = await describe(region, arn, what);
     const status = n?.PhoneNumberStatus?.Status;
     if (n === undefined || status === 'FAILED' && removal === 'destroy') {
       return true;
     }
-    checkDeadline(event, `${removal === 'destroy' ? 'Release' : 'Parking'} of ${what}`, status ?? '?');
+    seen(`${removal === 'destroy' ? 'Release' : 'Parking'} of ${what}`, status ?? '?');
     if (removal === 'destroy') {
       return undefined; // released numbers stay IN_PROGRESS until they are gone
     }

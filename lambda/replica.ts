@@ -3,8 +3,8 @@ import {
   ReplicateInstanceCommand,
 } from '@aws-sdk/client-connect';
 import {
-  CfnEvent, checkDeadline, clientToken, connect, deadlineFrom, errorName, isNotFound, IsCompleteResult, log,
-  OnEventResult, pollInline, step, UserError, WaitEvent,
+  CfnEvent, pollUntilSettled, clientToken, connect, deadlineFrom, errorName, isNotFound, IsCompleteResult, log,
+  OnEventResult, step, UserError, WaitEvent,
 } from './common';
 import { DEADLINE_FIELD, Deadlines, REPLICATION_PAIRS, ReplicaAttrs, ReplicaProps } from '../src/shared/names';
 import { INSTANCE_ARN_PATTERN, parseInstanceArn, parseRemovalPolicy, validateReplicaAlias, validateReplicaRegion } from '../src/shared/validate';
@@ -148,9 +148,9 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
     if (spec.removal !== 'destroy' || !INSTANCE_ARN_PATTERN.test(event.PhysicalResourceId)) {
       return { IsComplete: true };
     }
-    const gone = await pollInline(async () => {
+    const gone = await pollUntilSettled(event, async seen => {
       const status = replicationStatus(await describeSource(spec, what), spec.replicaRegion);
-      checkDeadline(event, `Deletion of ${what}`, status?.ReplicationStatus ?? 'gone');
+      seen(`Deletion of ${what}`, status?.ReplicationStatus ?? 'gone');
       if (status === undefined) {
         return true;
       }
@@ -162,9 +162,9 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
     return { IsComplete: gone === true };
   }
 
-  const data = await pollInline(async () => {
+  const data = await pollUntilSettled(event, async seen => {
     const status = replicationStatus(await describeSource(spec, what), spec.replicaRegion);
-    checkDeadline(event, what, status?.ReplicationStatus ?? 'not started');
+    seen(what, status?.ReplicationStatus ?? 'not started');
     switch (status?.ReplicationStatus) {
       case 'INSTANCE_REPLICATION_COMPLETE':
         break;

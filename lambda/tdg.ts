@@ -3,8 +3,8 @@ import {
   ListPhoneNumbersV2Command, TagResourceCommand, TrafficDistributionGroup, UntagResourceCommand,
 } from '@aws-sdk/client-connect';
 import {
-  CfnEvent, checkDeadline, clientToken, connect, deadlineFrom, errorName, isNotFound, IsCompleteResult, log,
-  OnEventResult, pollInline, step, UserError, WaitEvent,
+  CfnEvent, pollUntilSettled, clientToken, connect, deadlineFrom, errorName, isNotFound, IsCompleteResult, log,
+  OnEventResult, step, UserError, WaitEvent,
 } from './common';
 import { convergeSplit } from './split';
 import { CREATED_FIELD, DEADLINE_FIELD, Deadlines, TdgAttrs, TdgProps } from '../src/shared/names';
@@ -223,10 +223,10 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
   }
   const spec = parseGroupSpec(event, event.ResourceProperties);
   const what = `${label(event, spec.name)} (${arn})`;
-  const done = await pollInline(async () => {
+  const done = await pollUntilSettled(event, async seen => {
     const group = await describe(spec.region, arn, what);
     const status = group?.Status ?? 'not found';
-    checkDeadline(event, what, status);
+    seen(what, status);
     switch (group?.Status) {
       case undefined:
         if (event[CREATED_FIELD] !== true) {
@@ -262,12 +262,12 @@ async function isDeleted(event: WaitEvent, arn: string): Promise<IsCompleteResul
   }
   const region = arn.split(':')[3];
   const what = `${label(event)} (${arn})`;
-  const done = await pollInline(async () => {
+  const done = await pollUntilSettled(event, async seen => {
     const group = await describe(region, arn, what);
     if (group === undefined || group.IsDefault) {
       return true;
     }
-    checkDeadline(event, `Deletion of ${what}`, group.Status ?? '?');
+    seen(`Deletion of ${what}`, group.Status ?? '?');
     if (group.Status === 'DELETION_FAILED') {
       throw new UserError(`${what}: deletion ended in status DELETION_FAILED. Check the group in the Amazon Connect console, then delete again.`);
     }

@@ -156,6 +156,14 @@ describe('TrafficDistributionGroup: Create', () => {
       .rejects.toThrow(`Traffic distribution group ${LOGICAL_ID} ('support') (${GROUP_ARN}) did not settle in time (last seen: CREATION_IN_PROGRESS)`);
   });
 
+  test('a group found settled in the poll after its deadline succeeds: the deadline only fails what has not settled', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE'));
+    cm.on(GetTrafficDistributionCommand).resolves(split([70, 30]));
+    const event = createEvent(TYPE, PROPS, o);
+    await expect(isComplete(waitEvent(event, { PhysicalResourceId: GROUP_ARN, [DEADLINE_FIELD]: Date.now() - 1 })))
+      .resolves.toEqual({ IsComplete: true, Data: { Arn: GROUP_ARN, Id: GROUP_ID } });
+  });
+
   test.each([
     [{ TelephonyDistribution: { [REGION]: '75', [REPLICA_REGION]: '25' } }, "TelephonyDistribution['us-east-1'] must be a multiple of 10"],
     [{ TelephonyDistribution: { [REGION]: '60', [REPLICA_REGION]: '30' } }, 'TelephonyDistribution percentages must sum to 100'],
