@@ -81,6 +81,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
       testTimeout: 60_000,
+      // Two workers on the 2-core CI machine (jest's default in CI is cores - 1 = one): most suites
+      // wait on the emulator's scaled durations more than they compute.
+      maxWorkers: 2,
     },
     extraCliOptions: ['--json', '--outputFile=test-reports/jest-results.json'],
   },
@@ -179,6 +182,10 @@ for (const dir of ['lambda', 'examples', 'bench']) {
     },
   });
 }
+
+// ts-jest only transpiles (test/tsconfig.json has isolatedModules), and jsii compiles only src/:
+// the tests, the handlers, the examples and the benchmarks are type-checked here, once.
+project.testTask.exec('tsc --noEmit -p test/tsconfig.json');
 
 project.eslint?.addLintPattern('lambda');
 // The handlers import the AWS SDK, which the Lambda runtime provides (a dev dependency here, never bundled).
