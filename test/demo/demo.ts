@@ -12,7 +12,7 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { GlobalResiliencyStack, REPLICA_REGION, SOURCE_REGION } from '../../examples/app';
 import { ConnectEmulator } from '../emulator';
-import { LocalCloudFormation } from '../engine';
+import { LocalCloudFormation, pollEnv } from '../engine';
 
 const STACK = 'ConnectGlobalResiliency';
 const outdirs: string[] = [];
@@ -47,15 +47,9 @@ async function main(): Promise<void> {
   const timeScale = Number(process.env.DEMO_TIME_SCALE ?? '0.05');
   const started = Date.now();
   const emulator = await ConnectEmulator.start({ timeScale, replicated: false });
-  const ms = (real: number) => String(Math.max(1, Math.round(real * timeScale)));
   const engine = new LocalCloudFormation({
-    env: {
-      AWS_ENDPOINT_URL_CONNECT: emulator.endpoint,
-      // The handlers' inline polling, scaled like the emulator.
-      CONNECT_GR_POLL_FIRST_MS: ms(1000),
-      CONNECT_GR_POLL_MAX_MS: ms(5000),
-      CONNECT_GR_INLINE_POLL_BUDGET_MS: ms(60000),
-    },
+    // The handlers' inline polling, scaled like the emulator.
+    env: { AWS_ENDPOINT_URL_CONNECT: emulator.endpoint, ...pollEnv(timeScale) },
     waiterIntervalScale: timeScale,
     onProgress: p => {
       if (!p.resourceType.startsWith('Custom::') || p.status === 'IN_PROGRESS') {

@@ -9,7 +9,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { CallRecord, ConnectEmulator, EmulatorOptions, SEED } from '../emulator';
-import { DeployResult, LocalCloudFormation } from '../engine';
+import { DeployResult, LocalCloudFormation, pollEnv } from '../engine';
+
+export { pollEnv };
 
 export { SEED };
 
@@ -20,16 +22,6 @@ export const TIME_SCALE = 0.01;
 export const MAX_TEST_RESPONSE_BYTES = 2048;
 
 export const STACK_NAME = 'E2e';
-
-/** The handlers' inline polling settings, scaled like the emulator (lambda/common.ts pollSettings). */
-export function pollEnv(timeScale: number): Record<string, string> {
-  const ms = (real: number) => String(Math.max(1, Math.round(real * timeScale)));
-  return {
-    CONNECT_GR_POLL_FIRST_MS: ms(1_000),
-    CONNECT_GR_POLL_MAX_MS: ms(5_000),
-    CONNECT_GR_INLINE_POLL_BUDGET_MS: ms(60_000),
-  };
-}
 
 export interface World {
   readonly emulator: ConnectEmulator;

@@ -11,7 +11,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { PROVIDER_CONSTRUCT_ID } from '../../src/shared/names';
 import { ConnectEmulator, SEED } from '../emulator';
-import { LocalCloudFormation } from '../engine';
+import { LocalCloudFormation, pollEnv } from '../engine';
 import { lifecycleStack, STEPS } from '../upgrade/lifecycle';
 
 const TIME_SCALE = 0.01;
@@ -39,14 +39,8 @@ beforeAll(async () => {
   emulator = await ConnectEmulator.start({ timeScale: TIME_SCALE, rateLimit: false });
   // The main number is already this account's (on the instance): the claim adopts it.
   emulator.seedClaimedNumber('+12065550100', SEED.instanceArn);
-  const ms = (real: number) => String(Math.max(1, Math.round(real * TIME_SCALE)));
   const engine = new LocalCloudFormation({
-    env: {
-      AWS_ENDPOINT_URL_CONNECT: emulator.endpoint,
-      CONNECT_GR_POLL_FIRST_MS: ms(1000),
-      CONNECT_GR_POLL_MAX_MS: ms(5000),
-      CONNECT_GR_INLINE_POLL_BUDGET_MS: ms(60000),
-    },
+    env: { AWS_ENDPOINT_URL_CONNECT: emulator.endpoint, ...pollEnv(TIME_SCALE) },
     waiterIntervalScale: TIME_SCALE,
   });
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'connect-gr-iam-'));

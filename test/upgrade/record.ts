@@ -10,7 +10,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { lifecycleStack, STEPS } from './lifecycle';
 import { ConnectEmulator, SEED } from '../emulator';
-import { LocalCloudFormation } from '../engine';
+import { LocalCloudFormation, pollEnv } from '../engine';
 
 const TIME_SCALE = 0.01;
 const STACK = 'UpgradeFixture';
@@ -34,14 +34,8 @@ export interface Fixture {
 
 async function main(version: string): Promise<void> {
   const emulator = await ConnectEmulator.start({ timeScale: TIME_SCALE, rateLimit: false });
-  const ms = (real: number) => String(Math.max(1, Math.round(real * TIME_SCALE)));
   const engine = new LocalCloudFormation({
-    env: {
-      AWS_ENDPOINT_URL_CONNECT: emulator.endpoint,
-      CONNECT_GR_POLL_FIRST_MS: ms(1000),
-      CONNECT_GR_POLL_MAX_MS: ms(5000),
-      CONNECT_GR_INLINE_POLL_BUDGET_MS: ms(60000),
-    },
+    env: { AWS_ENDPOINT_URL_CONNECT: emulator.endpoint, ...pollEnv(TIME_SCALE) },
     waiterIntervalScale: TIME_SCALE,
   });
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'connect-gr-fixture-'));
