@@ -38,6 +38,13 @@ const CLAIMED_AT_FIELD = 'ConnectClaimedAtEpochMs';
  */
 const NOTHING_TO_DELETE_FIELD = 'ConnectNothingToDelete';
 const CLAIM_FIRST_POLL_FACTOR = 3;
+/**
+ * How long (in first poll intervals: 60 s by default) a number this request claimed may be not
+ * found before isComplete fails: longer than DescribePhoneNumber lags a claim, far shorter than
+ * the deadline. A FAILED claim's number can be claimed again by another claim of the account
+ * (connect-api.md: ClaimPhoneNumber, "1 day to retry"), and the failed claim's record then goes.
+ */
+const CLAIM_NOT_FOUND_GRACE_FACTOR = 60;
 
 /** A number as declared in the template, checked again (the construct skipped tokens). */
 export interface NumberSpec {
@@ -483,6 +490,11 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
     if (n === undefined) {
       if (event[CREATED_FIELD] !== true) {
         throw new UserError(`${what} no longer exists: it was released outside CloudFormation. Remove it from the stack, or give another number.`);
+      }
+      // Just claimed: DescribePhoneNumber may lag the claim, but not for long.
+      if (typeof claimedAt === 'number' && Date.now() - claimedAt > CLAIM_NOT_FOUND_GRACE_FACTOR * pollSettings().firstMs) {
+        throw new UserError(`${what} is not found ${Math.round((Date.now() - claimedAt) / 1000)} s after this request claimed it: the claim failed and `
+          + 'the number was claimed again since (by another resource of this account, which may hold it now), or it was released outside CloudFormation. Deploy again.');
       }
       return undefined;
     }

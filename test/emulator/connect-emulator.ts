@@ -294,6 +294,11 @@ export class ConnectEmulator {
 
   // ------------------------------------------------------------------ scripted faults
 
+  /** Drops every scripted fault not yet triggered (a test step's faults must not leak into the next). */
+  clearFaults(): void {
+    this.faults = { errors: [] };
+  }
+
   /** The next group created ends CREATION_FAILED. */
   failNextGroupCreation(reason = 'scripted failure'): void {
     this.faults.groupCreation = reason;

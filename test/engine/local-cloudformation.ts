@@ -190,7 +190,10 @@ export class LocalCloudFormation {
     return [...this.runtimes.values()].flatMap(r => r.logs);
   }
 
-  /** Delivers the next request twice (CloudFormation and Lambda may re-deliver); both deliveries must agree. */
+  /**
+   * Delivers the next request of the next deploy or destroy twice (CloudFormation and Lambda may
+   * re-deliver); both deliveries must agree. A deploy that sends no request drops it.
+   */
   public duplicateNextEvent(): void {
     this.duplicateNext = true;
   }
@@ -203,9 +206,13 @@ export class LocalCloudFormation {
     const violationsBefore = this.violations.length;
     const synth = synthesize(stack);
     const previous = this.stacks.get(synth.name);
-    const result = previous === undefined ? await this.create(synth) : await this.update(previous, synth);
-    this.throwOnViolations(violationsBefore);
-    return result;
+    try {
+      const result = previous === undefined ? await this.create(synth) : await this.update(previous, synth);
+      this.throwOnViolations(violationsBefore);
+      return result;
+    } finally {
+      this.duplicateNext = false;
+    }
   }
 
   /** Deletes the stack's resources in reverse dependency order, honouring DeletionPolicy Retain. */
@@ -216,7 +223,7 @@ export class LocalCloudFormation {
       throw new Error(`Stack ${stackName} does not exist`);
     }
     const ids = [...st.resources.keys()];
-    const failures = await this.deleteAll(st, ids, st.template);
+    const failures = await this.deleteAll(st, ids, st.template).finally(() => (this.duplicateNext = false));
     if (failures.length > 0) {
       throw new Error(`Stack ${stackName} DELETE_FAILED: ${failures.map(f => f.message).join('; ')}`);
     }

@@ -109,6 +109,25 @@ describe('ClaimedPhoneNumber: Create', () => {
     expect(cm).not.toHaveReceivedCommand(AssociatePhoneNumberContactFlowCommand);
   });
 
+  test('a just-claimed number not found at first (DescribePhoneNumber lags the claim) is waited for', async () => {
+    cm.on(ClaimPhoneNumberCommand).resolves({ PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN });
+    cm.on(DescribePhoneNumberCommand).rejectsOnce(gone()).rejectsOnce(gone()).resolves(summary('CLAIMED'));
+    cm.on(AssociatePhoneNumberContactFlowCommand).resolves({});
+    expectSucceeded(await run(createEvent(TYPE, ON_GROUP, o)), PN_ARN, DATA);
+    expect(cm).toHaveReceivedCommandTimes(DescribePhoneNumberCommand, 3);
+  });
+
+  test('a just-claimed number still not found after the grace (its FAILED claim was claimed again) fails at once, not at the deadline', async () => {
+    // The account may retry a FAILED claim's number: another resource's claim can take it, and the failed record goes.
+    cm.on(ClaimPhoneNumberCommand).resolves({ PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN });
+    cm.on(DescribePhoneNumberCommand).rejects(gone());
+    const out = await run(createEvent(TYPE, ON_GROUP, o), 2);
+    expectFailed(out, `Phone number ${LOGICAL_ID} (${PN_ARN}) is not found`, 'after this request claimed it', 'Deploy again');
+    expect(out.response.Reason).not.toContain('did not settle in time');
+    expect(out.response.PhysicalResourceId).toBe(PN_ARN);
+    expect(cm).not.toHaveReceivedCommand(AssociatePhoneNumberContactFlowCommand);
+  });
+
   test('numbers taken between the search and the claim are skipped: another candidate is claimed', async () => {
     const candidates = ['+12065550101', '+12065550102', '+12065550103'];
     cm.on(SearchAvailablePhoneNumbersCommand).resolves({ AvailableNumbersList: candidates.map(PhoneNumber => ({ PhoneNumber })) });

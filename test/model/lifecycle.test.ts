@@ -10,7 +10,8 @@
  * Reproduce a failure: fast-check prints its `seed`; run
  *   MODEL_SEED=<seed> npx jest test/model
  * which generates the same sequences in the same order, so the same one fails and shrinks to the
- * same counterexample (add MODEL_LOGS=1 for the functions' logs). MODEL_RUNS sets the number of
+ * same counterexample (add MODEL_LOGS=1 for the functions' logs, and MODEL_PATH=<path> to run only
+ * the failing sequence fast-check printed beside the seed). MODEL_RUNS sets the number of
  * sequences (default 200).
  */
 import * as fc from 'fast-check';
@@ -25,9 +26,11 @@ const TIME_SCALE = 0.001;
 /** ServiceTimeout is scaled less, so that a busy CI machine's overhead cannot time a resource out. */
 const SERVICE_TIMEOUT_SCALE = 0.01;
 /**
- * The seed of CI's run. Open finding: seed -2093222439 (two searched numbers claimed side by side
- * while a claim is scripted to fail) leaves one number never CLAIMED, and its resource times out
- * instead of failing; whether the emulator or the handler is at fault is not yet known.
+ * The seed of CI's run. Seed -2093222439 found two defects, both fixed: a step's unused fault
+ * (a duplicate delivery armed on a deploy that delivered nothing) leaked into the next step; and
+ * when two searched numbers raced for one candidate and the first claim FAILED, the second claim
+ * took the number over, and the first resource waited for its vanished number until the stack's
+ * ServiceTimeout (the handler now fails it after a grace of 60 poll intervals).
  */
 const CI_SEED = 20261123;
 const RUNS = Number(process.env.MODEL_RUNS ?? 200);
@@ -97,12 +100,16 @@ class FailedDeploy implements fc.AsyncCommand<Model, Real> {
     } else {
       real.emulator.failNextClaim(reason);
     }
-    // The handler reports the group's status, or the claim's status message.
-    const failure = this.fault === 'group CREATION_FAILED' ? 'ended in status CREATION_FAILED' : reason;
+    // The handler reports the group's status, or the claim's status message; or, when another
+    // number of the stack claimed the failed claim's number again meanwhile (the account may retry
+    // it, and the failed claim's record then goes), that the number it claimed is gone.
+    const failure = this.fault === 'group CREATION_FAILED'
+      ? /ended in status CREATION_FAILED/
+      : new RegExp(`${reason}|is not found \\d+ s after this request claimed it`);
     const error = await real.engine.deploy(real.cache.stack(this.config)).then(() => undefined, (e: Error) => e.message);
     expect(error).toMatch(/ROLLBACK_COMPLETE after /);
     expect(error).not.toMatch(/rollback failed/);
-    expect(error).toContain(failure);
+    expect(error).toMatch(failure);
     rolledBack(m, this.config, real.emulator);
     expectWorld(m, real);
   }
@@ -181,7 +188,12 @@ class Timed implements fc.AsyncCommand<Model, Real> {
   }
   async run(m: Model, real: Real): Promise<void> {
     const started = Date.now();
-    await this.command.run(m, real);
+    try {
+      await this.command.run(m, real);
+    } finally {
+      // A step's scripted faults that it did not trigger must not leak into the next step.
+      real.emulator.clearFaults();
+    }
     const kind = this.command.toString().replace(/\(.*\)/, '');
     const t = this.timings.get(kind) ?? { n: 0, ms: 0 };
     this.timings.set(kind, { n: t.n + 1, ms: t.ms + Date.now() - started });
@@ -220,6 +232,8 @@ describe('lifecycle model', () => {
         // CI runs one fixed seed, so that what lands is what was tested; elsewhere each run explores
         // new sequences. MODEL_SEED replays any run.
         ...(process.env.MODEL_SEED !== undefined ? { seed: Number(process.env.MODEL_SEED) } : process.env.CI ? { seed: CI_SEED } : {}),
+        // MODEL_PATH (fast-check's `path`, printed beside the seed) replays just that sequence.
+        ...(process.env.MODEL_PATH !== undefined ? { path: process.env.MODEL_PATH } : {}),
       },
     );
     const seconds = (Date.now() - started) / 1000;
