@@ -8,12 +8,12 @@ import {
   CLIENT_TOKEN_PATTERN, createEvent, DEFAULT_GROUP_ARN, deleteEvent, expectFailed, GROUP_ARN, GROUP_ID, INSTANCE_ARN, inputsOf, phoneArn,
   REGION, REPLICA_INSTANCE_ARN, REPLICA_REGION, run, sdkError, useConnectMock, waitEvent,
 } from './events';
-import { clientToken, connect, userError, UserError } from '../../lambda/common';
+import { checkDeadline, clientToken, clip, connect, log, pollSettings, pollUntilSettled, userError, UserError } from '../../lambda/common';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
 import { handler as onEvent } from '../../lambda/on-event.lambda';
 import { ROUTES } from '../../lambda/routes';
 import {
-  CLAIMED_PHONE_NUMBER_RESOURCE_TYPE, INSTANCE_REPLICA_RESOURCE_TYPE, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE,
+  CLAIMED_PHONE_NUMBER_RESOURCE_TYPE, DEADLINE_FIELD, INSTANCE_REPLICA_RESOURCE_TYPE, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE,
   TRAFFIC_DISTRIBUTION_GROUP_USERS_RESOURCE_TYPE, TRAFFIC_DISTRIBUTION_RESOURCE_TYPE,
 } from '../../src/shared/names';
 
@@ -160,6 +160,81 @@ describe('common', () => {
     } else {
       expect(e.message).toBe(`Thing X: Call failed: ${name}: msg`);
     }
+  });
+
+  test.each([
+    ['ServiceUnavailableException', 'failed on its side'],
+    ['InternalServiceException', 'failed on its side'],
+    ['ServiceQuotaExceededException', 'raise it through Service Quotas'],
+    ['AccessDeniedException', 'check the role'],
+  ])('userError for %s gives its advice', (name, advice) => {
+    expect(userError('Thing X: Call', Object.assign(new Error('msg'), { name })).message).toContain(advice);
+  });
+
+  test('clip keeps a reason of exactly the limit, and cuts a longer one to the limit', () => {
+    expect(clip('x'.repeat(900))).toBe('x'.repeat(900));
+    const cut = clip('x'.repeat(901));
+    expect(cut).toHaveLength(900);
+    expect(cut.endsWith('...')).toBe(true);
+  });
+
+  test('log writes one JSON line at the console level of its level (CloudWatch keeps the level)', () => {
+    const spies = (['log', 'warn', 'error'] as const).map(m => jest.spyOn(console, m).mockImplementation(() => undefined));
+    try {
+      log('INFO', 'i', { a: 1 });
+      log('WARN', 'w');
+      log('ERROR', 'e');
+      const [info, warn, error] = spies.map(s => s.mock.calls.map(c => JSON.parse(String(c[0]))));
+      expect(info).toEqual([{ level: 'INFO', message: 'i', a: 1 }]);
+      expect(warn).toEqual([{ level: 'WARN', message: 'w' }]);
+      expect(error).toEqual([{ level: 'ERROR', message: 'e' }]);
+    } finally {
+      spies.forEach(s => s.mockRestore());
+    }
+  });
+
+  test('poll settings: unset, negative or unreadable values fall back to the defaults', () => {
+    const saved = { ...process.env };
+    try {
+      delete process.env.CONNECT_GR_INLINE_POLL_BUDGET_MS;
+      process.env.CONNECT_GR_POLL_FIRST_MS = '-5';
+      process.env.CONNECT_GR_POLL_MAX_MS = 'soon';
+      expect(pollSettings()).toEqual({ budgetMs: 60_000, firstMs: 1_000, maxMs: 5_000 });
+      process.env.CONNECT_GR_POLL_FIRST_MS = '0';
+      expect(pollSettings().firstMs).toBe(0);
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  describe('deadlines', () => {
+    const event = (deadline?: number) => waitEvent(createEvent(CLAIMED_PHONE_NUMBER_RESOURCE_TYPE, {}),
+      { PhysicalResourceId: 'id', ...(deadline === undefined ? {} : { [DEADLINE_FIELD]: deadline }) });
+
+    test('no deadline field: never fails', () => {
+      expect(() => checkDeadline(event(), 'Thing X', 'PENDING')).not.toThrow();
+    });
+
+    test('a deadline passed: fails naming the resource and its last state', () => {
+      expect(() => checkDeadline(event(Date.now() - 1), 'Thing X', 'PENDING')).toThrow(/Thing X did not settle in time \(last seen: PENDING\)/);
+    });
+
+    test('after the deadline, a poll that finds the resource settled succeeds', async () => {
+      await expect(pollUntilSettled(event(Date.now() - 1), async seen => {
+        seen('Thing X', 'ACTIVE');
+        return 'settled';
+      })).resolves.toBe('settled');
+    });
+
+    test('after the deadline, a poll that reports no state is not failed (nothing to name)', async () => {
+      const saved = process.env.CONNECT_GR_INLINE_POLL_BUDGET_MS;
+      process.env.CONNECT_GR_INLINE_POLL_BUDGET_MS = '0';
+      try {
+        await expect(pollUntilSettled(event(Date.now() - 1), async () => undefined)).resolves.toBeUndefined();
+      } finally {
+        process.env.CONNECT_GR_INLINE_POLL_BUDGET_MS = saved;
+      }
+    });
   });
 
   test('userError of something that is not an Error still says what failed', () => {

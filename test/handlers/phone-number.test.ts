@@ -210,7 +210,8 @@ describe('ClaimedPhoneNumber: Create', () => {
   });
 
   test(`claims are bounded: after ${MAX_CLAIM_ATTEMPTS} taken candidates it fails listing them`, async () => {
-    const candidates = [1, 2, 3, 4, 5].map(i => `+1206555010${i}`);
+    // More candidates than attempts: the bound, not the page, ends it.
+    const candidates = [1, 2, 3, 4, 5, 6, 7, 8].map(i => `+1206555010${i}`);
     cm.on(SearchAvailablePhoneNumbersCommand).resolves({ AvailableNumbersList: candidates.map(PhoneNumber => ({ PhoneNumber })) });
     cm.on(ClaimPhoneNumberCommand).callsFake(async (input: { PhoneNumber: string }) => {
       throw taken(input.PhoneNumber);
@@ -219,6 +220,8 @@ describe('ClaimedPhoneNumber: Create', () => {
     const tried = inputsOf(cm, ClaimPhoneNumberCommand).map(i => i.PhoneNumber);
     expect(tried).toHaveLength(MAX_CLAIM_ATTEMPTS);
     expect(new Set(tried).size).toBe(MAX_CLAIM_ATTEMPTS);
+    expect(candidates).toEqual(expect.arrayContaining(tried));
+    expect(cm).toHaveReceivedCommandTimes(SearchAvailablePhoneNumbersCommand, MAX_CLAIM_ATTEMPTS);
     expectFailed(out, `Phone number ${LOGICAL_ID}: every candidate tried (${tried.join(', ')}) was taken between the search and the claim. Deploy again.`);
     expect(cm).not.toHaveReceivedCommand(DescribePhoneNumberCommand);
   });
@@ -304,6 +307,40 @@ describe('ClaimedPhoneNumber: Create', () => {
     cm.on(ListPhoneNumbersV2Command).resolves({ ListPhoneNumbersSummaryList: [] });
     const out = await run(createEvent(TYPE, ON_GROUP, o));
     expectFailed(out, `Phone number ${LOGICAL_ID} (${NUMBER}) is not available to claim`, 'search for one with countryCode and phoneNumberType');
+    expect(cm).toHaveReceivedCommandTimes(ListPhoneNumbersV2Command, 1); // one page, no NextToken: the look-up ends
+  });
+
+  test('the look-up of owned numbers is bounded: ten pages without the number, then it fails saying so', async () => {
+    cm.on(ClaimPhoneNumberCommand).rejects(taken(NUMBER));
+    cm.on(ListPhoneNumbersV2Command).resolves({ ListPhoneNumbersSummaryList: [{ PhoneNumber: '+19995550100', PhoneNumberArn: phoneArn(9) }], NextToken: 'more' });
+    const out = await run(createEvent(TYPE, ON_GROUP, o));
+    expectFailed(out, `Phone number ${LOGICAL_ID} (${NUMBER}) is not available to claim`);
+    expect(cm).toHaveReceivedCommandTimes(ListPhoneNumbersV2Command, 10);
+    expect(cm).not.toHaveReceivedCommand(UpdatePhoneNumberCommand);
+  });
+
+  test('a re-delivered claim looks for its tag on at most 50 numbers, and skips numbers without tags', async () => {
+    const token = () => inputsOf(cm, ClaimPhoneNumberCommand)[0].ClientToken;
+    cm.on(SearchAvailablePhoneNumbersCommand).resolves({ AvailableNumbersList: [{ PhoneNumber: '+12065550101' }] });
+    cm.on(ClaimPhoneNumberCommand)
+      .rejectsOnce(sdkError(IdempotencyException, 'An entity with the same name already exists'))
+      .resolves({ PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN });
+    const listed = Array.from({ length: 60 }, (_, i) => ({ PhoneNumberArn: phoneArn(100 + i) }));
+    cm.on(ListPhoneNumbersV2Command).resolves({ ListPhoneNumbersSummaryList: listed });
+    cm.on(DescribePhoneNumberCommand).callsFake(async (input: { PhoneNumberId: string }) => {
+      if (input.PhoneNumberId === PN_ARN) {
+        return summary('CLAIMED', { TargetArn: INSTANCE_ARN });
+      }
+      const i = listed.findIndex(l => l.PhoneNumberArn === input.PhoneNumberId);
+      // The first has no tags at all; the 56th carries this request's token, beyond the 50 looked at.
+      const tags = i === 0 ? undefined : i === 55 ? { [CLAIM_TOKEN_TAG]: token() } : { other: 'x' };
+      return summary('CLAIMED', { PhoneNumberArn: input.PhoneNumberId, TargetArn: INSTANCE_ARN, Tags: tags });
+    });
+    const out = await run(createEvent(TYPE, SEARCHED, o));
+    expectSucceeded(out, PN_ARN, DATA);
+    const described = inputsOf(cm, DescribePhoneNumberCommand).map(i => i.PhoneNumberId).filter(id => id !== PN_ARN);
+    expect(described).toEqual(listed.slice(0, 50).map(l => l.PhoneNumberArn));
+    expect(cm).toHaveReceivedCommandTimes(ClaimPhoneNumberCommand, 2);
   });
 
   test('an event delivered again finds the number it already claimed by its claim-token tag: no second claim', async () => {
@@ -401,6 +438,26 @@ describe('ClaimedPhoneNumber: Create', () => {
     const out = await run(createEvent(TYPE, SEARCHED, o));
     expectFailed(out, 'ClaimPhoneNumber failed: ResourceNotFoundException: Phone number target not found or not active');
     expect(cm).toHaveReceivedCommandTimes(ClaimPhoneNumberCommand, 1);
+    // An instance target has no group to wait for.
+    expect(cm).not.toHaveReceivedCommand(DescribeTrafficDistributionGroupCommand);
+  });
+
+  test('a candidate taken on a group target (ResourceNotFound "not available") is skipped without waiting on the group', async () => {
+    const onGroup = { ...SEARCHED, TargetArn: GROUP_ARN };
+    cm.on(SearchAvailablePhoneNumbersCommand).resolves({ AvailableNumbersList: [{ PhoneNumber: '+12065550101' }, { PhoneNumber: '+12065550102' }] });
+    cm.on(ClaimPhoneNumberCommand)
+      .rejectsOnce(sdkError(ResourceNotFoundException, 'Phone number not available: +12065550101'))
+      .resolves({ PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN });
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED'));
+    expectSucceeded(await run(createEvent(TYPE, onGroup, o)), PN_ARN, DATA);
+    expect(cm).toHaveReceivedCommandTimes(ClaimPhoneNumberCommand, 2);
+    expect(cm).not.toHaveReceivedCommand(DescribeTrafficDistributionGroupCommand);
+  });
+
+  test('a group target refusing for another reason (InvalidParameter) fails at once, without waiting on the group', async () => {
+    cm.on(ClaimPhoneNumberCommand).rejects(sdkError(InvalidParameterException, 'Tags are invalid'));
+    expectFailed(await run(createEvent(TYPE, ON_GROUP, o)), 'ClaimPhoneNumber failed: InvalidParameterException: Tags are invalid');
+    expect(cm).not.toHaveReceivedCommand(DescribeTrafficDistributionGroupCommand);
   });
 
   test('IdempotencyException with no number carrying the token fails with the error', async () => {
@@ -685,6 +742,60 @@ describe('ClaimedPhoneNumber: Update', () => {
     expect(cm).toHaveReceivedCommandTimes(ClaimPhoneNumberCommand, 1);
   });
 
+  describe('rollback of a failed replacement of a searched number', () => {
+    const held = { PhoneNumber: '+12065550100', PhoneNumberCountryCode: 'US', PhoneNumberType: 'DID', TargetArn: INSTANCE_ARN };
+    const newArn = phoneArn(2);
+    /** The update's outcome when the held number is `heldNow` and the update goes from `leaving` to `requested`. */
+    async function rollbackOf(requested: Record<string, unknown>, leaving: Record<string, unknown>, heldNow: Record<string, unknown> = {}) {
+      cm.on(DescribePhoneNumberCommand, { PhoneNumberId: PN_ARN }).resolves(summary('CLAIMED', { ...held, ...heldNow }));
+      cm.on(DescribePhoneNumberCommand, { PhoneNumberId: newArn }).resolves(summary('CLAIMED', { ...held, PhoneNumberArn: newArn, PhoneNumber: '+12065550101' }));
+      cm.on(SearchAvailablePhoneNumbersCommand).resolves({ AvailableNumbersList: [{ PhoneNumber: '+12065550101' }] });
+      cm.on(ClaimPhoneNumberCommand).resolves({ PhoneNumberId: newArn.split('/')[1], PhoneNumberArn: newArn });
+      return run(updateEvent(TYPE, PN_ARN, requested, leaving, o));
+    }
+
+    test('back to the prefix the number meets (leaving one it does not): kept, no search, no claim', async () => {
+      const out = await rollbackOf(SEARCHED, { ...SEARCHED, Prefix: '+1425' });
+      expectSucceeded(out, PN_ARN, { PhoneNumber: NUMBER, PhoneNumberArn: PN_ARN, PhoneNumberId: PN_ID });
+      expect(cm).not.toHaveReceivedCommand(SearchAvailablePhoneNumbersCommand);
+      expect(cm).not.toHaveReceivedCommand(ClaimPhoneNumberCommand);
+    });
+
+    test('back to a type the number is not of: replaced (the number does not meet the requested properties)', async () => {
+      const out = await rollbackOf({ ...SEARCHED, PhoneNumberType: 'TOLL_FREE' }, SEARCHED);
+      expect(out.response.PhysicalResourceId).toBe(newArn);
+      expect(cm).toHaveReceivedCommandWith(SearchAvailablePhoneNumbersCommand, { PhoneNumberType: 'TOLL_FREE' });
+    });
+
+    test('back to a country the number is not of: replaced', async () => {
+      const out = await rollbackOf({ ...SEARCHED, CountryCode: 'CA', Prefix: undefined }, SEARCHED);
+      expect(out.response.PhysicalResourceId).toBe(newArn);
+      expect(cm).toHaveReceivedCommandWith(SearchAvailablePhoneNumbersCommand, { PhoneNumberCountryCode: 'CA' });
+    });
+
+    test('a number still IN_PROGRESS is no rollback target: replaced', async () => {
+      const out = await rollbackOf(SEARCHED, { ...SEARCHED, Prefix: '+1425' }, { PhoneNumberStatus: { Status: 'IN_PROGRESS' } });
+      expect(out.response.PhysicalResourceId).toBe(newArn);
+      expect(cm).toHaveReceivedCommandTimes(ClaimPhoneNumberCommand, 1);
+    });
+
+    test('a number that meets both the requested and the left properties is no rollback: replaced by a claim', async () => {
+      // It is the requested specific number, and it is also US DID +1206 (the searched properties left).
+      const out = await rollbackOf({ TargetArn: INSTANCE_ARN, PhoneNumber: NUMBER, RemovalPolicy: 'destroy' }, SEARCHED, { PhoneNumber: NUMBER });
+      expect(cm).toHaveReceivedCommandWith(ClaimPhoneNumberCommand, { PhoneNumber: NUMBER });
+      expect(out.response.Status).toBe('SUCCESS');
+    });
+
+    test('a physical id that is not a number ARN (a failed create) is never described: replaced at once', async () => {
+      cm.on(SearchAvailablePhoneNumbersCommand).resolves({ AvailableNumbersList: [{ PhoneNumber: '+12065550101' }] });
+      cm.on(ClaimPhoneNumberCommand).resolves({ PhoneNumberId: newArn.split('/')[1], PhoneNumberArn: newArn });
+      cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED', { ...held, PhoneNumberArn: newArn, PhoneNumber: '+12065550101' }));
+      const out = await run(updateEvent(TYPE, 'CREATE_FAILED', SEARCHED, { ...SEARCHED, Prefix: '+1425' }, o));
+      expect(out.response.PhysicalResourceId).toBe(newArn);
+      expect(inputsOf(cm, DescribePhoneNumberCommand).map(i => i.PhoneNumberId)).not.toContain('CREATE_FAILED');
+    });
+  });
+
   test('a number released outside CloudFormation fails the update and says what to do', async () => {
     cm.on(DescribePhoneNumberCommand).rejects(gone());
     expectFailed(await run(updateEvent(TYPE, PN_ARN, ON_GROUP, ON_GROUP, o)), 'no longer exists: it was released outside CloudFormation', LOGICAL_ID);
@@ -719,6 +830,12 @@ describe('ClaimedPhoneNumber: Delete', () => {
     cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED', { TargetArn: INSTANCE_ARN }));
     cm.on(ReleasePhoneNumberCommand).rejects(sdkError(ResourceInUseException, 'The phone number is the outbound caller ID of a queue'));
     expectFailed(await run(deleteEvent(TYPE, PN_ARN, SEARCHED, o)), 'ReleasePhoneNumber failed: ResourceInUseException: The phone number is the outbound caller ID of a queue');
+  });
+
+  test('DESTROY refused for another reason while the number is IN_PROGRESS (a move under way) fails with the refusal', async () => {
+    cm.on(DescribePhoneNumberCommand).resolvesOnce(summary('CLAIMED', { TargetArn: INSTANCE_ARN })).resolves(summary('IN_PROGRESS', { TargetArn: INSTANCE_ARN }));
+    cm.on(ReleasePhoneNumberCommand).rejects(sdkError(InvalidParameterException, 'The phone number is being updated'));
+    expectFailed(await run(deleteEvent(TYPE, PN_ARN, SEARCHED, o)), 'ReleasePhoneNumber failed: InvalidParameterException: The phone number is being updated');
   });
 
   test('DESTROY of a number whose release left it FAILED is complete', async () => {
@@ -772,6 +889,40 @@ describe('ClaimedPhoneNumber: Delete', () => {
       PhoneNumberId: PN_ARN, TargetArn: INSTANCE_ARN, ClientToken: expect.stringMatching(CLIENT_TOKEN_PATTERN),
     });
     expect(cm).not.toHaveReceivedCommand(ReleasePhoneNumberCommand);
+  });
+
+  test('RETAIN of a number on a group: a number still CLAIMED on the group after the park call is waited for, not taken as parked', async () => {
+    // UpdatePhoneNumber is accepted before the number shows IN_PROGRESS: it may still read CLAIMED on the group.
+    cm.on(DescribePhoneNumberCommand)
+      .resolvesOnce(summary('CLAIMED'))
+      .resolvesOnce(summary('CLAIMED'))
+      .resolvesOnce(summary('CLAIMED'))
+      .resolves(summary('CLAIMED', { TargetArn: INSTANCE_ARN }));
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves({ TrafficDistributionGroup: { Arn: GROUP_ARN, InstanceArn: INSTANCE_ARN, Status: 'ACTIVE' } });
+    cm.on(UpdatePhoneNumberCommand).resolves({ PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN });
+    expectSucceeded(await run(deleteEvent(TYPE, PN_ARN, ON_GROUP, o)), PN_ARN);
+    expect(cm).toHaveReceivedCommandTimes(DescribePhoneNumberCommand, 4);
+    expect(cm).toHaveReceivedCommandTimes(UpdatePhoneNumberCommand, 1);
+  });
+
+  test('RETAIN of a number on a group: while parking, the group vanishing ends the wait (the number stays where it is)', async () => {
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED'));
+    cm.on(DescribeTrafficDistributionGroupCommand)
+      .resolvesOnce({ TrafficDistributionGroup: { Arn: GROUP_ARN, InstanceArn: INSTANCE_ARN, Status: 'ACTIVE' } })
+      .rejects(sdkError(ResourceNotFoundException, 'Traffic distribution group not found'));
+    cm.on(UpdatePhoneNumberCommand).resolves({ PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN });
+    expectSucceeded(await run(deleteEvent(TYPE, PN_ARN, ON_GROUP, o)), PN_ARN);
+    expect(cm).toHaveReceivedCommandTimes(UpdatePhoneNumberCommand, 1);
+    expect(cm).not.toHaveReceivedCommand(ReleasePhoneNumberCommand);
+  });
+
+  test('RETAIN of a number on a group that keeps it (the park never lands) is not complete: the waiter polls on', async () => {
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED'));
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves({ TrafficDistributionGroup: { Arn: GROUP_ARN, InstanceArn: INSTANCE_ARN, Status: 'ACTIVE' } });
+    cm.on(UpdatePhoneNumberCommand).resolves({ PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN });
+    const out = await run(deleteEvent(TYPE, PN_ARN, ON_GROUP, o), 2);
+    expectFailed(out, 'Operation timed out');
+    expect(cm).toHaveReceivedCommandTimes(UpdatePhoneNumberCommand, 1);
   });
 
   test('RETAIN of a number already being parked (event delivered again) does not move it twice', async () => {
