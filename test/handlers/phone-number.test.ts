@@ -531,6 +531,25 @@ describe('ClaimedPhoneNumber: Create', () => {
     expect(cm.calls()).toHaveLength(0);
   });
 
+  test.each([
+    ['PhoneNumber with Prefix', { ...ON_GROUP, Prefix: '+1206' }, 'PhoneNumber cannot be combined with CountryCode, PhoneNumberType or Prefix'],
+    ['PhoneNumber with CountryCode', { ...ON_GROUP, CountryCode: 'US' }, 'PhoneNumber cannot be combined'],
+    ['PhoneNumber with PhoneNumberType', { ...ON_GROUP, PhoneNumberType: 'DID' }, 'PhoneNumber cannot be combined'],
+    ['CountryCode without PhoneNumberType', { TargetArn: INSTANCE_ARN, CountryCode: 'US' }, 'PhoneNumber, or CountryCode and PhoneNumberType, must be given'],
+    ['PhoneNumberType without CountryCode', { TargetArn: INSTANCE_ARN, PhoneNumberType: 'DID' }, 'PhoneNumber, or CountryCode and PhoneNumberType, must be given'],
+  ])('the handler checks the properties again: %s fails naming them, and nothing is called', async (_what, props, message) => {
+    expectFailed(await run(createEvent(TYPE, props, o)), message);
+    expect(cm.calls()).toHaveLength(0);
+  });
+
+  test("properties CloudFormation delivers as '' count as absent: a searched number with PhoneNumber '' and Prefix ''", async () => {
+    cm.on(SearchAvailablePhoneNumbersCommand).resolves({ AvailableNumbersList: [{ PhoneNumber: '+12065550101' }] });
+    cm.on(ClaimPhoneNumberCommand).resolves({ PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN });
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED', { TargetArn: INSTANCE_ARN }));
+    expectSucceeded(await run(createEvent(TYPE, { ...SEARCHED, PhoneNumber: '', Prefix: '' }, o)), PN_ARN, DATA);
+    expect(inputsOf(cm, SearchAvailablePhoneNumbersCommand)[0].PhoneNumberPrefix).toBeUndefined();
+  });
+
   test('a bad prefix for the country fails naming Prefix', async () => {
     expectFailed(await run(createEvent(TYPE, { ...SEARCHED, Prefix: '+44' }, o)), 'invalid property: Prefix must start with +1, the calling code of US');
   });
@@ -603,6 +622,16 @@ describe('ClaimedPhoneNumber: Update', () => {
     cm.on(UpdatePhoneNumberCommand).rejects(sdkError(ResourceNotFoundException, 'Traffic distribution group not ACTIVE'));
     const out = await run(updateEvent(TYPE, PN_ARN, ON_GROUP, { ...ON_GROUP, TargetArn: INSTANCE_ARN, ContactFlowArns: [FLOW_ARN] }, o));
     expectFailed(out, `Phone number ${LOGICAL_ID}: UpdatePhoneNumber (move to ${GROUP_ARN}) failed: ResourceNotFoundException`);
+  });
+
+  test('a move drops the old flows with it: nothing is disassociated, even a flow the new list leaves out', async () => {
+    const old = { ...ON_GROUP, TargetArn: INSTANCE_ARN, ContactFlowArns: [FLOW_ARN] };
+    cm.on(UpdatePhoneNumberCommand).resolves({ PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN });
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED'));
+    cm.on(AssociatePhoneNumberContactFlowCommand).resolves({});
+    expectSucceeded(await run(updateEvent(TYPE, PN_ARN, { ...ON_GROUP, ContactFlowArns: [REPLICA_FLOW_ARN] }, old, o)), PN_ARN, DATA);
+    expect(inputsOf(cm, AssociatePhoneNumberContactFlowCommand)).toEqual([{ PhoneNumberId: PN_ARN, InstanceId: INSTANCE_ID, ContactFlowId: REPLICA_FLOW_ID }]);
+    expect(cm).not.toHaveReceivedCommand(DisassociatePhoneNumberContactFlowCommand);
   });
 
   test('a new flow list associates the new flows and disassociates the instances left without one; no replacement', async () => {
@@ -844,16 +873,18 @@ describe('ClaimedPhoneNumber: Delete', () => {
     expectSucceeded(await run(deleteEvent(TYPE, PN_ARN, SEARCHED, o)), PN_ARN);
   });
 
-  test('a number already gone is success, with no release', async () => {
+  test('a number already gone is success, with no release and no second look', async () => {
     cm.on(DescribePhoneNumberCommand).rejects(gone());
     expectSucceeded(await run(deleteEvent(TYPE, PN_ARN, SEARCHED, o)), PN_ARN);
     expect(cm).not.toHaveReceivedCommand(ReleasePhoneNumberCommand);
+    expect(cm).toHaveReceivedCommandTimes(DescribePhoneNumberCommand, 1);
   });
 
-  test('a number whose claim FAILED (never claimed) is success, with no release', async () => {
+  test('a number whose claim FAILED (never claimed) is success, with no release and no second look', async () => {
     cm.on(DescribePhoneNumberCommand).resolvesOnce(summary('FAILED')).rejects(gone());
     expectSucceeded(await run(deleteEvent(TYPE, PN_ARN, SEARCHED, o)), PN_ARN);
     expect(cm).not.toHaveReceivedCommand(ReleasePhoneNumberCommand);
+    expect(cm).toHaveReceivedCommandTimes(DescribePhoneNumberCommand, 1);
   });
 
   test('a number that disappears before the release (404) is success', async () => {
