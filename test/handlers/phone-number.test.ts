@@ -630,7 +630,9 @@ describe('ClaimedPhoneNumber: Update', () => {
     cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED'));
     cm.on(AssociatePhoneNumberContactFlowCommand).resolves({});
     expectSucceeded(await run(updateEvent(TYPE, PN_ARN, { ...ON_GROUP, ContactFlowArns: [REPLICA_FLOW_ARN] }, old, o)), PN_ARN, DATA);
-    expect(inputsOf(cm, AssociatePhoneNumberContactFlowCommand)).toEqual([{ PhoneNumberId: PN_ARN, InstanceId: INSTANCE_ID, ContactFlowId: REPLICA_FLOW_ID }]);
+    expect(inputsOf(cm, AssociatePhoneNumberContactFlowCommand)).toEqual([
+      { PhoneNumberId: PN_ARN, InstanceId: INSTANCE_ID, ContactFlowId: REPLICA_FLOW_ID },
+    ]);
     expect(cm).not.toHaveReceivedCommand(DisassociatePhoneNumberContactFlowCommand);
   });
 
