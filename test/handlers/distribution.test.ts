@@ -4,7 +4,7 @@ import {
   UpdateTrafficDistributionCommand,
 } from '@aws-sdk/client-connect';
 import {
-  createEvent, DEFAULT_GROUP_ARN, deleteEvent, expectFailed, expectSucceeded, GROUP2_ARN, GROUP_ARN, REGION, regionsOf, REPLICA_REGION, run,
+  createEvent, DEFAULT_GROUP_ARN, deleteEvent, expectFailed, expectSucceeded, GROUP2_ARN, GROUP_ARN, inputsOf, REGION, regionsOf, REPLICA_REGION, run,
   sdkError, updateEvent, useConnectMock, waitEvent,
 } from './events';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
@@ -130,7 +130,8 @@ describe('TrafficDistribution: Create and Update', () => {
     cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE'));
     cm.on(GetTrafficDistributionCommand).resolves({ TelephonyConfig: pct(100, 0) });
     cm.on(UpdateTrafficDistributionCommand).rejects(sdkError(InvalidRequestException, 'Region not linked'));
-    expectFailed(await run(createEvent(TYPE, PROPS, o)), 'Amazon Connect refused the split (Region not linked)', 'Name exactly the two Regions');
+    expectFailed(await run(createEvent(TYPE, PROPS, o)), 'Amazon Connect refused the split (Region not linked)', 'Name exactly the two Regions',
+      'sign-in distribution only on the default group');
   });
 
   test('a group that does not exist fails saying to check the ARN', async () => {
@@ -183,6 +184,85 @@ describe('TrafficDistribution: Create and Update', () => {
   ])('a token that resolves to a bad value (%j) fails naming the property, before any call', async (bad, message) => {
     expectFailed(await run(createEvent(TYPE, { ...PROPS, ...bad }, o)), `Traffic distribution ${LOGICAL_ID}: invalid property: ${message}`);
     expect(cm.calls()).toHaveLength(0);
+  });
+});
+
+describe('TrafficDistribution: converging the split', () => {
+  test.each(['UPDATE_IN_PROGRESS', 'ACTIVE'])(
+    'a GetTrafficDistribution refused while the group is settling (%s) is tried again, with no update', async (settling) => {
+      cm.on(DescribeTrafficDistributionGroupCommand)
+        .resolvesOnce(group('ACTIVE'))
+        .resolvesOnce(group(settling))
+        .resolves(group('ACTIVE'));
+      cm.on(GetTrafficDistributionCommand)
+        .rejectsOnce(sdkError(InvalidRequestException, 'Traffic distribution group is not ACTIVE'))
+        .resolves({ TelephonyConfig: pct(80, 20) });
+      expectSucceeded(await run(createEvent(TYPE, PROPS, o)), GROUP_ARN);
+      expect(cm).toHaveReceivedCommandTimes(GetTrafficDistributionCommand, 2);
+      expect(cm).not.toHaveReceivedCommand(UpdateTrafficDistributionCommand);
+      expect(inputsOf(cm, DescribeTrafficDistributionGroupCommand)).toEqual(
+        [{ TrafficDistributionGroupId: GROUP_ARN }, { TrafficDistributionGroupId: GROUP_ARN }, { TrafficDistributionGroupId: GROUP_ARN }]);
+      expect(await regionsOf(cm, DescribeTrafficDistributionGroupCommand)).toEqual([REGION, REGION, REGION]);
+    });
+
+  test.each([
+    ['a group in another status', group('PENDING_DELETION')],
+    ['a Describe answer with no group', {}],
+  ])('a GetTrafficDistribution refused for %s fails with the refusal', async (_, described) => {
+    cm.on(DescribeTrafficDistributionGroupCommand).resolvesOnce(group('ACTIVE')).resolves(described);
+    cm.on(GetTrafficDistributionCommand).rejects(sdkError(InvalidRequestException, 'Traffic distribution group is not ACTIVE'));
+    expectFailed(await run(createEvent(TYPE, PROPS, o)),
+      `Traffic distribution ${LOGICAL_ID} of ${GROUP_ARN}: GetTrafficDistribution failed: InvalidRequestException: Traffic distribution group is not ACTIVE`);
+    expect(cm).toHaveReceivedCommandTimes(GetTrafficDistributionCommand, 1);
+    expect(cm).not.toHaveReceivedCommand(UpdateTrafficDistributionCommand);
+  });
+
+  test('a sign-in split alone is set, sending the telephony split as it is', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE', { Arn: DEFAULT_GROUP_ARN, IsDefault: true }));
+    cm.on(GetTrafficDistributionCommand)
+      .resolvesOnce({ TelephonyConfig: pct(70, 30), SignInConfig: enabled(true, true) })
+      .resolves({ TelephonyConfig: pct(70, 30), SignInConfig: enabled(true, false) });
+    cm.on(UpdateTrafficDistributionCommand).resolves({});
+    const props = { TrafficDistributionGroupArn: DEFAULT_GROUP_ARN, SignInDistribution: SIGN_IN.SignInDistribution };
+    expectSucceeded(await run(createEvent(TYPE, props, o)), DEFAULT_GROUP_ARN);
+    expect(inputsOf(cm, UpdateTrafficDistributionCommand)).toEqual([
+      { Id: DEFAULT_GROUP_ARN, TelephonyConfig: pct(70, 30), AgentConfig: undefined, SignInConfig: enabled(true, false) },
+    ]);
+  });
+
+  test('a Region missing from the sign-in split read back counts as disabled: nothing to update', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE', { Arn: DEFAULT_GROUP_ARN, IsDefault: true }));
+    cm.on(GetTrafficDistributionCommand)
+      .resolves({ TelephonyConfig: pct(100, 0), SignInConfig: { Distributions: [{ Region: REGION, Enabled: true }] } });
+    expectSucceeded(await run(createEvent(TYPE, SIGN_IN, o)), DEFAULT_GROUP_ARN);
+    expect(cm).not.toHaveReceivedCommand(UpdateTrafficDistributionCommand);
+  });
+
+  test('an entry with no Region in the split read back is ignored: nothing to update', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE'));
+    // The API model says Region is always there, but the SDK does not enforce it on responses.
+    const withStray = { Distributions: [...pct(80, 20).Distributions, { Percentage: 30 }] } as any;
+    cm.on(GetTrafficDistributionCommand).resolves({ TelephonyConfig: withStray });
+    expectSucceeded(await run(createEvent(TYPE, PROPS, o)), GROUP_ARN);
+    expect(cm).not.toHaveReceivedCommand(UpdateTrafficDistributionCommand);
+  });
+
+  test('the update lists the Regions in a stable (sorted) order, whatever order they are declared in', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE', { Arn: DEFAULT_GROUP_ARN, IsDefault: true }));
+    cm.on(GetTrafficDistributionCommand)
+      .resolvesOnce({ TelephonyConfig: pct(100, 0), AgentConfig: pct(100, 0), SignInConfig: enabled(true, true) })
+      .resolves({ TelephonyConfig: pct(60, 40), AgentConfig: pct(50, 50), SignInConfig: enabled(true, false) });
+    cm.on(UpdateTrafficDistributionCommand).resolves({});
+    const props = {
+      TrafficDistributionGroupArn: DEFAULT_GROUP_ARN,
+      TelephonyDistribution: { [REPLICA_REGION]: 40, [REGION]: 60 },
+      AgentDistribution: { [REPLICA_REGION]: 50, [REGION]: 50 },
+      SignInDistribution: { [REPLICA_REGION]: false, [REGION]: true },
+    };
+    expectSucceeded(await run(createEvent(TYPE, props, o)), DEFAULT_GROUP_ARN);
+    expect(inputsOf(cm, UpdateTrafficDistributionCommand)).toEqual([
+      { Id: DEFAULT_GROUP_ARN, TelephonyConfig: pct(60, 40), AgentConfig: pct(50, 50), SignInConfig: enabled(true, false) },
+    ]);
   });
 });
 

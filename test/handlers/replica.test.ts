@@ -5,11 +5,13 @@ import {
 } from '@aws-sdk/client-connect';
 import {
   CLIENT_TOKEN_PATTERN, createEvent, DEFAULT_GROUP_ARN, DEFAULT_GROUP_ID, deleteEvent, expectFailed, expectSucceeded, GROUP_ARN,
-  INSTANCE_ARN, INSTANCE_ID, OTHER_INSTANCE_ARN, REGION, regionsOf, REPLICA_INSTANCE_ARN, REPLICA_REGION, run, sdkError, updateEvent,
+  INSTANCE_ARN, INSTANCE_ID, inputsOf, OTHER_INSTANCE_ARN, REGION, regionsOf, REPLICA_INSTANCE_ARN, REPLICA_REGION, run, sdkError, updateEvent,
   useConnectMock, waitEvent,
 } from './events';
+import { CfnEvent } from '../../lambda/common';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
-import { DEADLINE_FIELD, INSTANCE_REPLICA_RESOURCE_TYPE as TYPE } from '../../src/shared/names';
+import { handler as onEvent } from '../../lambda/on-event.lambda';
+import { DEADLINE_FIELD, Deadlines, INSTANCE_REPLICA_RESOURCE_TYPE as TYPE } from '../../src/shared/names';
 
 const cm = useConnectMock();
 const LOGICAL_ID = 'Replica';
@@ -268,5 +270,137 @@ describe('InstanceReplica: Delete', () => {
     const event = deleteEvent(TYPE, REPLICA_INSTANCE_ARN, { ...DESTROY, InstanceArn: 'gone' }, o);
     await expect(isComplete(waitEvent(event, { PhysicalResourceId: REPLICA_INSTANCE_ARN }))).resolves.toEqual({ IsComplete: true });
     expect(cm.calls()).toHaveLength(0);
+  });
+});
+
+/** Runs onEvent alone and checks it hands the waiter this physical id and the replica's deadline. */
+async function expectOnEventResult(event: CfnEvent, physicalId: string): Promise<void> {
+  const before = Date.now();
+  const result = await onEvent(event);
+  const after = Date.now();
+  expect(result).toEqual({ PhysicalResourceId: physicalId, [DEADLINE_FIELD]: expect.any(Number) });
+  expect(result[DEADLINE_FIELD]).toBeGreaterThanOrEqual(before + Deadlines.INSTANCE_REPLICA_SECONDS * 1000);
+  expect(result[DEADLINE_FIELD]).toBeLessThanOrEqual(after + Deadlines.INSTANCE_REPLICA_SECONDS * 1000);
+}
+
+describe('InstanceReplica: more cases', () => {
+  test('an empty alias (a token resolving to "") counts as no alias', async () => {
+    cm.on(ReplicateInstanceCommand).resolves({ Id: INSTANCE_ID, Arn: REPLICA_INSTANCE_ARN });
+    cm.on(DescribeInstanceCommand).resolves(source('INSTANCE_REPLICATION_COMPLETE'));
+    cm.on(ListTrafficDistributionGroupsCommand).resolves(GROUPS);
+    expectSucceeded(await run(createEvent(TYPE, { ...PROPS, ReplicaAlias: '' }, o)), REPLICA_INSTANCE_ARN, DATA);
+    expect(inputsOf(cm, ReplicateInstanceCommand)).toEqual([
+      { InstanceId: INSTANCE_ARN, ReplicaRegion: REPLICA_REGION, ReplicaAlias: undefined, ClientToken: expect.stringMatching(CLIENT_TOKEN_PATTERN) },
+    ]);
+  });
+
+  test('every DescribeInstance while waiting asks for the source instance, in its Region', async () => {
+    cm.on(ReplicateInstanceCommand).resolves({});
+    cm.on(DescribeInstanceCommand).resolvesOnce(source('INSTANCE_REPLICATION_IN_PROGRESS')).resolves(source('INSTANCE_REPLICATION_COMPLETE'));
+    cm.on(ListTrafficDistributionGroupsCommand).resolves(GROUPS);
+    expectSucceeded(await run(createEvent(TYPE, PROPS, o)), REPLICA_INSTANCE_ARN, DATA);
+    expect(inputsOf(cm, DescribeInstanceCommand)).toEqual([{ InstanceId: INSTANCE_ARN }, { InstanceId: INSTANCE_ARN }]);
+    expect(await regionsOf(cm, DescribeInstanceCommand)).toEqual([REGION, REGION]);
+  });
+
+  test('a replica not yet listed by the source is waited for', async () => {
+    cm.on(ReplicateInstanceCommand).resolves({});
+    cm.on(DescribeInstanceCommand).resolvesOnce(source()).resolves(source('INSTANCE_REPLICATION_COMPLETE'));
+    cm.on(ListTrafficDistributionGroupsCommand).resolves(GROUPS);
+    expectSucceeded(await run(createEvent(TYPE, PROPS, o)), REPLICA_INSTANCE_ARN, DATA);
+    expect(cm).toHaveReceivedCommandTimes(DescribeInstanceCommand, 2);
+  });
+
+  test('a replication not even listed by the deadline fails saying it has not started', async () => {
+    cm.on(DescribeInstanceCommand).resolves(source());
+    const event = createEvent(TYPE, PROPS, o);
+    await expect(isComplete(waitEvent(event, { PhysicalResourceId: REPLICA_INSTANCE_ARN, [DEADLINE_FIELD]: Date.now() - 1 })))
+      .rejects.toThrow(`Instance replica ${LOGICAL_ID} (${REPLICA_INSTANCE_ARN}) did not settle in time (last seen: not started)`);
+  });
+
+  test('a ListTrafficDistributionGroups answer with no list is waited on, not taken as done', async () => {
+    cm.on(ReplicateInstanceCommand).resolves({});
+    cm.on(DescribeInstanceCommand).resolves(source('INSTANCE_REPLICATION_COMPLETE'));
+    cm.on(ListTrafficDistributionGroupsCommand).resolvesOnce({}).resolves(GROUPS);
+    expectSucceeded(await run(createEvent(TYPE, PROPS, o)), REPLICA_INSTANCE_ARN, DATA);
+    expect(cm).toHaveReceivedCommandTimes(ListTrafficDistributionGroupsCommand, 2);
+  });
+
+  test('a throttled ListTrafficDistributionGroups fails naming the call', async () => {
+    cm.on(ReplicateInstanceCommand).resolves({});
+    cm.on(DescribeInstanceCommand).resolves(source('INSTANCE_REPLICATION_COMPLETE'));
+    cm.on(ListTrafficDistributionGroupsCommand).rejects(sdkError(ThrottlingException, 'Rate exceeded'));
+    expectFailed(await run(createEvent(TYPE, PROPS, o)),
+      `Instance replica ${LOGICAL_ID} (${REPLICA_INSTANCE_ARN}): ListTrafficDistributionGroups failed: ThrottlingException: Rate exceeded`, 'throttled');
+  });
+
+  test.each([
+    ['that was never replicated (no replication configuration)', { Instance: { Id: INSTANCE_ID, Arn: INSTANCE_ARN } }],
+    ['with a replication configuration but no status list', { Instance: { Id: INSTANCE_ID, Arn: INSTANCE_ARN }, ReplicationConfiguration: { SourceRegion: REGION } }],
+    ['replicated to another Region only', {
+      ...source(),
+      ReplicationConfiguration: { SourceRegion: REGION, ReplicationStatusSummaryList: [{ Region: 'ca-central-1', ReplicationStatus: 'INSTANCE_REPLICATION_COMPLETE' as const }] },
+    }],
+  ])('a refusal for a source %s is not adopted: it fails saying what replication needs', async (_, described) => {
+    cm.on(ReplicateInstanceCommand).rejects(sdkError(InvalidRequestException, 'Instance is replicated elsewhere'));
+    cm.on(DescribeInstanceCommand).resolves(described);
+    const out = await run(createEvent(TYPE, PROPS, o));
+    expectFailed(out, `Instance replica ${LOGICAL_ID}: Amazon Connect refused to replicate ${INSTANCE_ARN} to ${REPLICA_REGION}`,
+      'InvalidRequestException: Instance is replicated elsewhere', 'not be replicated elsewhere');
+    expect(cm).not.toHaveReceivedCommand(ListTrafficDistributionGroupsCommand);
+  });
+
+  test('onEvent hands the waiter the replica ARN and the replica deadline on Create', async () => {
+    cm.on(ReplicateInstanceCommand).resolves({});
+    await expectOnEventResult(createEvent(TYPE, PROPS, o), REPLICA_INSTANCE_ARN);
+  });
+
+  test('onEvent hands the waiter the physical id and the replica deadline on Update', async () => {
+    await expectOnEventResult(updateEvent(TYPE, REPLICA_INSTANCE_ARN, DESTROY, PROPS, o), REPLICA_INSTANCE_ARN);
+    expect(cm.calls()).toHaveLength(0);
+  });
+
+  test.each([
+    ['RETAIN', REPLICA_INSTANCE_ARN, PROPS],
+    ['a physical id that is not an instance ARN', 'request-id', DESTROY],
+    ['unreadable properties', REPLICA_INSTANCE_ARN, { ...DESTROY, ReplicaRegion: 'nowhere' }],
+  ])('onEvent of a Delete (%s) keeps the physical id and hands on the deadline', async (_, physicalId, props) => {
+    await expectOnEventResult(deleteEvent(TYPE, physicalId, props, o), physicalId);
+    expect(cm.calls()).toHaveLength(0);
+  });
+
+  test('onEvent of a DESTROY Delete keeps the physical id and hands on the deadline', async () => {
+    cm.on(DeleteInstanceCommand).resolves({});
+    await expectOnEventResult(deleteEvent(TYPE, REPLICA_INSTANCE_ARN, DESTROY, o), REPLICA_INSTANCE_ARN);
+    expect(cm).toHaveReceivedCommandTimes(DeleteInstanceCommand, 1);
+  });
+
+  test.each([
+    ['an empty alias to none', { ReplicaAlias: '' }, {}],
+    ['no alias to an empty one', {}, { ReplicaAlias: '' }],
+  ])('an update from %s is not a change', async (_, oldAlias, newAlias) => {
+    const { ReplicaAlias: __, ...noAlias } = PROPS;
+    cm.on(DescribeInstanceCommand).resolves(source('INSTANCE_REPLICATION_COMPLETE'));
+    cm.on(ListTrafficDistributionGroupsCommand).resolves(GROUPS);
+    expectSucceeded(await run(updateEvent(TYPE, REPLICA_INSTANCE_ARN, { ...noAlias, ...newAlias }, { ...noAlias, ...oldAlias }, o)),
+      REPLICA_INSTANCE_ARN, DATA);
+    expect(cm).not.toHaveReceivedCommand(ReplicateInstanceCommand);
+  });
+
+  test('an update that changes several properties names them all', async () => {
+    const out = await run(updateEvent(TYPE, REPLICA_INSTANCE_ARN, { ...PROPS, InstanceArn: OTHER_INSTANCE_ARN, ReplicaAlias: 'other' }, PROPS, o));
+    expectFailed(out, `Instance replica ${LOGICAL_ID}: InstanceArn, ReplicaAlias cannot change`);
+    expect(cm.calls()).toHaveLength(0);
+  });
+
+  test('the waiter gets IsComplete false while the replica is being deleted', async () => {
+    process.env.CONNECT_GR_INLINE_POLL_BUDGET_MS = '0';
+    try {
+      cm.on(DescribeInstanceCommand).resolves(source('INSTANCE_REPLICA_DELETING'));
+      const event = deleteEvent(TYPE, REPLICA_INSTANCE_ARN, DESTROY, o);
+      await expect(isComplete(waitEvent(event, { PhysicalResourceId: REPLICA_INSTANCE_ARN }))).resolves.toEqual({ IsComplete: false });
+    } finally {
+      process.env.CONNECT_GR_INLINE_POLL_BUDGET_MS = '150';
+    }
   });
 });

@@ -2,15 +2,16 @@ import {
   AccessDeniedException, CreateTrafficDistributionGroupCommand, DeleteTrafficDistributionGroupCommand,
   DescribeTrafficDistributionGroupCommand, GetTrafficDistributionCommand, InternalServiceException, InvalidRequestException,
   ListPhoneNumbersV2Command, ResourceConflictException, ResourceInUseException, ResourceNotFoundException,
-  ServiceQuotaExceededException, ThrottlingException, TagResourceCommand, TrafficDistributionGroupStatus,
+  ResourceNotReadyException, ServiceQuotaExceededException, ThrottlingException, TagResourceCommand, TrafficDistributionGroupStatus,
   UntagResourceCommand, UpdateTrafficDistributionCommand,
 } from '@aws-sdk/client-connect';
 import {
-  CLIENT_TOKEN_PATTERN, createEvent, deleteEvent, expectFailed, expectSucceeded, GROUP2_ARN, GROUP_ARN, GROUP_ID, INSTANCE_ARN,
+  ACCOUNT, CLIENT_TOKEN_PATTERN, createEvent, deleteEvent, expectFailed, expectSucceeded, GROUP2_ARN, GROUP_ARN, GROUP_ID, INSTANCE_ARN,
   inputsOf, OTHER_INSTANCE_ARN, REGION, regionsOf, REPLICA_REGION, run, sdkError, updateEvent, useConnectMock, waitEvent,
 } from './events';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
-import { DEADLINE_FIELD, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE as TYPE } from '../../src/shared/names';
+import { handler as onEvent } from '../../lambda/on-event.lambda';
+import { CREATED_FIELD, DEADLINE_FIELD, Deadlines, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE as TYPE } from '../../src/shared/names';
 
 const cm = useConnectMock();
 const LOGICAL_ID = 'SupportGroup';
@@ -107,6 +108,8 @@ describe('TrafficDistributionGroup: Create', () => {
     expectFailed(out, 'CREATION_FAILED', `Traffic distribution group ${LOGICAL_ID} ('support')`, GROUP_ARN, 'replica is active');
     expect(out.response.PhysicalResourceId).toBe(GROUP_ARN);
     expect(cm).not.toHaveReceivedCommand(UpdateTrafficDistributionCommand);
+    // A failed create is CloudFormation's to delete (it knows this physical id): the handler deletes nothing.
+    expect(cm).not.toHaveReceivedCommand(DeleteTrafficDistributionGroupCommand);
   });
 
   test('a group deleted by someone else while it is created fails', async () => {
@@ -181,6 +184,28 @@ describe('TrafficDistributionGroup: Create', () => {
     cm.on(CreateTrafficDistributionGroupCommand).rejects(sdkError(InvalidRequestException, 'x'.repeat(10_000)));
     const out = await run(createEvent(TYPE, { ...PROPS, Name: 'n'.repeat(128) }, { logicalId: 'L'.repeat(255) }));
     expectFailed(out, 'InvalidRequestException');
+  });
+
+  test('an empty Description (a token that resolved to nothing) is left out, not refused', async () => {
+    cm.on(CreateTrafficDistributionGroupCommand).resolves({ Id: GROUP_ID, Arn: GROUP_ARN });
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE'));
+    const out = await run(createEvent(TYPE, { InstanceArn: INSTANCE_ARN, Name: 'support', Description: '' }, o));
+    expectSucceeded(out, GROUP_ARN, { Arn: GROUP_ARN, Id: GROUP_ID });
+    expect(inputsOf(cm, CreateTrafficDistributionGroupCommand)[0].Description).toBeUndefined();
+  });
+
+  test('a replica that is not ready yet (ResourceNotReady) says what the group needs', async () => {
+    cm.on(CreateTrafficDistributionGroupCommand).rejects(sdkError(ResourceNotReadyException, 'The replica is not ready'));
+    expectFailed(await run(createEvent(TYPE, PROPS, o)), `Traffic distribution group ${LOGICAL_ID} ('support'): Amazon Connect refused to create it`,
+      'ResourceNotReadyException: The replica is not ready', 'whose replica is ready', INSTANCE_ARN);
+  });
+
+  test('a created group that never becomes visible fails at its deadline, saying it was not found', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).rejects(notFound());
+    const event = createEvent(TYPE, PROPS, o);
+    await expect(isComplete(waitEvent(event, { PhysicalResourceId: GROUP_ARN, [DEADLINE_FIELD]: Date.now() - 1, [CREATED_FIELD]: true })))
+      .rejects.toThrow(`Traffic distribution group ${LOGICAL_ID} ('support') (${GROUP_ARN}) did not settle in time (last seen: not found)`);
+    expect(cm).toHaveReceivedCommandWith(DescribeTrafficDistributionGroupCommand, { TrafficDistributionGroupId: GROUP_ARN });
   });
 });
 
@@ -326,6 +351,115 @@ describe('TrafficDistributionGroup: Update', () => {
     expectFailed(out, "invalid property: TelephonyDistribution['us-east-1'] must be an integer percentage from 0 to 100");
     expect(cm.calls()).toHaveLength(0);
   });
+
+  test('an in-place update hands the waiter the same physical id and the group\'s deadline, and is not marked as created', async () => {
+    const before = Date.now();
+    const r = await onEvent(updateEvent(TYPE, GROUP_ARN, PROPS, PROPS, o));
+    const limit = Deadlines.TRAFFIC_DISTRIBUTION_GROUP_SECONDS * 1000;
+    expect(r).toEqual({ PhysicalResourceId: GROUP_ARN, [DEADLINE_FIELD]: expect.any(Number) });
+    expect(r[DEADLINE_FIELD]).toBeGreaterThanOrEqual(before + limit);
+    expect(r[DEADLINE_FIELD]).toBeLessThanOrEqual(Date.now() + limit);
+    expect(cm.calls()).toHaveLength(0);
+  });
+
+  test('tags alone changing on a group without a description are applied without describing the group first', async () => {
+    cm.on(TagResourceCommand).resolves({});
+    const plain = { InstanceArn: INSTANCE_ARN, Name: 'support' };
+    await onEvent(updateEvent(TYPE, GROUP_ARN, { ...plain, Tags: { a: '1' } }, plain, o));
+    expect(cm.calls().map(c => c.args[0].constructor.name)).toEqual(['TagResourceCommand']);
+  });
+
+  test.each([
+    ['TagResource', TagResourceCommand, { team: 'care' }],
+    ['UntagResource', UntagResourceCommand, {}],
+  ])('a %s failure fails the update naming the group and the call', async (call, command, tags) => {
+    cm.on(command as any).rejects(sdkError(AccessDeniedException, 'not authorized'));
+    const out = await run(updateEvent(TYPE, GROUP_ARN, { ...PROPS, Tags: tags }, PROPS, o));
+    expectFailed(out, `Traffic distribution group ${LOGICAL_ID} ('support'): ${call} failed: AccessDeniedException: not authorized`, 'check the role');
+    expect(out.response.PhysicalResourceId).toBe(GROUP_ARN);
+  });
+
+  test('a replacement whose new group is not visible at first is waited for, not taken for deleted', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand, { TrafficDistributionGroupId: GROUP_ARN }).resolves(group('ACTIVE', { Description: PROPS.Description }));
+    cm.on(CreateTrafficDistributionGroupCommand).resolves({ Id: '88888888-7777-6666-5555-444444444444', Arn: GROUP2_ARN });
+    cm.on(DescribeTrafficDistributionGroupCommand, { TrafficDistributionGroupId: GROUP2_ARN })
+      .rejectsOnce(notFound()).resolves(group('ACTIVE', { Arn: GROUP2_ARN, Name: 'support-2' }));
+    cm.on(GetTrafficDistributionCommand).resolves(split([70, 30]));
+    const out = await run(updateEvent(TYPE, GROUP_ARN, { ...PROPS, Name: 'support-2' }, PROPS, o));
+    expectSucceeded(out, GROUP2_ARN, { Arn: GROUP2_ARN, Id: GROUP2_ARN.split('/')[1] });
+  });
+
+  test('a rename replaces the group even though its description and instance are unchanged', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand, { TrafficDistributionGroupId: GROUP_ARN }).resolves(group('ACTIVE', { Description: PROPS.Description }));
+    cm.on(CreateTrafficDistributionGroupCommand).resolves({ Id: '88888888-7777-6666-5555-444444444444', Arn: GROUP2_ARN });
+    const r = await onEvent(updateEvent(TYPE, GROUP_ARN, { ...PROPS, Name: 'support-2' }, PROPS, o));
+    expect(r).toEqual(expect.objectContaining({ PhysicalResourceId: GROUP2_ARN, [CREATED_FIELD]: true }));
+    expect(inputsOf(cm, DescribeTrafficDistributionGroupCommand)).toEqual([{ TrafficDistributionGroupId: GROUP_ARN }]);
+    expect(cm).toHaveReceivedCommandWith(CreateTrafficDistributionGroupCommand, { Name: 'support-2', InstanceId: INSTANCE_ARN });
+    expect(cm).not.toHaveReceivedCommand(TagResourceCommand);
+  });
+
+  test('a move to another instance replaces the group even though its name and description are unchanged', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand, { TrafficDistributionGroupId: GROUP_ARN }).resolves(group('ACTIVE', { Description: PROPS.Description }));
+    cm.on(CreateTrafficDistributionGroupCommand).resolves({ Id: '88888888-7777-6666-5555-444444444444', Arn: GROUP2_ARN });
+    const props = { ...PROPS, InstanceArn: OTHER_INSTANCE_ARN, TelephonyDistribution: undefined };
+    const r = await onEvent(updateEvent(TYPE, GROUP_ARN, props, PROPS, o));
+    expect(r).toEqual(expect.objectContaining({ PhysicalResourceId: GROUP2_ARN, [CREATED_FIELD]: true }));
+    expect(cm).toHaveReceivedCommandWith(CreateTrafficDistributionGroupCommand, { Name: 'support', InstanceId: OTHER_INSTANCE_ARN });
+  });
+
+  test('a rename of a group deleted outside CloudFormation creates the new group', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand, { TrafficDistributionGroupId: GROUP_ARN }).rejects(notFound());
+    cm.on(CreateTrafficDistributionGroupCommand).resolves({ Id: '88888888-7777-6666-5555-444444444444', Arn: GROUP2_ARN });
+    const r = await onEvent(updateEvent(TYPE, GROUP_ARN, { ...PROPS, Name: 'support-2' }, PROPS, o));
+    expect(r).toEqual(expect.objectContaining({ PhysicalResourceId: GROUP2_ARN, [CREATED_FIELD]: true }));
+    expect(cm).toHaveReceivedCommandTimes(CreateTrafficDistributionGroupCommand, 1);
+  });
+
+  test('a physical id that is not a group ARN is replaced by a new group without describing it', async () => {
+    cm.on(CreateTrafficDistributionGroupCommand).resolves({ Id: '88888888-7777-6666-5555-444444444444', Arn: GROUP2_ARN });
+    const r = await onEvent(updateEvent(TYPE, 'a3b0c1d2-request-id', { ...PROPS, Name: 'support-2' }, PROPS, o));
+    expect(r).toEqual(expect.objectContaining({ PhysicalResourceId: GROUP2_ARN, [CREATED_FIELD]: true }));
+    expect(cm.calls().map(c => c.args[0].constructor.name)).toEqual(['CreateTrafficDistributionGroupCommand']);
+  });
+
+  test('the rollback of a failed rename of a group without a description changes nothing', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE'));
+    const plain = { InstanceArn: INSTANCE_ARN, Name: 'support' };
+    const out = await run(updateEvent(TYPE, GROUP_ARN, plain, { ...plain, Name: 'support-2' }, o));
+    expectSucceeded(out, GROUP_ARN, { Arn: GROUP_ARN, Id: GROUP_ID });
+    expect(cm).not.toHaveReceivedCommand(CreateTrafficDistributionGroupCommand);
+  });
+
+  test('a replacement whose new group ends in CREATION_FAILED starts deleting that group (freeing its name) and fails', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand, { TrafficDistributionGroupId: GROUP_ARN }).resolves(group('ACTIVE', { Description: PROPS.Description }));
+    cm.on(CreateTrafficDistributionGroupCommand).resolves({ Id: '88888888-7777-6666-5555-444444444444', Arn: GROUP2_ARN });
+    cm.on(DescribeTrafficDistributionGroupCommand, { TrafficDistributionGroupId: GROUP2_ARN })
+      .resolves(group('CREATION_FAILED', { Arn: GROUP2_ARN, Name: 'support-2' }));
+    cm.on(DeleteTrafficDistributionGroupCommand).resolves({});
+    const out = await run(updateEvent(TYPE, GROUP_ARN, { ...PROPS, Name: 'support-2' }, PROPS, o));
+    expectFailed(out, `Traffic distribution group ${LOGICAL_ID} ('support-2') (${GROUP2_ARN}) ended in status CREATION_FAILED`);
+    expect(inputsOf(cm, DeleteTrafficDistributionGroupCommand)).toEqual([{ TrafficDistributionGroupId: GROUP2_ARN }]);
+    expect(await regionsOf(cm, DeleteTrafficDistributionGroupCommand)).toEqual([REGION]);
+  });
+
+  test('a group whose deletion outside the deployment failed (DELETION_FAILED) fails the update at once instead of waiting', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('DELETION_FAILED'));
+    const event = updateEvent(TYPE, GROUP_ARN, PROPS, PROPS, o);
+    await expect(isComplete(waitEvent(event, { PhysicalResourceId: GROUP_ARN, [DEADLINE_FIELD]: Date.now() + 60_000 })))
+      .rejects.toThrow(`Traffic distribution group ${LOGICAL_ID} ('support') (${GROUP_ARN}) is being deleted (status DELETION_FAILED)`);
+    expect(cm).toHaveReceivedCommandTimes(DescribeTrafficDistributionGroupCommand, 1);
+    expect(cm).not.toHaveReceivedCommand(DeleteTrafficDistributionGroupCommand);
+  });
+
+  test('a failed replacement whose clean-up delete fails still reports CREATION_FAILED', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('CREATION_FAILED', { Arn: GROUP2_ARN, Name: 'support-2' }));
+    cm.on(DeleteTrafficDistributionGroupCommand).rejects(sdkError(AccessDeniedException, 'no delete'));
+    const event = updateEvent(TYPE, GROUP_ARN, { ...PROPS, Name: 'support-2' }, PROPS, o);
+    await expect(isComplete(waitEvent(event, { PhysicalResourceId: GROUP2_ARN, [CREATED_FIELD]: true })))
+      .rejects.toThrow('ended in status CREATION_FAILED');
+    expect(cm).toHaveReceivedCommandTimes(DeleteTrafficDistributionGroupCommand, 1);
+  });
 });
 
 describe('TrafficDistributionGroup: Delete', () => {
@@ -431,5 +565,50 @@ describe('TrafficDistributionGroup: Delete', () => {
     const event = deleteEvent(TYPE, 'not-an-arn', PROPS, o);
     await expect(isComplete(waitEvent(event, { PhysicalResourceId: 'not-an-arn' }))).resolves.toEqual({ IsComplete: true });
     expect(cm.calls()).toHaveLength(0);
+  });
+
+  test('onEvent of a delete hands the waiter the same physical id and the group\'s deadline', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE'));
+    cm.on(DeleteTrafficDistributionGroupCommand).resolves({});
+    const before = Date.now();
+    const r = await onEvent(deleteEvent(TYPE, GROUP_ARN, PROPS, o));
+    const limit = Deadlines.TRAFFIC_DISTRIBUTION_GROUP_SECONDS * 1000;
+    expect(r).toEqual({ PhysicalResourceId: GROUP_ARN, [DEADLINE_FIELD]: expect.any(Number) });
+    expect(r[DEADLINE_FIELD]).toBeGreaterThanOrEqual(before + limit);
+    expect(r[DEADLINE_FIELD]).toBeLessThanOrEqual(Date.now() + limit);
+  });
+
+  test.each([
+    ['one number, no more pages', { ListPhoneNumbersSummaryList: [{ PhoneNumber: '+12065550100' }] }, 'claimed to it: +12065550100. Move them'],
+    ['an empty answer', {}, 'claimed to it. Move them'],
+  ])('ResourceInUse with %s lists exactly what was found', async (_what, listed, message) => {
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE'));
+    cm.on(DeleteTrafficDistributionGroupCommand).rejects(sdkError(ResourceInUseException, 'in use'));
+    cm.on(ListPhoneNumbersV2Command).resolves(listed);
+    expectFailed(await run(deleteEvent(TYPE, GROUP_ARN, PROPS, o)), message);
+    expect(cm).toHaveReceivedCommandWith(ListPhoneNumbersV2Command, { TargetArn: GROUP_ARN, MaxResults: 10 });
+  });
+
+  test('a group in another Region is described, deleted and waited for in that Region', async () => {
+    const arn = `arn:aws:connect:${REPLICA_REGION}:${ACCOUNT}:traffic-distribution-group/${GROUP_ID}`;
+    cm.on(DescribeTrafficDistributionGroupCommand).resolvesOnce(group('ACTIVE', { Arn: arn })).resolvesOnce(group('PENDING_DELETION', { Arn: arn }))
+      .rejects(notFound());
+    cm.on(DeleteTrafficDistributionGroupCommand).resolves({});
+    expectSucceeded(await run(deleteEvent(TYPE, arn, PROPS, o)), arn);
+    expect(await regionsOf(cm, DescribeTrafficDistributionGroupCommand)).toEqual([REPLICA_REGION, REPLICA_REGION, REPLICA_REGION]);
+    expect(await regionsOf(cm, DeleteTrafficDistributionGroupCommand)).toEqual([REPLICA_REGION]);
+  });
+
+  test('the waiter gets IsComplete false while the deletion is pending', async () => {
+    process.env.CONNECT_GR_INLINE_POLL_BUDGET_MS = '0';
+    try {
+      cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('PENDING_DELETION'));
+      const event = deleteEvent(TYPE, GROUP_ARN, PROPS, o);
+      const r = await isComplete(waitEvent(event, { PhysicalResourceId: GROUP_ARN, [DEADLINE_FIELD]: Date.now() + 60_000 }));
+      expect(r).toEqual({ IsComplete: false });
+      expect(cm).toHaveReceivedCommandTimes(DescribeTrafficDistributionGroupCommand, 1);
+    } finally {
+      process.env.CONNECT_GR_INLINE_POLL_BUDGET_MS = '150';
+    }
   });
 });
