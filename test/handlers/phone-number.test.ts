@@ -12,7 +12,7 @@ import {
 } from './events';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
 import { MAX_CLAIM_ATTEMPTS } from '../../lambda/phone-number';
-import { CLAIM_TOKEN_TAG, CLAIMED_PHONE_NUMBER_RESOURCE_TYPE as TYPE, DEADLINE_FIELD } from '../../src/shared/names';
+import { CLAIM_TOKEN_TAG, CLAIMED_PHONE_NUMBER_RESOURCE_TYPE as TYPE, CREATED_FIELD, DEADLINE_FIELD } from '../../src/shared/names';
 
 const cm = useConnectMock();
 const LOGICAL_ID = 'MainLine';
@@ -115,6 +115,31 @@ describe('ClaimedPhoneNumber: Create', () => {
     cm.on(AssociatePhoneNumberContactFlowCommand).resolves({});
     expectSucceeded(await run(createEvent(TYPE, ON_GROUP, o)), PN_ARN, DATA);
     expect(cm).toHaveReceivedCommandTimes(DescribePhoneNumberCommand, 3);
+  });
+
+  test.each([
+    ['59 s after the claim: still DescribePhoneNumber lag, the waiter asks again', 59_000, undefined],
+    ['61 s after the claim: the claim is gone, the deployment fails naming how long', 61_000, 'is not found 61 s after this request claimed it'],
+  ])('the waiter, a just-claimed number not found %s', async (_, age, failure) => {
+    // The grace is 60 first-poll intervals: 60 s with the default 1 s interval.
+    process.env.CONNECT_GR_INLINE_POLL_BUDGET_MS = '0';
+    process.env.CONNECT_GR_POLL_FIRST_MS = '1000';
+    try {
+      cm.on(DescribePhoneNumberCommand).rejects(gone());
+      const event = createEvent(TYPE, ON_GROUP, o);
+      const wait = isComplete(waitEvent(event, {
+        PhysicalResourceId: PN_ARN, [DEADLINE_FIELD]: Date.now() + 600_000, [CREATED_FIELD]: true, ConnectClaimedAtEpochMs: Date.now() - age,
+      }));
+      if (failure === undefined) {
+        await expect(wait).resolves.toEqual({ IsComplete: false });
+      } else {
+        await expect(wait).rejects.toThrow(`Phone number ${LOGICAL_ID} (${PN_ARN}) ${failure}`);
+      }
+      expect(cm).toHaveReceivedCommandTimes(DescribePhoneNumberCommand, 1);
+    } finally {
+      process.env.CONNECT_GR_INLINE_POLL_BUDGET_MS = '150';
+      process.env.CONNECT_GR_POLL_FIRST_MS = '1';
+    }
   });
 
   test('a just-claimed number still not found after the grace (its FAILED claim was claimed again) fails at once, not at the deadline', async () => {
@@ -785,8 +810,12 @@ describe('ClaimedPhoneNumber: Update', () => {
       return run(updateEvent(TYPE, PN_ARN, requested, leaving, o));
     }
 
-    test('back to the prefix the number meets (leaving one it does not): kept, no search, no claim', async () => {
-      const out = await rollbackOf(SEARCHED, { ...SEARCHED, Prefix: '+1425' });
+    test.each([
+      ['prefix', { Prefix: '+1425' }],
+      ['type', { PhoneNumberType: 'TOLL_FREE' }],
+      ['country', { CountryCode: 'CA' }],
+    ])('back to the %s the number meets (leaving one it does not): kept, no search, no claim', async (_, left) => {
+      const out = await rollbackOf(SEARCHED, { ...SEARCHED, ...left });
       expectSucceeded(out, PN_ARN, { PhoneNumber: NUMBER, PhoneNumberArn: PN_ARN, PhoneNumberId: PN_ID });
       expect(cm).not.toHaveReceivedCommand(SearchAvailablePhoneNumbersCommand);
       expect(cm).not.toHaveReceivedCommand(ClaimPhoneNumberCommand);
