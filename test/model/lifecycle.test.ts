@@ -7,7 +7,7 @@
  * step the invariants of test/model/model.ts hold: each delivery answered exactly once, and the
  * account holds exactly what the model says (nothing leaked, duplicated, or wrongly released).
  *
- * Reproduce a failure: fast-check prints its `seed`; run
+ * Reproduce a run: the summary line (and fast-check, on a failure) prints its `seed`; run
  *   MODEL_SEED=<seed> npx jest test/model
  * which generates the same sequences in the same order, so the same one fails and shrinks to the
  * same counterexample (add MODEL_LOGS=1 for the functions' logs, and MODEL_PATH=<path> to run only
@@ -217,6 +217,11 @@ describe('lifecycle model', () => {
 
   test(`${RUNS} random lifecycles of groups and numbers keep the account equal to the model`, async () => {
     const started = Date.now();
+    // CI runs one fixed seed, so that what lands is what was tested; elsewhere each run explores
+    // new sequences (a random 32-bit seed). MODEL_SEED replays any run. The
+    // seed is printed on success too, so any run can be repeated.
+    const seed = process.env.MODEL_SEED !== undefined ? Number(process.env.MODEL_SEED)
+      : process.env.CI ? CI_SEED : Math.floor(Math.random() * 0x100000000) - 0x80000000;
     const timings = new Map<string, { n: number; ms: number }>();
     await fc.assert(
       fc.asyncProperty(sequences, async cmds => {
@@ -237,9 +242,7 @@ describe('lifecycle model', () => {
       }),
       {
         numRuns: RUNS,
-        // CI runs one fixed seed, so that what lands is what was tested; elsewhere each run explores
-        // new sequences. MODEL_SEED replays any run.
-        ...(process.env.MODEL_SEED !== undefined ? { seed: Number(process.env.MODEL_SEED) } : process.env.CI ? { seed: CI_SEED } : {}),
+        seed,
         // MODEL_PATH (fast-check's `path`, printed beside the seed) replays just that sequence.
         ...(process.env.MODEL_PATH !== undefined ? { path: process.env.MODEL_PATH } : {}),
       },
@@ -249,7 +252,7 @@ describe('lifecycle model', () => {
     const perKind = [...timings].sort(([a], [b]) => a.localeCompare(b))
       .map(([kind, t]) => `  ${kind}: ${t.n} steps, ${Math.round(t.ms / t.n)} ms each`);
     console.log([
-      `lifecycle model: ${RUNS} sequences, ${steps} steps run, ${cache.size} configurations synthesized, ${seconds.toFixed(1)} s`,
+      `lifecycle model: seed ${seed}, ${RUNS} sequences, ${steps} steps run, ${cache.size} configurations synthesized, ${seconds.toFixed(1)} s`,
       ...perKind,
     ].join('\n'));
   }, 280_000);
