@@ -492,8 +492,9 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
         throw new UserError(`${what} no longer exists: it was released outside CloudFormation. Remove it from the stack, or give another number.`);
       }
       // Just claimed: DescribePhoneNumber may lag the claim, but not for long.
-      if (typeof claimedAt === 'number' && Date.now() - claimedAt > CLAIM_NOT_FOUND_GRACE_FACTOR * pollSettings().firstMs) {
-        throw new UserError(`${what} is not found ${Math.round((Date.now() - claimedAt) / 1000)} s after this request claimed it: the claim failed and `
+      const sinceClaim = typeof claimedAt === 'number' ? Date.now() - claimedAt : 0;
+      if (sinceClaim > CLAIM_NOT_FOUND_GRACE_FACTOR * pollSettings().firstMs) {
+        throw new UserError(`${what} is not found ${Math.round(sinceClaim / 1000)} s after this request claimed it: the claim failed and `
           + 'the number was claimed again since (by another resource of this account, which may hold it now), or it was released outside CloudFormation. Deploy again.');
       }
       return undefined;
