@@ -86,6 +86,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // Two workers on the 2-core CI machine (jest's default in CI is cores - 1 = one): most suites
       // wait on the emulator's scaled durations more than they compute.
       maxWorkers: 2,
+      // No SDK Node-version warning, no handler log lines unless HANDLER_LOGS=1 (test/setup/quiet.ts).
+      setupFiles: ['<rootDir>/test/setup/quiet.ts'],
     },
     extraCliOptions: ['--json', '--outputFile=test-reports/jest-results.json'],
   },
@@ -128,6 +130,21 @@ for (const name of ['on-event', 'is-complete']) {
   bundle.execArgs([...esbuild, '--minify', '--keep-names']);
 }
 
+// The AWS SDK warns on every Node below 22 that its 2027 releases will need Node 22. The Lambda
+// runtime is nodejs24.x; the warning is about this machine's Node 20, not about the library.
+const QUIET_SDK = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
+project.testTask.env(QUIET_SDK, 'true');
+
+// `npx projen build` packages what every machine can build (JavaScript) and names the languages it
+// skips; `npx projen package-all` builds every jsii language where Maven, Python, .NET and Go are there.
+const packageTask = project.tasks.tryFind('package');
+if (packageTask === undefined) {
+  throw new Error('no package task');
+}
+packageTask.reset();
+packageTask.spawn(project.tasks.tryFind('package:js')!);
+packageTask.exec('echo "Packaged JavaScript (dist/js). Skipped Java, Python, .NET and Go: they need Maven, Python, the .NET SDK, Go and their registries; run npx projen package-all on a machine that has them."');
+
 // The bundles must exist before the tests synthesize stacks (the e2e tests load them from cdk.out).
 const bundleTask = project.tasks.tryFind('bundle');
 if (bundleTask) {
@@ -141,6 +158,7 @@ const demo = project.addTask('demo', {
 if (bundleTask) {
   demo.spawn(bundleTask);
 }
+demo.env(QUIET_SDK, 'true');
 demo.exec('ts-node --transpile-only --project test/tsconfig.json test/demo/demo.ts');
 
 // The integration tests' snapshots (test/integ/*.snapshot) are verified by a jest test in every test
@@ -152,6 +170,7 @@ const bench = project.addTask('bench', {
 if (bundleTask) {
   bench.spawn(bundleTask);
 }
+bench.env(QUIET_SDK, 'true');
 bench.exec('ts-node --transpile-only --project test/tsconfig.json bench/index.ts');
 
 // `npm run mutation`: Stryker over lambda/ against the handler, fuzz and timeout tests (not part of CI).
