@@ -81,7 +81,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
+      coveragePathIgnorePatterns: ['/node_modules/', '/test/', '/local/'],
       testTimeout: 60_000,
       // Two workers on the 2-core CI machine (jest's default in CI is cores - 1 = one): most suites
       // wait on the emulator's scaled durations more than they compute.
@@ -93,7 +93,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   tsconfigDev: {
-    include: ['../lambda/**/*.ts', '../examples/**/*.ts', '../bench/**/*.ts', '../src/**/*.ts'],
+    include: ['../lambda/**/*.ts', '../local/**/*.ts', '../examples/**/*.ts', '../bench/**/*.ts', '../src/**/*.ts'],
     compilerOptions: {},
   },
 
@@ -159,7 +159,7 @@ if (bundleTask) {
   demo.spawn(bundleTask);
 }
 demo.env(QUIET_SDK, 'true');
-demo.exec('ts-node --transpile-only --project test/tsconfig.json test/demo/demo.ts');
+demo.exec('ts-node --transpile-only --project local/tsconfig.json local/demo/demo.ts');
 
 // The integration tests' snapshots (test/integ/*.snapshot) are verified by a jest test in every test
 // run; this rewrites them after an intended change (review the diff, then commit it).
@@ -171,7 +171,7 @@ if (bundleTask) {
   bench.spawn(bundleTask);
 }
 bench.env(QUIET_SDK, 'true');
-bench.exec('ts-node --transpile-only --project test/tsconfig.json bench/index.ts');
+bench.exec('ts-node --transpile-only --project bench/tsconfig.json bench/index.ts');
 
 // `npm run mutation`: Stryker over lambda/ against the handler, fuzz and timeout tests (not part of CI).
 project.addTask('mutation', {
@@ -191,9 +191,9 @@ integSnapshot.exec('ts-node --transpile-only --project test/tsconfig.json test/i
 // fixture in rosetta/) and is translated to each jsii language: a broken example fails the build.
 project.postCompileTask.exec('jsii-rosetta extract --strict --fail --compile');
 
-// lambda/, examples/ and bench/ are type-checked and linted like the library: each has a
-// tsconfig.json of its own, so that the linter's project service finds them.
-for (const dir of ['lambda', 'examples', 'bench']) {
+// lambda/, local/ (the offline world), examples/ and bench/ are type-checked and linted like the
+// library: each has a tsconfig.json of its own, so that the linter's project service finds them.
+for (const dir of ['lambda', 'local', 'examples', 'bench']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: {
       extends: '../tsconfig.json',
@@ -213,6 +213,9 @@ project.eslint?.addLintPattern('lambda');
 project.eslint?.allowDevDeps('lambda/**');
 // The benchmarks are development tooling (never packaged): they may import dev dependencies (esbuild).
 project.eslint?.allowDevDeps('bench/**');
+project.eslint?.addLintPattern('local');
+// The offline world (emulator, engine, demo) runs the provider framework with the AWS SDK and aws-cdk-lib.
+project.eslint?.allowDevDeps('local/**');
 project.eslint?.addLintPattern('examples');
 project.eslint?.addLintPattern('bench');
 
@@ -220,6 +223,7 @@ project.eslint?.addLintPattern('bench');
 project.npmignore?.include('/assets/');
 project.addPackageIgnore('/lambda/');
 project.addPackageIgnore('/examples/');
+project.addPackageIgnore('/local/');
 project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/.ci/');
 project.addPackageIgnore('/test-reports/');

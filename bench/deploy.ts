@@ -1,6 +1,6 @@
 /**
  * Deploy-time benchmarks against the local Connect emulator, through the real provider framework,
- * the real Step Functions waiter definition and the bundled handlers (test/engine):
+ * the real Step Functions waiter definition and the bundled handlers (local/engine):
  *
  * 1. Added deploy latency: from the moment the emulator makes a resource ACTIVE / CLAIMED (the
  *    time of the call that started it, from the emulator's own call record, plus the duration the
@@ -17,10 +17,10 @@
 import { CreateTrafficDistributionGroupCommand, ClaimPhoneNumberCommand, ConnectClient, DescribePhoneNumberCommand, DescribeTrafficDistributionGroupCommand, SearchAvailablePhoneNumbersCommand } from '@aws-sdk/client-connect';
 import { App, Stack, Stage } from 'aws-cdk-lib';
 import { freshDir, median, Row } from './util';
+import { CallRecord, ConnectEmulator, SEED } from '../local/emulator';
+import { LocalCloudFormation } from '../local/engine';
 import { ClaimedPhoneNumber, PhoneNumberTarget, PhoneNumberType, TrafficDistributionGroup } from '../src';
 import { CLAIMED_PHONE_NUMBER_RESOURCE_TYPE, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE } from '../src/shared/names';
-import { CallRecord, ConnectEmulator, SEED } from '../test/emulator';
-import { LocalCloudFormation } from '../test/engine';
 
 /** The emulator's transition times (real milliseconds), as the task sets them. */
 const GROUP_ACTIVE_MS = 20_000;

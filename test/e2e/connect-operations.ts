@@ -8,8 +8,8 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { pollEnv, TIME_SCALE } from './harness';
 import { GlobalResiliencyStack } from '../../examples/app';
-import { ConnectEmulator } from '../emulator';
-import { LocalCloudFormation } from '../engine';
+import { ConnectEmulator } from '../../local/emulator';
+import { LocalCloudFormation } from '../../local/engine';
 
 const STACK = 'ConnectOperations';
 

@@ -8,8 +8,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { CallRecord, ConnectEmulator, EmulatorOptions, SEED } from '../emulator';
-import { DeployResult, LocalCloudFormation, pollEnv } from '../engine';
+import { CallRecord, ConnectEmulator, EmulatorOptions, SEED } from '../../local/emulator';
+import { DeployResult, LocalCloudFormation, pollEnv } from '../../local/engine';
 
 export { pollEnv };
 

@@ -8,8 +8,8 @@ import {
   ListTrafficDistributionGroupsCommand, ListTrafficDistributionGroupUsersCommand, TagResourceCommand, UntagResourceCommand,
   UpdateTrafficDistributionCommand,
 } from '@aws-sdk/client-connect';
-import { ConnectEmulator, EmulatorOptions, SEED } from '.';
 import { clientFor, failure, replicaInstanceArn, until } from './helpers';
+import { ConnectEmulator, EmulatorOptions, SEED } from '../../local/emulator';
 
 const SRC = SEED.sourceRegion;
 const REP = SEED.replicaRegion;

@@ -1,6 +1,6 @@
 /** Shared by the emulator's tests: real SDK clients against the emulator, polling, error capture. */
 import { ConnectClient } from '@aws-sdk/client-connect';
-import { ConnectEmulator, SEED } from '.';
+import { ConnectEmulator, SEED } from '../../local/emulator';
 
 /** A real SDK client for a Region, pointed at the emulator; no retries unless asked. */
 export function clientFor(emulator: ConnectEmulator, region: string = SEED.sourceRegion, maxAttempts = 1): ConnectClient {

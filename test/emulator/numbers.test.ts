@@ -8,8 +8,8 @@ import {
   ReleasePhoneNumberCommand, SearchAvailablePhoneNumbersCommand, TagResourceCommand, UntagResourceCommand, UpdatePhoneNumberCommand,
   UpdatePhoneNumberMetadataCommand, UpdateTrafficDistributionCommand,
 } from '@aws-sdk/client-connect';
-import { ConnectEmulator, SEED } from '.';
 import { clientFor, failure, replicaInstanceArn, until } from './helpers';
+import { ConnectEmulator, SEED } from '../../local/emulator';
 
 const SRC = SEED.sourceRegion;
 const REP = SEED.replicaRegion;

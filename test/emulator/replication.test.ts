@@ -7,8 +7,8 @@ import {
   AssociatePhoneNumberContactFlowCommand, ClaimPhoneNumberCommand, ConnectClient, CreateTrafficDistributionGroupCommand, DeleteInstanceCommand,
   DescribeInstanceCommand, ListTrafficDistributionGroupsCommand, ReplicateInstanceCommand,
 } from '@aws-sdk/client-connect';
-import { ConnectEmulator, EmulatorOptions, SEED } from '.';
 import { clientFor, failure, replicaInstanceArn, until } from './helpers';
+import { ConnectEmulator, EmulatorOptions, SEED } from '../../local/emulator';
 
 const SRC = SEED.sourceRegion;
 const REP = SEED.replicaRegion;

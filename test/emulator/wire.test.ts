@@ -4,8 +4,8 @@
  */
 import * as http from 'http';
 import { ConnectClient, DescribeInstanceCommand, ListInstancesCommand, ListTrafficDistributionGroupsCommand } from '@aws-sdk/client-connect';
-import { ConnectEmulator, EmulatorOptions, SEED } from '.';
 import { clientFor, failure, sleep } from './helpers';
+import { ConnectEmulator, EmulatorOptions, SEED } from '../../local/emulator';
 
 let emulator: ConnectEmulator;
 const clients: ConnectClient[] = [];

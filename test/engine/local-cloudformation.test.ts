@@ -9,7 +9,7 @@ import * as path from 'path';
 import { App, CfnOutput, CustomResource, Duration, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { LocalCloudFormation, ProgressEvent } from '../engine';
+import { LocalCloudFormation, ProgressEvent } from '../../local/engine';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'provider');
 const STACK = 'EngineTest';

@@ -8,10 +8,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
+import { SEED } from '../../local/emulator';
 import {
   ClaimedPhoneNumber, PhoneNumberTarget, PhoneNumberType, TrafficDistributionGroup,
 } from '../../src';
-import { SEED } from '../emulator';
 
 export const STACK_NAME = 'Model';
 export const SOURCE_FLOW = SEED.flowArn(SEED.sourceRegion);

@@ -17,9 +17,9 @@
 import * as fc from 'fast-check';
 import { configKey, declared, STACK_NAME, SLOTS, Slot, StackCache, StackConfig, stackConfig } from './configs';
 import { deployed, destroyed, drifted, expectWorld, initialModel, Model, Real, rolledBack } from './model';
+import { ConnectEmulator } from '../../local/emulator';
+import { LocalCloudFormation } from '../../local/engine';
 import { pollEnv } from '../e2e/harness';
-import { ConnectEmulator } from '../emulator';
-import { LocalCloudFormation } from '../engine';
 
 /** The emulator's durations, the handlers' inline polling and the waiter all run at this fraction of real time. */
 const TIME_SCALE = 0.001;

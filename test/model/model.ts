@@ -3,10 +3,10 @@
  * the emulator holds exactly that: the stack's group and numbers (as declared), the numbers RETAIN
  * kept after the stack let go of them (claimed, parked on the instance), and nothing else.
  */
-import { expectContract } from '../e2e/harness';
-import { ConnectEmulator, SEED } from '../emulator';
-import { LocalCloudFormation } from '../engine';
 import { declared, expectedFlows, replacementKey, Slot, SLOTS, StackCache, StackConfig } from './configs';
+import { ConnectEmulator, SEED } from '../../local/emulator';
+import { LocalCloudFormation } from '../../local/engine';
+import { expectContract } from '../e2e/harness';
 
 /** A number the stack holds: what the deploy's outputs said. */
 export interface Held {

@@ -9,9 +9,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { ConnectEmulator, SEED } from '../../local/emulator';
+import { LocalCloudFormation, pollEnv } from '../../local/engine';
 import { PROVIDER_CONSTRUCT_ID } from '../../src/shared/names';
-import { ConnectEmulator, SEED } from '../emulator';
-import { LocalCloudFormation, pollEnv } from '../engine';
 import { lifecycleStack, STEPS } from '../upgrade/lifecycle';
 
 const TIME_SCALE = 0.01;

@@ -5,11 +5,11 @@
  * local engine and emulator and keeps the events CloudFormation sent.
  */
 import { RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { SEED } from '../../local/emulator';
 import {
   ClaimedPhoneNumber, InstanceReplica, PhoneNumberTarget, PhoneNumberType, TrafficDistribution,
   TrafficDistributionGroup, TrafficDistributionGroupUsers,
 } from '../../src';
-import { SEED } from '../emulator';
 
 /** Step 0 creates everything; each later step changes something (in place, or by replacement). */
 export const STEPS = [

@@ -9,8 +9,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { lifecycleStack, STEPS } from './lifecycle';
-import { ConnectEmulator, SEED } from '../emulator';
-import { LocalCloudFormation, pollEnv } from '../engine';
+import { ConnectEmulator, SEED } from '../../local/emulator';
+import { LocalCloudFormation, pollEnv } from '../../local/engine';
 
 const TIME_SCALE = 0.01;
 const STACK = 'UpgradeFixture';

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Fixture, RecordedEvent } from './record';
 import type { CfnEvent } from '../../lambda/common';
-import { ConnectEmulator } from '../emulator';
+import { ConnectEmulator } from '../../local/emulator';
 import { run } from '../handlers/events';
 
 const TIME_SCALE = 0.01;
