@@ -209,6 +209,8 @@ for (const dir of ['lambda', 'local', 'examples', 'bench']) {
 project.testTask.exec('tsc --noEmit -p test/tsconfig.json');
 
 project.eslint?.addLintPattern('lambda');
+// No import cycles anywhere (a module graph that reads one way).
+project.eslint?.addRules({ 'import/no-cycle': ['error'] });
 // The handlers import the AWS SDK, which the Lambda runtime provides (a dev dependency here, never bundled).
 project.eslint?.allowDevDeps('lambda/**');
 // The benchmarks are development tooling (never packaged): they may import dev dependencies (esbuild).

@@ -8,7 +8,7 @@ import {
   CfnEvent, pollUntilSettled, clientToken, connect, deadlineFrom, errorName, isNotFound, IsCompleteResult, log,
   OnEventResult, pollInline, pollSettings, sleep, step, userError, UserError, WaitEvent,
 } from './common';
-import { applyTagChanges } from './tdg';
+import { applyTagChanges } from './tags';
 import {
   CLAIM_TOKEN_TAG, CREATED_FIELD, DEADLINE_FIELD, Deadlines, PHONE_NUMBER_TYPES, PhoneAttrs, PhoneProps, PhoneRemoval,
 } from '../src/shared/names';

@@ -1,12 +1,13 @@
 import {
   CreateTrafficDistributionGroupCommand, DeleteTrafficDistributionGroupCommand, DescribeTrafficDistributionGroupCommand,
-  ListPhoneNumbersV2Command, TagResourceCommand, TrafficDistributionGroup, UntagResourceCommand,
+  ListPhoneNumbersV2Command, TrafficDistributionGroup,
 } from '@aws-sdk/client-connect';
 import {
   CfnEvent, pollUntilSettled, clientToken, connect, deadlineFrom, errorName, isNotFound, IsCompleteResult, log,
   OnEventResult, step, UserError, WaitEvent,
 } from './common';
 import { convergeSplit } from './split';
+import { applyTagChanges } from './tags';
 import { CREATED_FIELD, DEADLINE_FIELD, Deadlines, TdgAttrs, TdgProps } from '../src/shared/names';
 import {
   GROUP_ARN_PATTERN, parseDistribution, parseInstanceArn, validateGroupDescription, validateGroupName, validateTags,
@@ -119,21 +120,6 @@ async function updateTags(event: CfnEvent, spec: GroupSpec, arn: string, oldTags
     oldTags = {};
   }
   await applyTagChanges(spec.region, arn, oldTags, spec.tags, label(event, spec.name));
-}
-
-/** Tags what was added or changed, untags what was removed. Shared with phone numbers. */
-export async function applyTagChanges(
-  region: string, arn: string, oldTags: Record<string, string>, newTags: Record<string, string>, what: string,
-): Promise<void> {
-  // Own keys only: a tag key may be any string, '__proto__' and 'constructor' included.
-  const changed = Object.fromEntries(Object.entries(newTags).filter(([k, v]) => !Object.hasOwn(oldTags, k) || oldTags[k] !== v));
-  const removed = Object.keys(oldTags).filter(k => !Object.hasOwn(newTags, k));
-  if (Object.keys(changed).length > 0) {
-    await step(`${what}: TagResource`, () => connect(region).send(new TagResourceCommand({ resourceArn: arn, tags: changed })));
-  }
-  if (removed.length > 0) {
-    await step(`${what}: UntagResource`, () => connect(region).send(new UntagResourceCommand({ resourceArn: arn, tagKeys: removed })));
-  }
 }
 
 /** True when the group of the physical id exists with exactly the requested name, description and instance. */

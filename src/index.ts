@@ -4,3 +4,4 @@ export * from './instance-replica';
 export * from './traffic-distribution';
 export * from './traffic-distribution-group-users';
 export * from './provider-settings';
+export * from './provider/settings';

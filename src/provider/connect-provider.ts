@@ -7,7 +7,7 @@ import { Construct, IConstruct } from 'constructs';
 import { IsCompleteFunction } from './is-complete-function';
 import { acknowledgeProviderFindings, acknowledgeWildcardResources } from './nag';
 import { OnEventFunction } from './on-event-function';
-import type { GlobalResiliencyProviderSettings } from '../provider-settings';
+import type { GlobalResiliencyProviderSettings } from './settings';
 import { PROVIDER_CONSTRUCT_ID, Waiter } from '../shared/names';
 
 /** Retention of the provider's logs when the stack's settings give none. */
