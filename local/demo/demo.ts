@@ -23,7 +23,7 @@ const STACK = 'ConnectGlobalResiliency';
 const outdirs: string[] = [];
 
 export type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
-interface Deployed {
+export interface Deployed {
   readonly resources: Resources;
   /** Output name -> the logical id whose attribute it shows. */
   readonly outputOf: Record<string, string>;
@@ -37,7 +37,7 @@ function synthStack(props: ConstructorParameters<typeof GlobalResiliencyStack>[2
 }
 
 /** The resources and outputs of a stack's template (the synthesis is cached: the engine reads the same one). */
-function templateOf(stack: Stack): Deployed {
+export function templateOf(stack: Stack): Deployed {
   const t = Stage.of(stack)!.synth().getStackByName(stack.stackName).template as {
     Resources: Resources; Outputs?: Record<string, { Value: unknown }>;
   };
