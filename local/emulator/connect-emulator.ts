@@ -232,6 +232,14 @@ export class ConnectEmulator {
     return this.log;
   }
 
+  /**
+   * The duration of each asynchronous step in the emulator's model of the real service, in
+   * milliseconds, before scaling: a step takes `realDurations()[step] * timeScale` here.
+   */
+  realDurations(): Required<EmulatorDurations> {
+    return { ...this.durations };
+  }
+
   callCount(operation?: string): number {
     return operation === undefined ? this.log.length : this.log.filter(c => c.operation === operation).length;
   }
