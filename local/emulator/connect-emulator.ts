@@ -1358,7 +1358,12 @@ export class ConnectEmulator {
     if (typeof replicaRegion !== 'string' || !REGION_RE.test(replicaRegion)) {
       return fail('InvalidRequestException', 'ReplicaRegion is required.');
     }
-    if (alias !== undefined && (typeof alias !== 'string' || alias.length > 45 || !ALIAS_RE.test(alias))) {
+    // connect-api.md (ReplicateInstance's ReplicaAlias): optional in the SDK model, "currently still a required
+    // field" in the admin guide: the harsher reading, required [the error type is inferred].
+    if (alias === undefined) {
+      return fail('InvalidRequestException', 'ReplicaAlias is required.');
+    }
+    if (typeof alias !== 'string' || alias.length > 45 || !ALIAS_RE.test(alias)) {
       return fail('InvalidRequestException', 'ReplicaAlias must be 1-45 letters, digits and hyphens.');
     }
     return this.idempotent('ReplicateInstance', token, { instance: instance.arn, replicaRegion, alias }, () => {
