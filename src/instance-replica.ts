@@ -34,7 +34,7 @@ export interface InstanceReplicaProps {
    *
    * @default - derived at synth from the source instance's id and the replica Region: the
    * instance id without hyphens, a hyphen, the Region without hyphens (such as
-   * `111111112222333344445555555555555-uswest2`; 45 characters at most, unique per instance and
+   * `11111111222233334444555555555555-uswest2`; 45 characters at most, unique per instance and
    * Region, stable across synths)
    */
   readonly replicaAlias?: string;

@@ -169,7 +169,7 @@ export const REPLICATION_PAIRS: Record<string, string[]> = {
  * (connect-api.md: ReplicateInstance's ReplicaAlias), so one is always sent: the source instance's
  * id without its hyphens (32 hex digits: unique per instance), a hyphen, and the replica Region
  * without its hyphens (unique per Region), such as
- * `111111112222333344445555555555555-uswest2`. At most 32 + 1 + 12 = 45 characters for every
+ * `11111111222233334444555555555555-uswest2`. At most 32 + 1 + 12 = 45 characters for every
  * Region name up to 14 characters; it never starts with `d-` (the 33rd character is the first
  * hyphen). Longer Region names are cut to fit. Frozen: the handler derives the same alias for a
  * Create whose template did not carry one.
