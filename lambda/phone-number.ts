@@ -159,7 +159,9 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
     case 'Update': {
       const spec = parseNumberSpec(event, event.ResourceProperties);
       const old = event.OldResourceProperties;
-      const replaceKeys = [PhoneProps.PHONE_NUMBER, PhoneProps.COUNTRY_CODE, PhoneProps.PHONE_NUMBER_TYPE, PhoneProps.PREFIX, PhoneProps.SOURCE_PHONE_NUMBER_ARN];
+      const replaceKeys = [
+        PhoneProps.PHONE_NUMBER, PhoneProps.COUNTRY_CODE, PhoneProps.PHONE_NUMBER_TYPE, PhoneProps.PREFIX, PhoneProps.SOURCE_PHONE_NUMBER_ARN,
+      ];
       const newProps = event.ResourceProperties as Record<string, unknown>;
       if (replaceKeys.some(k => (old[k] ?? '') !== (newProps[k] ?? '')) && !(await rollingBackTo(event, newProps, old))) {
         log('INFO', 'replacing phone number', { logicalId: event.LogicalResourceId, old: event.PhysicalResourceId });

@@ -311,7 +311,8 @@ function validateProps(stack: Stack, props: ClaimedPhoneNumberProps, removal: Re
   } else if (props.phoneNumber !== undefined && searched) {
     throw new Error('phoneNumber cannot be combined with countryCode, phoneNumberType or prefix: give either the exact number, or what to search for');
   }
-  if (props.sourcePhoneNumberArn === undefined && props.phoneNumber === undefined && (props.countryCode === undefined || props.phoneNumberType === undefined)) {
+  const claimGiven = props.phoneNumber !== undefined || (props.countryCode !== undefined && props.phoneNumberType !== undefined);
+  if (props.sourcePhoneNumberArn === undefined && !claimGiven) {
     throw new Error('phoneNumber, or countryCode and phoneNumberType, or sourcePhoneNumberArn must be given: the exact number to claim, what to search for, or the End User Messaging number to import');
   }
   if (lit(props.phoneNumber)) {

@@ -56,8 +56,16 @@ export interface ImportHost {
   heldNumbers(): string[];
   /** Adds the imported number, IN_PROGRESS until `at`, then CLAIMED or FAILED (+message). */
   addImported(n: {
-    id: string; arn: string; region: string; phoneNumber: string; countryCode: string; type: string;
-    description?: string; targetArn: string; tags: Record<string, string>; sourcePhoneNumberArn: string;
+    id: string;
+    arn: string;
+    region: string;
+    phoneNumber: string;
+    countryCode: string;
+    type: string;
+    description?: string;
+    targetArn: string;
+    tags: Record<string, string>;
+    sourcePhoneNumberArn: string;
   }): void;
 }
 
@@ -107,8 +115,16 @@ export function importPhoneNumber(host: ImportHost, region: string, body: Record
     const id = crypto.randomUUID();
     const arn = `arn:aws:connect:${region}:${SEED.account}:phone-number/${id}`;
     host.addImported({
-      id, arn, region, phoneNumber: number.phoneNumber, countryCode: number.countryCode, type: number.type,
-      description, targetArn: instance.arn, tags, sourcePhoneNumberArn: source,
+      id,
+      arn,
+      region,
+      phoneNumber: number.phoneNumber,
+      countryCode: number.countryCode,
+      type: number.type,
+      description,
+      targetArn: instance.arn,
+      tags,
+      sourcePhoneNumberArn: source,
     });
     return { PhoneNumberId: id, PhoneNumberArn: arn };
   });

@@ -56,8 +56,10 @@ export class NativeConnect {
     let arn: string;
     if (props.SourcePhoneNumberArn !== undefined) {
       const out = await connect.send(new ImportPhoneNumberCommand({
-        InstanceId: targetArn, SourcePhoneNumberArn: String(props.SourcePhoneNumberArn),
-        PhoneNumberDescription: str(props.Description), Tags: tags,
+        InstanceId: targetArn,
+        SourcePhoneNumberArn: String(props.SourcePhoneNumberArn),
+        PhoneNumberDescription: str(props.Description),
+        Tags: tags,
       }));
       arn = out.PhoneNumberArn!;
     } else {

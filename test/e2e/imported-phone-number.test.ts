@@ -38,7 +38,10 @@ describe('imported numbers end to end', () => {
     expect(created.outputs.Arn).toBe(held()[0].arn);
     expect(created.outputs.Id).toBe(held()[0].id);
     expect(held()).toEqual([expect.objectContaining({
-      status: 'CLAIMED', targetArn: SEED.instanceArn, description: 'SMS and voice', sourcePhoneNumberArn: SMS.arn,
+      status: 'CLAIMED',
+      targetArn: SEED.instanceArn,
+      description: 'SMS and voice',
+      sourcePhoneNumberArn: SMS.arn,
       flows: { [SEED.sourceRegion]: FLOW },
     })]);
 

@@ -46,8 +46,14 @@ test('import: IN_PROGRESS, then CLAIMED on the instance, with description, tags 
   expect((await describe_(out.PhoneNumberArn!)).PhoneNumberStatus!.Status).toBe('IN_PROGRESS');
   await claimed(out.PhoneNumberArn!);
   expect(await describe_(out.PhoneNumberArn!)).toMatchObject({
-    PhoneNumber: TOLL_FREE.phoneNumber, PhoneNumberType: 'TOLL_FREE', PhoneNumberCountryCode: 'US', PhoneNumberDescription: 'sms',
-    TargetArn: SEED.instanceArn, InstanceId: SEED.instanceId, Tags: { team: 'support' }, SourcePhoneNumberArn: TOLL_FREE.arn,
+    PhoneNumber: TOLL_FREE.phoneNumber,
+    PhoneNumberType: 'TOLL_FREE',
+    PhoneNumberCountryCode: 'US',
+    PhoneNumberDescription: 'sms',
+    TargetArn: SEED.instanceArn,
+    InstanceId: SEED.instanceId,
+    Tags: { team: 'support' },
+    SourcePhoneNumberArn: TOLL_FREE.arn,
   });
   const listed = (await source.send(new ListPhoneNumbersV2Command({}))).ListPhoneNumbersSummaryList!;
   expect(listed).toEqual([expect.objectContaining({ PhoneNumberArn: out.PhoneNumberArn, SourcePhoneNumberArn: TOLL_FREE.arn })]);
@@ -88,7 +94,8 @@ test.each([
   ['an aws: tag', { SourcePhoneNumberArn: DID.arn, Tags: { 'aws:x': 'y' } }, 'InvalidParameterException', 400],
   ['an instance that does not exist', { SourcePhoneNumberArn: DID.arn, InstanceId: SEED.instanceArn.replace('1111', 'aaaa') }, 'ResourceNotFoundException', 404],
 ])('%s -> %s', async (_, change, name, status) => {
-  expect(await failure(source.send(new ImportPhoneNumberCommand({ InstanceId: SEED.instanceArn, ...change } as any)))).toMatchObject({ name, status });
+  const request = { InstanceId: SEED.instanceArn, ...change } as any;
+  expect(await failure(source.send(new ImportPhoneNumberCommand(request)))).toMatchObject({ name, status });
   expect(emulator.claimedNumbers()).toEqual([]);
 });
 

@@ -39,15 +39,25 @@ const IMPORTED = {
 function summary(status: 'CLAIMED' | 'IN_PROGRESS' | 'FAILED', extra: Record<string, unknown> = {}) {
   return {
     ClaimedPhoneNumberSummary: {
-      PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN, PhoneNumber: NUMBER, TargetArn: INSTANCE_ARN, SourcePhoneNumberArn: SOURCE,
-      PhoneNumberStatus: { Status: status }, ...extra,
+      PhoneNumberId: PN_ID,
+      PhoneNumberArn: PN_ARN,
+      PhoneNumber: NUMBER,
+      TargetArn: INSTANCE_ARN,
+      SourcePhoneNumberArn: SOURCE,
+      PhoneNumberStatus: { Status: status },
+      ...extra,
     },
   };
 }
 
 const listed = (extra: Record<string, unknown> = {}) => ({
-  PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN, PhoneNumber: NUMBER, TargetArn: INSTANCE_ARN, SourcePhoneNumberArn: SOURCE,
-  PhoneNumberDescription: 'SMS and voice', ...extra,
+  PhoneNumberId: PN_ID,
+  PhoneNumberArn: PN_ARN,
+  PhoneNumber: NUMBER,
+  TargetArn: INSTANCE_ARN,
+  SourcePhoneNumberArn: SOURCE,
+  PhoneNumberDescription: 'SMS and voice',
+  ...extra,
 });
 
 describe('imported number: Create', () => {
@@ -61,13 +71,17 @@ describe('imported number: Create', () => {
     expectSucceeded(await run(event), PN_ARN, DATA);
 
     expect(inputsOf(cm, ImportPhoneNumberCommand)).toEqual([{
-      InstanceId: INSTANCE_ARN, SourcePhoneNumberArn: SOURCE, PhoneNumberDescription: 'SMS and voice', Tags: { team: 'support' },
+      InstanceId: INSTANCE_ARN,
+      SourcePhoneNumberArn: SOURCE,
+      PhoneNumberDescription: 'SMS and voice',
+      Tags: { team: 'support' },
       ClientToken: expect.stringMatching(CLIENT_TOKEN_PATTERN),
     }]);
     expect(await regionsOf(cm, ImportPhoneNumberCommand)).toEqual([REGION]);
     expect(cm).not.toHaveReceivedCommand(ClaimPhoneNumberCommand);
     expect(cm).not.toHaveReceivedCommand(SearchAvailablePhoneNumbersCommand);
-    expect(inputsOf(cm, AssociatePhoneNumberContactFlowCommand)).toEqual([{ PhoneNumberId: PN_ARN, InstanceId: INSTANCE_ID, ContactFlowId: FLOW_ID }]);
+    expect(inputsOf(cm, AssociatePhoneNumberContactFlowCommand))
+      .toEqual([{ PhoneNumberId: PN_ARN, InstanceId: INSTANCE_ID, ContactFlowId: FLOW_ID }]);
   });
 
   test('the ClientToken is the same when the event is delivered again, and differs for another request', async () => {
@@ -190,7 +204,8 @@ describe('imported number: Update', () => {
     expect(inputsOf(cm, UntagResourceCommand)).toEqual([{ resourceArn: PN_ARN, tagKeys: ['old'] }]);
     expect(inputsOf(cm, TagResourceCommand)).toEqual([{ resourceArn: PN_ARN, tags: { team: 'care' } }]);
     // The new flow replaces the old one on the same instance: associated, nothing to disassociate.
-    expect(inputsOf(cm, AssociatePhoneNumberContactFlowCommand)).toEqual([{ PhoneNumberId: PN_ARN, InstanceId: INSTANCE_ID, ContactFlowId: FLOW2_ID }]);
+    expect(inputsOf(cm, AssociatePhoneNumberContactFlowCommand))
+      .toEqual([{ PhoneNumberId: PN_ARN, InstanceId: INSTANCE_ID, ContactFlowId: FLOW2_ID }]);
     expect(cm).not.toHaveReceivedCommand(DisassociatePhoneNumberContactFlowCommand);
   });
 

@@ -303,7 +303,12 @@ describe('InstanceReplica: more cases', () => {
     cm.on(ListTrafficDistributionGroupsCommand).resolves(GROUPS);
     expectSucceeded(await run(createEvent(TYPE, { ...PROPS, ReplicaAlias: '' }, o)), REPLICA_INSTANCE_ARN, DATA);
     expect(inputsOf(cm, ReplicateInstanceCommand)).toEqual([
-      { InstanceId: INSTANCE_ARN, ReplicaRegion: REPLICA_REGION, ReplicaAlias: DEFAULT_ALIAS, ClientToken: expect.stringMatching(CLIENT_TOKEN_PATTERN) },
+      {
+        InstanceId: INSTANCE_ARN,
+        ReplicaRegion: REPLICA_REGION,
+        ReplicaAlias: DEFAULT_ALIAS,
+        ClientToken: expect.stringMatching(CLIENT_TOKEN_PATTERN),
+      },
     ]);
   });
 

@@ -38,6 +38,7 @@ beforeEach(async () => {
     CONNECT_GR_INLINE_POLL_BUDGET_MS: '2000',
   });
   jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     run = require('../handlers/events').run;
   });
 });
