@@ -8,6 +8,7 @@ import {
   CfnEvent, pollUntilSettled, clientToken, connect, deadlineFrom, errorName, isNotFound, IsCompleteResult, log,
   OnEventResult, pollInline, pollSettings, sleep, step, userError, UserError, WaitEvent,
 } from './common';
+import { importNumber, isImported, isImportedSpec, meetsImported, parseImportedSpec } from './phone-number-import';
 import { applyTagChanges } from './tags';
 import {
   CLAIM_TOKEN_TAG, CREATED_FIELD, DEADLINE_FIELD, Deadlines, PHONE_NUMBER_TYPES, PhoneAttrs, PhoneProps, PhoneRemoval,
@@ -61,6 +62,9 @@ export interface NumberSpec {
 }
 
 export function parseNumberSpec(event: Pick<CfnEvent, 'LogicalResourceId'>, props: Record<string, unknown>): NumberSpec {
+  if (isImported(props)) {
+    return parseImportedSpec(event, props); // a number imported from End User Messaging
+  }
   try {
     const present = (k: string) => props[k] !== undefined && props[k] !== '';
     const target = parseTargetArn(PhoneProps.TARGET_ARN, props[PhoneProps.TARGET_ARN]);
@@ -155,7 +159,9 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
     case 'Update': {
       const spec = parseNumberSpec(event, event.ResourceProperties);
       const old = event.OldResourceProperties;
-      const replaceKeys = [PhoneProps.PHONE_NUMBER, PhoneProps.COUNTRY_CODE, PhoneProps.PHONE_NUMBER_TYPE, PhoneProps.PREFIX];
+      const replaceKeys = [
+        PhoneProps.PHONE_NUMBER, PhoneProps.COUNTRY_CODE, PhoneProps.PHONE_NUMBER_TYPE, PhoneProps.PREFIX, PhoneProps.SOURCE_PHONE_NUMBER_ARN,
+      ];
       const newProps = event.ResourceProperties as Record<string, unknown>;
       if (replaceKeys.some(k => (old[k] ?? '') !== (newProps[k] ?? '')) && !(await rollingBackTo(event, newProps, old))) {
         log('INFO', 'replacing phone number', { logicalId: event.LogicalResourceId, old: event.PhysicalResourceId });
@@ -175,6 +181,9 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
 
 /** True when the number meets the properties: that exact number, or the country, type and prefix. */
 function meets(n: ClaimedPhoneNumberSummary, props: Record<string, unknown>): boolean {
+  if (isImported(props)) {
+    return meetsImported(n, props);
+  }
   const wanted = props[PhoneProps.PHONE_NUMBER];
   if (typeof wanted === 'string' && wanted !== '') {
     return n.PhoneNumber === wanted;
@@ -207,6 +216,9 @@ async function rollingBackTo(
 
 /** Claims the number (exact or searched) and returns its ARN. Never claims twice for one request. */
 async function claim(event: CfnEvent, spec: NumberSpec): Promise<string> {
+  if (isImportedSpec(spec)) {
+    return importNumber(event, spec); // ImportPhoneNumber instead of a claim
+  }
   const token = clientToken(event, 'claim');
   const region = spec.target.region;
   // The tag always carries the request's token, so that a re-delivered event finds what it claimed.

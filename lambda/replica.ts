@@ -6,7 +6,7 @@ import {
   CfnEvent, pollUntilSettled, clientToken, connect, deadlineFrom, errorName, isNotFound, IsCompleteResult, log,
   OnEventResult, step, UserError, WaitEvent,
 } from './common';
-import { DEADLINE_FIELD, Deadlines, REPLICATION_PAIRS, ReplicaAttrs, ReplicaProps } from '../src/shared/names';
+import { DEADLINE_FIELD, Deadlines, defaultReplicaAlias, REPLICATION_PAIRS, ReplicaAttrs, ReplicaProps } from '../src/shared/names';
 import { INSTANCE_ARN_PATTERN, parseInstanceArn, parseRemovalPolicy, validateReplicaAlias, validateReplicaRegion } from '../src/shared/validate';
 
 interface ReplicaSpec {
@@ -15,7 +15,8 @@ interface ReplicaSpec {
   readonly account: string;
   readonly instanceId: string;
   readonly replicaRegion: string;
-  readonly alias?: string;
+  /** Always set: the declared alias, or (a template of an earlier release that sent none) the default one. */
+  readonly alias: string;
   readonly removal: 'retain' | 'destroy';
 }
 
@@ -30,7 +31,10 @@ export function parseReplicaSpec(event: Pick<CfnEvent, 'LogicalResourceId'>, pro
       account: source.account,
       instanceId: source.id,
       replicaRegion,
-      alias: aliasRaw === undefined || aliasRaw === '' ? undefined : validateReplicaAlias(ReplicaProps.REPLICA_ALIAS, aliasRaw),
+      // connect-api.md (ReplicateInstance's ReplicaAlias): "currently still a required field": always send one.
+      alias: aliasRaw === undefined || aliasRaw === ''
+        ? defaultReplicaAlias(source.id, replicaRegion)
+        : validateReplicaAlias(ReplicaProps.REPLICA_ALIAS, aliasRaw),
       removal: parseRemovalPolicy(ReplicaProps.REMOVAL_POLICY, props[ReplicaProps.REMOVAL_POLICY]),
     };
   } catch (e) {
@@ -96,7 +100,14 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
       const spec = parseReplicaSpec(event, event.ResourceProperties);
       const old = event.OldResourceProperties;
       const changed = [ReplicaProps.INSTANCE_ARN, ReplicaProps.REPLICA_REGION, ReplicaProps.REPLICA_ALIAS]
-        .filter(k => (old[k] ?? '') !== ((event.ResourceProperties as Record<string, unknown>)[k] ?? ''));
+        .filter(k => (old[k] ?? '') !== ((event.ResourceProperties as Record<string, unknown>)[k] ?? ''))
+        // A template of an earlier release sent no alias; this release sends one (the default, or
+        // the one now declared). The alias is used only by ReplicateInstance: the replica keeps the
+        // alias it has, and the resource is updated in place, never replaced.
+        .filter(k => k !== ReplicaProps.REPLICA_ALIAS || (old[k] ?? '') !== '');
+      if (changed.length === 0 && (old[ReplicaProps.REPLICA_ALIAS] ?? '') === '') {
+        log('INFO', 'the template now carries a replica alias; the replica keeps the alias it was created with', { alias: spec.alias });
+      }
       if (changed.length > 0) {
         // An instance has one replica: a new one cannot be made before the old one is deleted.
         throw new UserError(`${what}: ${changed.join(', ')} cannot change: an instance has one replica, and a new one cannot be created `

@@ -4,13 +4,14 @@ import {
 import { Construct } from 'constructs';
 import { ConnectProvider } from './provider/connect-provider';
 import {
-  PHONE_NUMBER_ACTIONS, PHONE_NUMBER_FLOW_ACTIONS, PHONE_NUMBER_GROUP_LOOKUP_ACTIONS,
+  PHONE_NUMBER_ACTIONS, PHONE_NUMBER_FLOW_ACTIONS, PHONE_NUMBER_GROUP_LOOKUP_ACTIONS, PHONE_NUMBER_IMPORT_ACTIONS,
+  PHONE_NUMBER_IMPORT_SOURCE_ACTIONS,
 } from './shared/actions';
 import {
   CLAIMED_PHONE_NUMBER_RESOURCE_TYPE, PHONE_NUMBER_TYPES, PhoneAttrs, PhoneProps, PhoneRemoval, REPLICATION_PAIRS,
 } from './shared/names';
 import {
-  parseInstanceArn, validateCountryCode, validateFlows, validatePhoneDescription, validatePhoneNumber,
+  parseInstanceArn, parseSourcePhoneNumberArn, validateCountryCode, validateFlows, validatePhoneDescription, validatePhoneNumber,
   validatePhoneNumberType, validatePrefix, validateTags,
 } from './shared/validate';
 import { ITrafficDistributionGroup } from './traffic-distribution-group';
@@ -125,12 +126,26 @@ export interface ClaimedPhoneNumberProps {
 
   /**
    * Claim exactly this number (E.164, such as +12065550100). A number this account already holds
-   * is adopted and moved to the target. Give either this or `countryCode` and `phoneNumberType`.
-   * Changing it replaces the resource.
+   * is adopted and moved to the target. Give either this, or `countryCode` and `phoneNumberType`,
+   * or `sourcePhoneNumberArn`. Changing it replaces the resource.
    *
    * @default - a number is searched with `countryCode`, `phoneNumberType` and `prefix`
    */
   readonly phoneNumber?: string;
+
+  /**
+   * Import this number from AWS End User Messaging SMS (formerly Amazon Pinpoint) instead of
+   * claiming one (ImportPhoneNumber): the ARN of a number the account holds there, in the
+   * target instance's Region, so that one number carries SMS there and voice or chat in Amazon
+   * Connect. Only on an instance target (ImportPhoneNumber has no traffic distribution group
+   * target); not with `phoneNumber`, `countryCode`, `phoneNumberType` or `prefix`. A number this
+   * account already imported is taken back, not imported twice. Changing it replaces the
+   * resource.
+   *
+   * @example 'arn:aws:sms-voice:us-east-1:111122223333:phone-number/phone-0123456789abcdef0123456789abcdef'
+   * @default - the number is claimed (`phoneNumber`, or searched with `countryCode` and `phoneNumberType`)
+   */
+  readonly sourcePhoneNumberArn?: string;
 
   /**
    * The ISO 3166-1 alpha-2 country of the number to search for, such as US. Changing it replaces
@@ -200,7 +215,8 @@ abstract class ClaimedPhoneNumberBase extends Resource implements IClaimedPhoneN
 
 /**
  * A phone number claimed in Amazon Connect: exactly the number given, or the first free number
- * that matches a country, type and prefix; waited for until CLAIMED, with its contact flows
+ * that matches a country, type and prefix, or a number imported from AWS End User Messaging
+ * (`sourcePhoneNumberArn`); waited for until CLAIMED, with its contact flows
  * associated, moved in place when its target changes, and kept (not released) on deletion
  * unless its removal policy is DESTROY.
  *
@@ -276,6 +292,7 @@ export class ClaimedPhoneNumber extends ClaimedPhoneNumberBase implements ITagga
       [PhoneProps.CONTACT_FLOW_ARNS]: props.contactFlowArns,
       [PhoneProps.REMOVAL_POLICY]: removal === RemovalPolicy.DESTROY ? PhoneRemoval.DESTROY : PhoneRemoval.RETAIN,
       [PhoneProps.TAGS]: Lazy.any({ produce: () => this.tags.renderTags() }),
+      [PhoneProps.SOURCE_PHONE_NUMBER_ARN]: props.sourcePhoneNumberArn,
     });
     // The target's ARN is a GetAtt of the group when the group is in this stack: CloudFormation
     // then deletes (releases or parks) the number before it deletes the group.
@@ -289,11 +306,14 @@ export class ClaimedPhoneNumber extends ClaimedPhoneNumberBase implements ITagga
 function validateProps(stack: Stack, props: ClaimedPhoneNumberProps, removal: RemovalPolicy): void {
   const lit = (v: string | undefined): v is string => v !== undefined && !Token.isUnresolved(v);
   const searched = props.countryCode !== undefined || props.phoneNumberType !== undefined || props.prefix !== undefined;
-  if (props.phoneNumber !== undefined && searched) {
+  if (props.sourcePhoneNumberArn !== undefined) {
+    validateImport(props);
+  } else if (props.phoneNumber !== undefined && searched) {
     throw new Error('phoneNumber cannot be combined with countryCode, phoneNumberType or prefix: give either the exact number, or what to search for');
   }
-  if (props.phoneNumber === undefined && (props.countryCode === undefined || props.phoneNumberType === undefined)) {
-    throw new Error('phoneNumber, or countryCode and phoneNumberType, must be given: the exact number to claim, or what to search for');
+  const claimGiven = props.phoneNumber !== undefined || (props.countryCode !== undefined && props.phoneNumberType !== undefined);
+  if (props.sourcePhoneNumberArn === undefined && !claimGiven) {
+    throw new Error('phoneNumber, or countryCode and phoneNumberType, or sourcePhoneNumberArn must be given: the exact number to claim, what to search for, or the End User Messaging number to import');
   }
   if (lit(props.phoneNumber)) {
     validatePhoneNumber('phoneNumber', props.phoneNumber);
@@ -337,6 +357,22 @@ function validateProps(stack: Stack, props: ClaimedPhoneNumberProps, removal: Re
   }
 }
 
+/** An imported number: no claim props, an instance target, the source in the instance's Region. */
+function validateImport(props: ClaimedPhoneNumberProps): void {
+  const given = (['phoneNumber', 'countryCode', 'phoneNumberType', 'prefix'] as const).filter(k => props[k] !== undefined);
+  if (given.length > 0) {
+    throw new Error(`sourcePhoneNumberArn cannot be combined with ${given.join(', ')}: an imported number is the End User Messaging number itself`);
+  }
+  if (props.target.group !== undefined) {
+    throw new Error('sourcePhoneNumberArn needs an instance target (PhoneNumberTarget.instance): ImportPhoneNumber imports a number to an instance, never to a traffic distribution group');
+  }
+  const instanceArn = props.target.instanceArn;
+  const instanceRegion = instanceArn !== undefined && !Token.isUnresolved(instanceArn) ? parseInstanceArn('target', instanceArn).region : undefined;
+  if (!Token.isUnresolved(props.sourcePhoneNumberArn!)) {
+    parseSourcePhoneNumberArn('sourcePhoneNumberArn', props.sourcePhoneNumberArn, instanceRegion);
+  }
+}
+
 /** Grants the handlers what this number needs: the actions called, on the ARNs known here. */
 function grantFor(provider: ConnectProvider, stack: Stack, props: ClaimedPhoneNumberProps): void {
   const target = props.target;
@@ -345,6 +381,12 @@ function grantFor(provider: ConnectProvider, stack: Stack, props: ClaimedPhoneNu
     ? provider.connectArn('traffic-distribution-group/*')
     : provider.instanceResource(target.instanceArn);
   provider.grant(PHONE_NUMBER_ACTIONS, [numbers, targetResource]);
+  if (props.sourcePhoneNumberArn !== undefined) {
+    // ImportPhoneNumber names the instance and creates a number; on the source number it needs
+    // sms-voice:DescribePhoneNumbers (see PHONE_NUMBER_IMPORT_SOURCE_ACTIONS), on that ARN only.
+    provider.grant(PHONE_NUMBER_IMPORT_ACTIONS, [numbers, targetResource]);
+    provider.grant(PHONE_NUMBER_IMPORT_SOURCE_ACTIONS, [props.sourcePhoneNumberArn]);
+  }
   if (target.group !== undefined) {
     // RETAIN parks a group's number on the group's instance: look the group up, move the number there.
     provider.grant([...PHONE_NUMBER_GROUP_LOOKUP_ACTIONS, 'connect:UpdatePhoneNumber'], [

@@ -1,9 +1,9 @@
-import { RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Fn, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ConnectProvider } from './provider/connect-provider';
 import { REPLICA_ACTIONS, REPLICA_DEFAULT_GROUP_ACTIONS } from './shared/actions';
 import {
-  INSTANCE_REPLICA_RESOURCE_TYPE, REPLICATION_PAIRS, ReplicaAttrs, ReplicaProps,
+  defaultReplicaAlias, INSTANCE_REPLICA_RESOURCE_TYPE, REPLICATION_PAIRS, ReplicaAttrs, ReplicaProps,
 } from './shared/names';
 import { parseInstanceArn, validateReplicaAlias, validateReplicaRegion } from './shared/validate';
 import { ITrafficDistributionGroup } from './traffic-distribution-group';
@@ -27,9 +27,15 @@ export interface InstanceReplicaProps {
   readonly replicaRegion: string;
 
   /**
-   * The alias of the replica: 1-45 letters, digits and hyphens, unique.
+   * The alias of the replica: 1-45 letters, digits and hyphens, unique. ReplicateInstance is
+   * always sent one (the admin guide calls ReplicaAlias "currently still a required field"). It is
+   * only used when the replica is created: changing it later is refused, except setting it where
+   * an earlier release sent none (then the replica keeps the alias it has).
    *
-   * @default - Amazon Connect names it
+   * @default - derived at synth from the source instance's id and the replica Region: the
+   * instance id without hyphens, a hyphen, the Region without hyphens (such as
+   * `11111111222233334444555555555555-uswest2`; 45 characters at most, unique per instance and
+   * Region, stable across synths)
    */
   readonly replicaAlias?: string;
 
@@ -109,7 +115,7 @@ export class InstanceReplica extends Resource {
     const resource = connectResource(this, provider.serviceToken, INSTANCE_REPLICA_RESOURCE_TYPE, {
       [ReplicaProps.INSTANCE_ARN]: props.instanceArn,
       [ReplicaProps.REPLICA_REGION]: props.replicaRegion,
-      [ReplicaProps.REPLICA_ALIAS]: props.replicaAlias,
+      [ReplicaProps.REPLICA_ALIAS]: props.replicaAlias ?? replicaAliasFor(props.instanceArn, props.replicaRegion),
       [ReplicaProps.REMOVAL_POLICY]: removal === RemovalPolicy.DESTROY ? 'destroy' : 'retain',
     });
 
@@ -122,6 +128,19 @@ export class InstanceReplica extends Resource {
       instanceArn: this.instanceArn,
     });
   }
+}
+
+/**
+ * The default alias (defaultReplicaAlias): computed at synth from literals, or the same value as
+ * a CloudFormation expression when the instance ARN or the Region is a token.
+ */
+function replicaAliasFor(instanceArn: string, replicaRegion: string): string {
+  if (!Token.isUnresolved(instanceArn) && !Token.isUnresolved(replicaRegion)) {
+    return defaultReplicaAlias(parseInstanceArn('instanceArn', instanceArn).id, replicaRegion);
+  }
+  const compact = (s: string) => Fn.join('', Fn.split('-', s));
+  const instanceId = Fn.select(1, Fn.split('/', instanceArn));
+  return Fn.join('-', [compact(instanceId), compact(replicaRegion)]);
 }
 
 /** The default group of a replicated instance, as the replica resource reports it. */

@@ -10,6 +10,7 @@
 import * as crypto from 'crypto';
 import * as http from 'http';
 import { AddressInfo } from 'net';
+import { ImportHost, importPhoneNumber } from './import';
 import { InventoryNumber, SEED } from './seed';
 import { ConnectError, fail, matchRoute, offsetOf, pageToken, regionOfRequest, TokenBucket } from './wire';
 
@@ -110,6 +111,8 @@ interface ClaimedNumber {
   failedAt?: number;
   /** Set while a release is under way, with the release's ClientToken. */
   releaseToken?: string;
+  /** The End User Messaging number it was imported from (import.ts). */
+  sourcePhoneNumberArn?: string;
   pending?: { at: number; to: 'CLAIMED' | 'FAILED' | 'GONE'; targetArn?: string; description?: string; message?: string };
 }
 
@@ -187,6 +190,8 @@ export class ConnectEmulator {
   private readonly inventory = new Map<string, InventoryNumber>();
   /** Released numbers and when they may be offered again. */
   private readonly coolingDown = new Map<string, number>();
+  /** Imported numbers released from Connect, by source ARN, and when they may be imported again (import.ts). */
+  private readonly releasedSources = new Map<string, number>();
   /** ClientToken -> the parameters and the answer of its first use, per operation. */
   private readonly tokens = new Map<string, { params: string; result: Body }>();
 
@@ -194,6 +199,7 @@ export class ConnectEmulator {
     groupCreation?: string;
     groupDeletion?: boolean;
     claim?: string;
+    importing?: string;
     takeOnSearch?: boolean;
     replication?: string;
     errors: InjectedErrors[];
@@ -265,6 +271,7 @@ export class ConnectEmulator {
     tags: Record<string, string>;
     flows: Record<string, string>;
     message?: string;
+    sourcePhoneNumberArn?: string;
   }> {
     this.advance();
     return [...this.numbersById.values()].map(n => ({
@@ -277,6 +284,7 @@ export class ConnectEmulator {
       tags: { ...n.tags },
       flows: { ...n.flows },
       message: n.message,
+      sourcePhoneNumberArn: n.sourcePhoneNumberArn,
     }));
   }
 
@@ -320,6 +328,11 @@ export class ConnectEmulator {
   /** The next claim ends FAILED with this PhoneNumberStatus.Message. */
   failNextClaim(message: string): void {
     this.faults.claim = message;
+  }
+
+  /** The next import ends FAILED with this PhoneNumberStatus.Message. */
+  failNextImport(message: string): void {
+    this.faults.importing = message;
   }
 
   /** The first candidate of the next search is taken by another account right after the search answers. */
@@ -472,6 +485,7 @@ export class ConnectEmulator {
       case 'GetTrafficDistribution': return this.getDistribution(r);
       case 'UpdateTrafficDistribution': return this.updateDistribution(r);
       case 'ClaimPhoneNumber': return this.claim(r);
+      case 'ImportPhoneNumber': return importPhoneNumber(this.importHost(), r.region, r.body);
       case 'SearchAvailablePhoneNumbers': return this.search(r);
       case 'ListPhoneNumbersV2': return this.listNumbers(r);
       case 'DescribePhoneNumber': return this.describeNumber(r);
@@ -1114,6 +1128,30 @@ export class ConnectEmulator {
     });
   }
 
+  /** What import.ts needs of this emulator. */
+  private importHost(): ImportHost {
+    const live = () => [...this.numbersById.values()].filter(n => n.status !== 'FAILED');
+    return {
+      instanceIn: (region, idOrArn) => this.instanceIn(region, idOrArn),
+      validateTags: tags => this.validateTags(tags, 'InvalidParameterException'),
+      idempotent: (token, params, run) => this.idempotent('ImportPhoneNumber', token, params, run),
+      importedSources: () => live().map(n => n.sourcePhoneNumberArn).filter((x): x is string => x !== undefined),
+      releasedSources: () => this.releasedSources,
+      heldNumbers: () => live().map(n => n.phoneNumber),
+      addImported: n => {
+        const message = this.faults.importing;
+        this.faults.importing = undefined;
+        this.numbersById.set(n.id, {
+          ...n,
+          flows: {},
+          status: 'IN_PROGRESS',
+          // connect-api.md: ImportPhoneNumber — IN_PROGRESS → CLAIMED | FAILED (+Message); it takes as long as a claim [inferred].
+          pending: { at: Date.now() + this.scaled('claim'), to: message === undefined ? 'CLAIMED' : 'FAILED', message: message?.slice(0, 255) },
+        });
+      },
+    };
+  }
+
   private summary(n: ClaimedNumber): Body {
     const instance = INSTANCE_ARN_RE.exec(n.targetArn);
     return {
@@ -1126,6 +1164,8 @@ export class ConnectEmulator {
       TargetArn: n.targetArn,
       // InstanceId only for numbers claimed to an instance [inferred].
       InstanceId: instance === null ? undefined : instance[3],
+      // connect-api.md: Wire format — DescribePhoneNumber and ListPhoneNumbersV2 carry SourcePhoneNumberArn.
+      SourcePhoneNumberArn: n.sourcePhoneNumberArn,
     };
   }
 
@@ -1239,6 +1279,10 @@ export class ConnectEmulator {
   private removeNumber(n: ClaimedNumber): void {
     this.numbersById.delete(n.id);
     this.coolingDown.set(n.phoneNumber, Date.now() + RELEASE_COOL_DOWN_MS * this.timeScale);
+    if (n.sourcePhoneNumberArn !== undefined) {
+      // Where a released imported number goes is not documented (connect-api.md: ImportPhoneNumber) [inferred, harsher: not importable again for the cool-down].
+      this.releasedSources.set(n.sourcePhoneNumberArn, Date.now() + RELEASE_COOL_DOWN_MS * this.timeScale);
+    }
   }
 
   /**
@@ -1322,7 +1366,12 @@ export class ConnectEmulator {
     if (typeof replicaRegion !== 'string' || !REGION_RE.test(replicaRegion)) {
       return fail('InvalidRequestException', 'ReplicaRegion is required.');
     }
-    if (alias !== undefined && (typeof alias !== 'string' || alias.length > 45 || !ALIAS_RE.test(alias))) {
+    // connect-api.md (ReplicateInstance's ReplicaAlias): optional in the SDK model, "currently still a required
+    // field" in the admin guide: the harsher reading, required [the error type is inferred].
+    if (alias === undefined) {
+      return fail('InvalidRequestException', 'ReplicaAlias is required.');
+    }
+    if (typeof alias !== 'string' || alias.length > 45 || !ALIAS_RE.test(alias)) {
       return fail('InvalidRequestException', 'ReplicaAlias must be 1-45 letters, digits and hyphens.');
     }
     return this.idempotent('ReplicateInstance', token, { instance: instance.arn, replicaRegion, alias }, () => {

@@ -77,6 +77,7 @@ export const ROUTES: ReadonlyArray<Route> = [
   { operation: 'GetTrafficDistribution', method: 'GET', path: '/traffic-distribution/{Id}' },
   { operation: 'UpdateTrafficDistribution', method: 'PUT', path: '/traffic-distribution/{Id}' },
   { operation: 'ClaimPhoneNumber', method: 'POST', path: '/phone-number/claim' },
+  { operation: 'ImportPhoneNumber', method: 'POST', path: '/phone-number/import' },
   { operation: 'SearchAvailablePhoneNumbers', method: 'POST', path: '/phone-number/search-available' },
   { operation: 'ListPhoneNumbersV2', method: 'POST', path: '/phone-number/list' },
   { operation: 'DescribePhoneNumber', method: 'GET', path: '/phone-number/{PhoneNumberId}' },

@@ -21,6 +21,7 @@ import * as path from 'path';
 import { Stack, Stage, Token } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { InvokeResult, LambdaFunctionConfig, LambdaRuntime, LogLine } from './lambda-runtime';
+import { NativeConnect } from './native-connect';
 import { runExecution, StateMachineDefinition } from './state-machine';
 import {
   dependenciesOf, isCustomResource, resolve, ResolveContext, stringifyScalars, Template,
@@ -179,10 +180,13 @@ export class LocalCloudFormation {
   private duplicateNext = false;
   private readonly waiterScale: number;
   private readonly serviceTimeoutScale: number;
+  /** AWS::Connect::PhoneNumber (the L1), run against the functions' Connect endpoint (native-connect.ts). */
+  private readonly native: NativeConnect;
 
   constructor(private readonly options: LocalCloudFormationOptions = {}) {
     this.waiterScale = options.waiterIntervalScale ?? 1;
     this.serviceTimeoutScale = options.serviceTimeoutScale ?? this.waiterScale;
+    this.native = new NativeConnect(options.env?.AWS_ENDPOINT_URL_CONNECT, this.waiterScale);
   }
 
   /** Every log line the Lambda functions wrote. */
@@ -292,6 +296,9 @@ export class LocalCloudFormation {
       }
       const props = this.resolveProperties(st, id, 'Update');
       if (JSON.stringify(props) === JSON.stringify(old.props)) {
+        // CloudFormation applies a changed DeletionPolicy / UpdateReplacePolicy even when no property changed.
+        const def = st.template.Resources[id];
+        st.resources.set(id, { ...old, deletionPolicy: def.DeletionPolicy, updateReplacePolicy: def.UpdateReplacePolicy });
         return;
       }
       let after: ResourceState | undefined;
@@ -387,6 +394,10 @@ export class LocalCloudFormation {
     const def = st.template.Resources[id];
     const props = this.resolveProperties(st, id, 'Create');
     const base = { logicalId: id, type: def.Type, props, deletionPolicy: def.DeletionPolicy, updateReplacePolicy: def.UpdateReplacePolicy };
+    if (this.native.handles(def.Type)) {
+      st.resources.set(id, { ...base, ...await this.runNative(id, def.Type, 'Create', () => this.native.create(props)) });
+      return;
+    }
     if (!isCustomResource(def.Type)) {
       this.progress(id, def.Type, 'Create', 'IN_PROGRESS', 0);
       st.resources.set(id, { ...base, ...simulated(st, id, def.Type, props) });
@@ -401,6 +412,13 @@ export class LocalCloudFormation {
   }
 
   private async updateResource(st: StackState, id: string, old: ResourceState, props: Record<string, unknown>): Promise<ResourceState> {
+    if (this.native.handles(old.type)) {
+      const def = st.template.Resources[id];
+      const outcome = await this.runNative(id, old.type, 'Update', () => this.native.update(old.physicalId, old.props, props));
+      const updated: ResourceState = { ...old, props, ...outcome, deletionPolicy: def.DeletionPolicy, updateReplacePolicy: def.UpdateReplacePolicy };
+      st.resources.set(id, updated);
+      return updated;
+    }
     if (!isCustomResource(old.type)) {
       this.progress(id, old.type, 'Update', 'SUCCESS', 0);
       const updated = { ...old, props };
@@ -422,11 +440,30 @@ export class LocalCloudFormation {
   }
 
   private async deleteResource(st: StackState, r: ResourceState): Promise<void> {
+    if (this.native.handles(r.type)) {
+      await this.runNative(r.logicalId, r.type, 'Delete', () => this.native.delete(r.physicalId));
+      return;
+    }
     if (!isCustomResource(r.type)) {
       this.progress(r.logicalId, r.type, 'Delete', 'SUCCESS', 0);
       return;
     }
     await this.send(st, 'Delete', r.type, r.logicalId, r.props, { physicalId: r.physicalId });
+  }
+
+  /** Runs a native resource's operation with its progress events; a failure is the resource's. */
+  private async runNative<T>(logicalId: string, type: string, requestType: RequestType, op: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    this.progress(logicalId, type, requestType, 'IN_PROGRESS', 0);
+    try {
+      const out = await op();
+      this.progress(logicalId, type, requestType, 'SUCCESS', Date.now() - started);
+      return out;
+    } catch (e) {
+      const reason = `${(e as Error).name}: ${(e as Error).message}`;
+      this.progress(logicalId, type, requestType, 'FAILED', Date.now() - started, reason);
+      throw new ResourceFailure(logicalId, type, requestType, reason);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------

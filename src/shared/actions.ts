@@ -68,3 +68,20 @@ export const GROUP_USERS_ACTIONS = [
   'connect:AssociateTrafficDistributionGroupUser',
   'connect:DisassociateTrafficDistributionGroupUser',
 ] as const;
+
+/** Importing a number from AWS End User Messaging (resource: the numbers and the target instance). */
+export const PHONE_NUMBER_IMPORT_ACTIONS = [
+  'connect:ImportPhoneNumber',
+] as const;
+
+/**
+ * What ImportPhoneNumber needs on the source number (resource: that End User Messaging number's
+ * ARN only). The Connect API reference names no permission on the source; CloudFormation's own
+ * AWS::Connect::PhoneNumber declares `sms-voice:DescribePhoneNumbers` beside
+ * `connect:ImportPhoneNumber` in its create handler's permissions (the resource schema,
+ * `handlers.create.permissions`), and nothing else of End User Messaging: the handler calls no
+ * End User Messaging API itself, so this is the one End User Messaging action granted.
+ */
+export const PHONE_NUMBER_IMPORT_SOURCE_ACTIONS = [
+  'sms-voice:DescribePhoneNumbers',
+] as const;

@@ -47,6 +47,11 @@ export const PhoneProps = {
   /** `retain` or `destroy`. */
   REMOVAL_POLICY: 'RemovalPolicy',
   TAGS: 'Tags',
+  /**
+   * ARN of a number in AWS End User Messaging SMS to import (ImportPhoneNumber) instead of
+   * claiming one; exclusive with PHONE_NUMBER and the search keys; instance targets only.
+   */
+  SOURCE_PHONE_NUMBER_ARN: 'SourcePhoneNumberArn',
 } as const;
 
 /** Attribute keys (`Data`) of a claimed phone number custom resource. */
@@ -157,3 +162,20 @@ export const REPLICATION_PAIRS: Record<string, string[]> = {
   'eu-central-1': ['eu-west-2'],
   'ap-northeast-1': ['ap-northeast-3'],
 };
+
+/**
+ * The alias a replica gets when `replicaAlias` is not given. ReplicateInstance's ReplicaAlias is
+ * optional in the SDK model, but the admin guide says it "is currently still a required field"
+ * (connect-api.md: ReplicateInstance's ReplicaAlias), so one is always sent: the source instance's
+ * id without its hyphens (32 hex digits: unique per instance), a hyphen, and the replica Region
+ * without its hyphens (unique per Region), such as
+ * `11111111222233334444555555555555-uswest2`. At most 32 + 1 + 12 = 45 characters for every
+ * Region name up to 14 characters; it never starts with `d-` (the 33rd character is the first
+ * hyphen). Longer Region names are cut to fit. Frozen: the handler derives the same alias for a
+ * Create whose template did not carry one.
+ */
+export function defaultReplicaAlias(instanceId: string, replicaRegion: string): string {
+  const id = instanceId.toLowerCase().replace(/-/g, '');
+  const region = replicaRegion.toLowerCase().replace(/-/g, '');
+  return `${id}-${region}`.slice(0, 45);
+}

@@ -20,6 +20,14 @@ export const FLOW_ARN_PATTERN = new RegExp(`^arn:${PARTITION}:connect:(${REGION}
 /** A phone number ARN. */
 export const PHONE_NUMBER_ARN_PATTERN = new RegExp(`^arn:${PARTITION}:connect:(${REGION}):([0-9]{12}):phone-number/(${UUID})$`);
 
+/**
+ * A phone number of AWS End User Messaging SMS (service prefix sms-voice), the source of
+ * ImportPhoneNumber: `arn:aws:sms-voice:<region>:<account>:phone-number/<id>` (connect-api.md:
+ * ImportPhoneNumber; the id form, `phone-` and 32 hex digits, is End User Messaging's; any
+ * letters, digits, `_` and `-` are accepted).
+ */
+export const SOURCE_PHONE_NUMBER_ARN_PATTERN = new RegExp(`^arn:${PARTITION}:sms-voice:(${REGION}):([0-9]{12}):phone-number/([A-Za-z0-9_-]{1,128})$`);
+
 const REGION_PATTERN = new RegExp(`^${REGION}$`);
 const NAME_PATTERN = /^(\S.*\S|\S)$/s;
 const E164_PATTERN = /^\+[1-9][0-9]{1,14}$/;
@@ -93,6 +101,21 @@ export function parseFlowArn(prop: string, value: unknown): ParsedFlowArn {
     fail(prop, 'must be a contact flow ARN (arn:aws:connect:<region>:<account>:instance/<uuid>/contact-flow/<id>)', value);
   }
   return { region: m[1], account: m[2], id: m[3], flowId: m[4] };
+}
+
+/**
+ * An End User Messaging phone number ARN to import. With `instanceRegion`, it must be in that
+ * Region (ImportPhoneNumber is called in the instance's Region, on a number of that Region).
+ */
+export function parseSourcePhoneNumberArn(prop: string, value: unknown, instanceRegion?: string): ParsedArn {
+  const m = SOURCE_PHONE_NUMBER_ARN_PATTERN.exec(requireString(prop, value));
+  if (!m) {
+    fail(prop, 'must be an AWS End User Messaging phone number ARN (arn:aws:sms-voice:<region>:<account>:phone-number/<id>)', value);
+  }
+  if (instanceRegion !== undefined && m[1] !== instanceRegion) {
+    fail(prop, `must be a number in the instance's Region ${instanceRegion} (ImportPhoneNumber imports a number of the instance's Region)`, value);
+  }
+  return { region: m[1], account: m[2], id: m[3] };
 }
 
 /** The target of a phone number: an instance or a traffic distribution group. */

@@ -155,8 +155,8 @@ describe('ClaimedPhoneNumber', () => {
   describe('validation at synth, with the property name', () => {
     const target = PhoneNumberTarget.instance(INSTANCE_ARN);
     const cases: Array<[string, Partial<ClaimedPhoneNumberProps>, RegExp]> = [
-      ['neither a number nor a search', {}, /phoneNumber, or countryCode and phoneNumberType, must be given/],
-      ['a country without a type', { countryCode: 'US' }, /phoneNumber, or countryCode and phoneNumberType, must be given/],
+      ['neither a number nor a search', {}, /phoneNumber, or countryCode and phoneNumberType, or sourcePhoneNumberArn must be given/],
+      ['a country without a type', { countryCode: 'US' }, /phoneNumber, or countryCode and phoneNumberType, or sourcePhoneNumberArn must be given/],
       ['both a number and a search', { phoneNumber: '+12065550100', countryCode: 'US', phoneNumberType: PhoneNumberType.DID }, /phoneNumber cannot be combined with countryCode/],
       ['a number and a prefix', { phoneNumber: '+12065550100', prefix: '+1206' }, /phoneNumber cannot be combined/],
       ['not E.164 (no +)', { phoneNumber: '12065550100' }, /phoneNumber must be an E.164 number/],

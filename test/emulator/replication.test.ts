@@ -71,36 +71,37 @@ describe('ReplicateInstance and DescribeInstance', () => {
     expect(emulator.claimedNumbers()[0].flows).toEqual({ [REP]: SEED.flowArn(REP) });
   });
 
-  test('preconditions (InvalidRequestException): same Region, unsupported pair, already replicated, bad alias; a replica is not found before it exists', async () => {
+  test('preconditions (InvalidRequestException): same Region, unsupported pair, already replicated, bad or missing alias; a replica is not found before it exists', async () => {
     await start();
     for (const input of [
-      { ReplicaRegion: SRC },
-      { ReplicaRegion: 'Mars-1' },
-      { ReplicaRegion: 'eu-west-2' },
+      { ReplicaRegion: SRC, ReplicaAlias: 'support-west' },
+      { ReplicaRegion: 'Mars-1', ReplicaAlias: 'support-west' },
+      { ReplicaRegion: 'eu-west-2', ReplicaAlias: 'support-west' },
+      { ReplicaRegion: REP },
       { ReplicaRegion: REP, ReplicaAlias: 'd-123' },
       { ReplicaRegion: REP, ReplicaAlias: SEED.instanceAlias },
     ]) {
       const e = await failure(source.send(new ReplicateInstanceCommand({ InstanceId: SEED.instanceArn, ...input })));
       expect([e.name, e.status]).toEqual(['InvalidRequestException', 400]);
     }
-    const fromReplica = await failure(replica.send(new ReplicateInstanceCommand({ InstanceId: SEED.instanceId, ReplicaRegion: SRC })));
+    const fromReplica = await failure(replica.send(new ReplicateInstanceCommand({ InstanceId: SEED.instanceId, ReplicaRegion: SRC, ReplicaAlias: 'support-east' })));
     expect(fromReplica.name).toBe('ResourceNotFoundException');
     const token = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
-    await source.send(new ReplicateInstanceCommand({ InstanceId: SEED.instanceArn, ReplicaRegion: REP, ClientToken: token }));
+    await source.send(new ReplicateInstanceCommand({ InstanceId: SEED.instanceArn, ReplicaRegion: REP, ReplicaAlias: 'support-west', ClientToken: token }));
     // The same request again is answered as the first; another one is refused.
-    expect(await source.send(new ReplicateInstanceCommand({ InstanceId: SEED.instanceArn, ReplicaRegion: REP, ClientToken: token })))
+    expect(await source.send(new ReplicateInstanceCommand({ InstanceId: SEED.instanceArn, ReplicaRegion: REP, ReplicaAlias: 'support-west', ClientToken: token })))
       .toMatchObject({ Id: SEED.instanceId });
-    const twice = await failure(source.send(new ReplicateInstanceCommand({ InstanceId: SEED.instanceArn, ReplicaRegion: REP })));
+    const twice = await failure(source.send(new ReplicateInstanceCommand({ InstanceId: SEED.instanceArn, ReplicaRegion: REP, ReplicaAlias: 'support-west' })));
     expect(twice).toMatchObject({ name: 'InvalidRequestException', message: expect.stringMatching(/already replicated/) });
     await until(async () => (await replicationOf(REP))?.ReplicationStatus === 'INSTANCE_REPLICATION_COMPLETE' || undefined);
-    const ofReplica = await failure(replica.send(new ReplicateInstanceCommand({ InstanceId: SEED.instanceId, ReplicaRegion: SRC })));
+    const ofReplica = await failure(replica.send(new ReplicateInstanceCommand({ InstanceId: SEED.instanceId, ReplicaRegion: SRC, ReplicaAlias: 'support-east' })));
     expect(ofReplica).toMatchObject({ name: 'InvalidRequestException', message: expect.stringMatching(/replica cannot be replicated/) });
   });
 
   test('the replication scripted to fail ends INSTANCE_REPLICATION_FAILED with its reason, and no default group', async () => {
     await start();
     emulator.failNextReplication('SAML is not enabled');
-    await source.send(new ReplicateInstanceCommand({ InstanceId: SEED.instanceArn, ReplicaRegion: REP }));
+    await source.send(new ReplicateInstanceCommand({ InstanceId: SEED.instanceArn, ReplicaRegion: REP, ReplicaAlias: 'support-west' }));
     const status = await until(async () => {
       const s = await replicationOf(REP);
       return s?.ReplicationStatus === 'INSTANCE_REPLICATION_FAILED' ? s : undefined;

@@ -17,6 +17,8 @@ const cm = useConnectMock();
 const LOGICAL_ID = 'Replica';
 const o = { logicalId: LOGICAL_ID };
 
+/** The default alias of INSTANCE_ID replicated to us-west-2: the instance id without hyphens, the Region without hyphens. */
+const DEFAULT_ALIAS = '11111111222233334444555555555555-uswest2';
 const PROPS = { InstanceArn: INSTANCE_ARN, ReplicaRegion: REPLICA_REGION, ReplicaAlias: 'support-west', RemovalPolicy: 'retain' };
 const DESTROY = { ...PROPS, RemovalPolicy: 'destroy' };
 const DATA = {
@@ -68,13 +70,13 @@ describe('InstanceReplica: Create', () => {
     expect(cm).toHaveReceivedCommandTimes(ListTrafficDistributionGroupsCommand, 2);
   });
 
-  test('without an alias, none is sent', async () => {
+  test('without an alias (a template of an earlier release), the default alias is sent: the admin guide still requires one', async () => {
     cm.on(ReplicateInstanceCommand).resolves({ Id: INSTANCE_ID, Arn: REPLICA_INSTANCE_ARN });
     cm.on(DescribeInstanceCommand).resolves(source('INSTANCE_REPLICATION_COMPLETE'));
     cm.on(ListTrafficDistributionGroupsCommand).resolves({ TrafficDistributionGroupSummaryList: [{ Arn: DEFAULT_GROUP_ARN, IsDefault: true }] });
     const { ReplicaAlias: _, ...noAlias } = PROPS;
     expectSucceeded(await run(createEvent(TYPE, noAlias, o)), REPLICA_INSTANCE_ARN, DATA);
-    expect(cm).toHaveReceivedCommandWith(ReplicateInstanceCommand, { ReplicaAlias: undefined });
+    expect(cm).toHaveReceivedCommandWith(ReplicateInstanceCommand, { ReplicaAlias: DEFAULT_ALIAS });
   });
 
   test('replication FAILED fails with the service reason', async () => {
@@ -203,9 +205,20 @@ describe('InstanceReplica: Update', () => {
   });
 });
 
-test('InstanceReplica: adding an alias to a replica made without one is refused too', async () => {
-  const { ReplicaAlias: _, ...noAlias } = PROPS;
-  expectFailed(await run(updateEvent(TYPE, REPLICA_INSTANCE_ARN, PROPS, noAlias, o)), 'ReplicaAlias cannot change');
+test.each([
+  ['the default alias', { ReplicaAlias: DEFAULT_ALIAS }],
+  ['a declared alias', { ReplicaAlias: 'support-west' }],
+])('InstanceReplica: an update that adds %s to a replica made without one (an earlier release) is in place, never a replacement', async (_, alias) => {
+  const { ReplicaAlias: __, ...noAlias } = PROPS;
+  cm.on(DescribeInstanceCommand).resolves(source('INSTANCE_REPLICATION_COMPLETE'));
+  cm.on(ListTrafficDistributionGroupsCommand).resolves({ TrafficDistributionGroupSummaryList: [{ Arn: DEFAULT_GROUP_ARN, IsDefault: true }] });
+  expectSucceeded(await run(updateEvent(TYPE, REPLICA_INSTANCE_ARN, { ...noAlias, ...alias }, noAlias, o)), REPLICA_INSTANCE_ARN, DATA);
+  expect(cm).not.toHaveReceivedCommand(ReplicateInstanceCommand);
+  expect(cm).not.toHaveReceivedCommand(DeleteInstanceCommand);
+});
+
+test('InstanceReplica: removing a declared alias (the construct then sends the default) is refused', async () => {
+  expectFailed(await run(updateEvent(TYPE, REPLICA_INSTANCE_ARN, { ...PROPS, ReplicaAlias: DEFAULT_ALIAS }, PROPS, o)), 'ReplicaAlias cannot change');
   expect(cm.calls()).toHaveLength(0);
 });
 
@@ -284,13 +297,18 @@ async function expectOnEventResult(event: CfnEvent, physicalId: string): Promise
 }
 
 describe('InstanceReplica: more cases', () => {
-  test('an empty alias (a token resolving to "") counts as no alias', async () => {
+  test('an empty alias (a token resolving to "") counts as no alias: the default is sent', async () => {
     cm.on(ReplicateInstanceCommand).resolves({ Id: INSTANCE_ID, Arn: REPLICA_INSTANCE_ARN });
     cm.on(DescribeInstanceCommand).resolves(source('INSTANCE_REPLICATION_COMPLETE'));
     cm.on(ListTrafficDistributionGroupsCommand).resolves(GROUPS);
     expectSucceeded(await run(createEvent(TYPE, { ...PROPS, ReplicaAlias: '' }, o)), REPLICA_INSTANCE_ARN, DATA);
     expect(inputsOf(cm, ReplicateInstanceCommand)).toEqual([
-      { InstanceId: INSTANCE_ARN, ReplicaRegion: REPLICA_REGION, ReplicaAlias: undefined, ClientToken: expect.stringMatching(CLIENT_TOKEN_PATTERN) },
+      {
+        InstanceId: INSTANCE_ARN,
+        ReplicaRegion: REPLICA_REGION,
+        ReplicaAlias: DEFAULT_ALIAS,
+        ClientToken: expect.stringMatching(CLIENT_TOKEN_PATTERN),
+      },
     ]);
   });
 

@@ -1,15 +1,18 @@
 /**
  * IAM exactness: the Connect actions the handler role is granted are exactly the ones the handlers
  * call over a lifecycle that reaches every code path with an API call of its own (every resource
- * type created, updated in place, replaced and deleted, a number adopted), as the emulator
- * recorded them; and every call is covered by a statement scoped to its Region and account.
+ * type created, updated in place, replaced and deleted, a number adopted, a number imported from
+ * End User Messaging and replaced by another), as the emulator recorded them; and every call is
+ * covered by a statement scoped to its Region and account. Outside Connect, the one grant is what
+ * ImportPhoneNumber needs on its source number (sms-voice:DescribePhoneNumbers, as CloudFormation's
+ * own AWS::Connect::PhoneNumber declares it), on exactly the source numbers of the stack.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ConnectEmulator, SEED } from '../../local/emulator';
+import { ConnectEmulator, SEED, SOURCE_NUMBERS } from '../../local/emulator';
 import { LocalCloudFormation, pollEnv } from '../../local/engine';
 import { PROVIDER_CONSTRUCT_ID } from '../../src/shared/names';
 import { lifecycleStack, STEPS } from '../upgrade/lifecycle';
@@ -63,7 +66,7 @@ beforeAll(async () => {
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
-}, 60_000);
+}, 180_000);
 
 afterAll(() => emulator.stop());
 
@@ -73,11 +76,21 @@ test('the granted Connect actions are exactly the ones called', () => {
   expect([...granted].sort()).toEqual([...called].sort());
 });
 
+const isConnect = (s: Statement) => list(s.Action).every(a => a.startsWith('connect:'));
+
+test('outside Connect: only sms-voice:DescribePhoneNumbers, on exactly the source numbers the stack imports, when it imports one', () => {
+  const others = templates.map(t => handlerStatements(t).filter(s => !isConnect(s)));
+  others.forEach((statements, step) => {
+    const source = SOURCE_NUMBERS[step >= 2 ? 1 : 0].arn; // lifecycle.ts: the import's source changes at step 2
+    expect(statements).toEqual([expect.objectContaining({ Effect: 'Allow', Action: 'sms-voice:DescribePhoneNumbers', Resource: [source] })]);
+  });
+});
+
 test('every call is covered by a statement in its Region and account, with no connect:* and no bare *', () => {
   const uncovered: string[] = [];
   callsByStep.forEach((calls, step) => {
     // The destroy runs with the last deployed template's role.
-    const statements = handlerStatements(templates[Math.min(step, templates.length - 1)]);
+    const statements = handlerStatements(templates[Math.min(step, templates.length - 1)]).filter(isConnect);
     for (const { operation, region } of calls) {
       const ok = statements.some(s => list(s.Action).includes(`connect:${operation}`)
         && list(s.Resource).some(r => r.startsWith(`arn:aws:connect:${region}:${SEED.account}:`)));
@@ -88,7 +101,7 @@ test('every call is covered by a statement in its Region and account, with no co
   });
   expect(uncovered).toEqual([]);
   for (const t of templates) {
-    for (const s of handlerStatements(t)) {
+    for (const s of handlerStatements(t).filter(isConnect)) {
       expect(list(s.Action)).not.toContain('connect:*');
       for (const r of list(s.Resource)) {
         expect(r).not.toBe('*');
@@ -99,7 +112,7 @@ test('every call is covered by a statement in its Region and account, with no co
 });
 
 test('the wildcards are the ones the README explains, each within the account and a Region of the pair', () => {
-  const wildcards = new Set(templates.flatMap(t => handlerStatements(t).flatMap(s => list(s.Resource)))
+  const wildcards = new Set(templates.flatMap(t => handlerStatements(t).filter(isConnect).flatMap(s => list(s.Resource)))
     .filter(r => r.includes('*'))
     .map(r => r.replace(/^arn:aws:connect:[a-z0-9-]+:[0-9]+:/, '').replace(/instance\/[a-f0-9-]{36}/, 'instance/<id>')));
   expect([...wildcards].sort()).toEqual([

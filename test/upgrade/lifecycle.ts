@@ -5,7 +5,7 @@
  * local engine and emulator and keeps the events CloudFormation sent.
  */
 import { RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
-import { SEED } from '../../local/emulator';
+import { SEED, SOURCE_NUMBERS } from '../../local/emulator';
 import {
   ClaimedPhoneNumber, InstanceReplica, PhoneNumberTarget, PhoneNumberType, TrafficDistribution,
   TrafficDistributionGroup, TrafficDistributionGroupUsers,
@@ -13,16 +13,16 @@ import {
 
 /** Step 0 creates everything; each later step changes something (in place, or by replacement). */
 export const STEPS = [
-  'create',
+  'create (the replica with the default alias; a number imported from End User Messaging)',
   'in place: split, tags, descriptions, flows (one dropped), agents, removal policy, a number moved to the group',
-  'replacement: group renamed (its numbers move to the new group), a number re-declared; in place: a flow added back, a tag removed',
+  'replacement: group renamed (its numbers move to the new group), a number re-declared, the imported number from another source; in place: a flow added back, a tag removed',
 ] as const;
 
 export function lifecycleStack(stack: Stack, step: number): void {
   const replica = new InstanceReplica(stack, 'Replica', {
     instanceArn: SEED.instanceArn,
     replicaRegion: SEED.replicaRegion,
-    replicaAlias: 'fixture-replica',
+    // No replicaAlias: the default one is sent (fixtures before 0.0.0-issue16 carry 'fixture-replica').
     removalPolicy: step >= 1 ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
   });
   const group = new TrafficDistributionGroup(stack, 'Group', {
@@ -54,6 +54,13 @@ export function lifecycleStack(stack: Stack, step: number): void {
     prefix: step >= 2 ? '+1312' : '+1206',
     contactFlowArns: [SEED.flowArn(SEED.sourceRegion)],
     removalPolicy: RemovalPolicy.DESTROY,
+  });
+  new ClaimedPhoneNumber(stack, 'Sms', {
+    target: PhoneNumberTarget.instance(SEED.instanceArn),
+    sourcePhoneNumberArn: SOURCE_NUMBERS[step >= 2 ? 1 : 0].arn,
+    description: step >= 1 ? 'SMS and voice (updated)' : 'SMS and voice',
+    contactFlowArns: [SEED.flowArn(SEED.sourceRegion)],
+    removalPolicy: step >= 1 ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
   });
   new TrafficDistributionGroupUsers(stack, 'Agents', {
     trafficDistributionGroup: group,
