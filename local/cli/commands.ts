@@ -138,7 +138,15 @@ async function run(command: CommandReport['command'], opts: LocalOptions, assemb
     } catch (e) {
       error = (e as Error).message;
     }
-    report = { command, stack: stackName, succeeded: error === undefined, ...(error !== undefined ? { error } : {}), resources: lines, outputs, emulator: emulatorReport(emulator) };
+    report = {
+      command,
+      stack: stackName,
+      succeeded: error === undefined,
+      ...(error !== undefined ? { error } : {}),
+      resources: lines,
+      outputs,
+      emulator: emulatorReport(emulator),
+    };
     if (opts.state !== undefined) {
       const state: LocalState = { version: 1, world, emulator: emulator.snapshot(), engine: engine.exportState() };
       saveState(opts.state, state);

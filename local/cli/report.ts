@@ -60,7 +60,7 @@ export function resourceLine(p: ProgressEvent): ResourceLine | undefined {
 }
 
 export function formatResourceLine(l: ResourceLine): string {
-  return `  ${l.status.padEnd(16)} ${l.logicalId.padEnd(40)} ${l.resourceType.padEnd(44)} ${l.seconds.toFixed(2).padStart(7)} s`
+  return `  ${l.status.padEnd(16)} ${l.seconds.toFixed(2).padStart(7)} s  ${l.resourceType.padEnd(44)} ${l.logicalId}`
     + (l.reason !== undefined ? `\n      ${l.reason}` : '');
 }
 
@@ -72,12 +72,22 @@ export function emulatorReport(emulator: ConnectEmulator): EmulatorReport {
     groups: emulator.groups().map(g => {
       const split = emulator.distribution(g.arn);
       return {
-        name: g.name, arn: g.arn, status: g.status, isDefault: g.isDefault, region: g.region,
-        telephony: split.telephony, agent: split.agent, signIn: split.signIn, users: emulator.groupUsers(g.arn),
+        name: g.name,
+        arn: g.arn,
+        status: g.status,
+        isDefault: g.isDefault,
+        region: g.region,
+        telephony: split.telephony,
+        agent: split.agent,
+        signIn: split.signIn,
+        users: emulator.groupUsers(g.arn),
       };
     }),
     numbers: emulator.claimedNumbers().map(n => ({
-      phoneNumber: n.phoneNumber, status: n.status, targetArn: n.targetArn, flows: n.flows,
+      phoneNumber: n.phoneNumber,
+      status: n.status,
+      targetArn: n.targetArn,
+      flows: n.flows,
       ...(n.message !== undefined ? { message: n.message } : {}),
     })),
   };

@@ -9,14 +9,14 @@
  * The emulator cannot know what a real account holds: every flow and user the template names is
  * taken to exist. What it checks is everything else (Regions, targets, splits, statuses).
  */
-import { AssemblyStack } from '../engine/cloud-assembly';
-import { Template } from '../engine/template';
-import { EmulatorWorld, InventoryNumber, SEED } from '../emulator/seed';
 import {
   CLAIMED_PHONE_NUMBER_RESOURCE_TYPE, DistributionProps, INSTANCE_REPLICA_RESOURCE_TYPE, PhoneProps, ReplicaProps,
   TdgProps, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE, TRAFFIC_DISTRIBUTION_GROUP_USERS_RESOURCE_TYPE,
   TRAFFIC_DISTRIBUTION_RESOURCE_TYPE, GroupUsersProps,
 } from '../../src/shared/names';
+import { EmulatorWorld, InventoryNumber, SEED } from '../emulator/seed';
+import { AssemblyStack } from '../engine/cloud-assembly';
+import { Template } from '../engine/template';
 
 /** The world to start the emulator with, and whether the instance starts replicated. */
 export interface DerivedWorld {
@@ -54,7 +54,9 @@ export function deriveWorld(stack: AssemblyStack): DerivedWorld {
   }
   const [instanceId, instance] = [...instances.entries()][0] ?? [SEED.instanceId, undefined];
 
-  const ofType = (type: string) => Object.values(template.Resources).filter(r => r.Type === type).map(r => resolveLiterals(r.Properties ?? {}, stack) as Record<string, unknown>);
+  const ofType = (type: string) => Object.values(template.Resources)
+    .filter(r => r.Type === type)
+    .map(r => resolveLiterals(r.Properties ?? {}, stack) as Record<string, unknown>);
   const replicas = ofType(INSTANCE_REPLICA_RESOURCE_TYPE);
   const replicaSource = replicas.map(r => regionOfArn(r[ReplicaProps.INSTANCE_ARN])).find(r => r !== undefined);
   const groupSource = ofType(TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE).map(g => regionOfArn(g[TdgProps.INSTANCE_ARN])).find(r => r !== undefined);
