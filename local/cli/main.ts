@@ -9,10 +9,11 @@ import { registerLocalCommands } from './commands';
 const program = new Command('cdk-connect-global-resiliency');
 registerLocalCommands(program);
 program.parseAsync(process.argv).then(
-  // Exits at once: a failed deploy may leave a waiter's timer of the engine behind.
-  () => process.exit(),
+  // The command set process.exitCode. A failed deploy may leave a timer of the engine's waiter
+  // behind: the process ends once stdout has drained, at the latest a second later.
+  () => setTimeout(() => process.exit(), 1000).unref(),
   e => {
     console.error((e as Error).message);
-    process.exit(1);
+    process.exitCode = 1;
   },
 );

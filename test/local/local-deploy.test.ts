@@ -47,7 +47,13 @@ interface CommandReport {
   emulator: {
     instance: { arn: string; replicas: Record<string, string> };
     groups: Array<{
-      name: string; arn: string; status: string; isDefault: boolean; telephony: Record<string, number>; agent: Record<string, number>; users: string[];
+      name: string;
+      arn: string;
+      status: string;
+      isDefault: boolean;
+      telephony: Record<string, number>;
+      agent: Record<string, number>;
+      users: string[];
     }>;
     numbers: Array<{ phoneNumber: string; status: string; targetArn: string; flows: Record<string, string> }>;
   };
