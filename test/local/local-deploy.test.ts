@@ -163,10 +163,30 @@ describe('local deploy, update and destroy of a cloud assembly', () => {
     expect(report.emulator.groups.filter(g => !g.isDefault)).toEqual([]);
   }, 130_000);
 
+  test('an app of another account and Regions deploys to a world derived from its template', () => {
+    const r = local('deploy', fixtureOut, '--stack', 'London', '--json');
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+    const report = json(r);
+    const instance = 'arn:aws:connect:eu-west-2:444455556666:instance/22222222-3333-4444-5555-666666666666';
+    expect(report.emulator.instance).toEqual({ arn: instance, replicas: { 'eu-central-1': 'INSTANCE_REPLICATION_COMPLETE' } });
+    const group = report.emulator.groups.find(g => g.name === 'london');
+    expect(group).toMatchObject({ status: 'ACTIVE', telephony: { 'eu-west-2': 60, 'eu-central-1': 40 } });
+    expect(group?.arn).toMatch(/^arn:aws:connect:eu-west-2:444455556666:traffic-distribution-group\//);
+    expect(report.emulator.numbers).toEqual([{
+      phoneNumber: '+442071234567',
+      status: 'CLAIMED',
+      targetArn: group?.arn,
+      flows: {
+        'eu-west-2': `${instance}/contact-flow/cccccccc-0000-4000-8000-000000000001`,
+        'eu-central-1': `${instance.replace('eu-west-2', 'eu-central-1')}/contact-flow/cccccccc-0000-4000-8000-000000000001`,
+      },
+    }]);
+  }, 130_000);
+
   test('usage errors name what to do', () => {
     const several = local('deploy', fixtureOut);
     expect(several.status).toBe(1);
-    expect(several.stderr).toContain('has 3 stacks (ConnectGlobalResiliency, WrongRegionFlow, SplitOver100): name one with --stack.');
+    expect(several.stderr).toContain('has 4 stacks (ConnectGlobalResiliency, WrongRegionFlow, SplitOver100, London): name one with --stack.');
     const noState = local('update', exampleOut);
     expect(noState.status).toBe(1);
     expect(noState.stderr).toContain('pass the --state file that deploy wrote');
