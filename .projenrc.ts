@@ -74,6 +74,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // jsii 6.0 compiles with TypeScript 6.0, and ts-jest, eslint and ts-node must see the same
     // compiler: pinned on purpose rather than taking typescript@latest (7.x).
     'typescript@~6.0.3',
+    // Argument parsing of the command-line tool (bundled into it by esbuild; never a runtime dependency).
+    'commander@^14',
   ],
 
   jestOptions: {
@@ -144,6 +146,15 @@ if (packageTask === undefined) {
 packageTask.reset();
 packageTask.spawn(project.tasks.tryFind('package:js')!);
 packageTask.exec('echo "Packaged JavaScript (dist/js). Skipped Java, Python, .NET and Go: they need Maven, Python, the .NET SDK, Go and their registries; run npx projen package-all on a machine that has them."');
+
+// The `local` commands (deploy the user's own cloud assembly to the emulator), bundled with what they
+// need (the engine, the emulator, commander, and the AWS SDK clients the functions' runtime provides)
+// into one file that runs without node_modules; the product's CLI registers the same commands.
+const localCli = project.addTask('bundle:local-cli', {
+  description: 'Bundles the local deploy commands (local/cli/main.ts) into assets/local-cli.js',
+  exec: 'esbuild local/cli/main.ts --bundle --platform=node --target=node20 --minify --keep-names --log-level=warning --outfile=assets/local-cli.js',
+});
+project.tasks.tryFind('bundle')?.spawn(localCli);
 
 // The bundles must exist before the tests synthesize stacks (the e2e tests load them from cdk.out).
 const bundleTask = project.tasks.tryFind('bundle');

@@ -11,7 +11,7 @@ import * as crypto from 'crypto';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { ImportHost, importPhoneNumber } from './import';
-import { InventoryNumber, SEED } from './seed';
+import { EmulatorWorld, InventoryNumber, worldOf } from './seed';
 import { ConnectError, fail, matchRoute, offsetOf, pageToken, regionOfRequest, TokenBucket } from './wire';
 
 /** Real-world milliseconds each asynchronous step takes, before scaling by timeScale. */
@@ -56,8 +56,23 @@ export interface EmulatorOptions {
   readonly durations?: EmulatorDurations;
   /** Token bucket per account and Region, shared by all operations. @default { perSecond: 2, burst: 5 } */
   readonly rateLimit?: { perSecond: number; burst: number } | false;
-  /** Start with the instance replicated to SEED.replicaRegion (replica COMPLETE, default group ACTIVE). @default false */
+  /** Start with the instance replicated to the world's replicaRegion (replica COMPLETE, default group ACTIVE). @default false */
   readonly replicated?: boolean;
+  /** The account, Regions, instance, flows, users and numbers on offer the emulator holds. @default SEED */
+  readonly world?: EmulatorWorld;
+}
+
+/** An emulator's state as `snapshot()` returns it: JSON, for `restore()` in another process. */
+export interface EmulatorSnapshot {
+  readonly version: 1;
+  readonly world: { readonly instanceArn: string };
+  readonly groups: ReadonlyArray<{ readonly id: string; readonly users: string[] } & Record<string, unknown>>;
+  readonly numbers: ReadonlyArray<{ readonly id: string } & Record<string, unknown>>;
+  readonly replicas: ReadonlyArray<{ readonly region: string } & Record<string, unknown>>;
+  /** Numbers of the world's inventory no longer on offer (another account took them). */
+  readonly taken: string[];
+  readonly coolingDown: Array<[string, number]>;
+  readonly tokens: Array<[string, unknown]>;
 }
 
 /** One request the emulator answered. */
@@ -182,6 +197,8 @@ export class ConnectEmulator {
   private readonly rateLimit: { perSecond: number; burst: number } | false;
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly log: CallRecord[] = [];
+  /** What the emulated account holds besides what the API creates (SEED unless `options.world`). */
+  private readonly world: ReturnType<typeof worldOf>;
 
   private readonly groupsById = new Map<string, Group>();
   private readonly numbersById = new Map<string, ClaimedNumber>();
@@ -212,10 +229,11 @@ export class ConnectEmulator {
     }
     this.durations = { ...DEFAULT_DURATIONS, ...options.durations };
     this.rateLimit = options.rateLimit === undefined ? { perSecond: 2, burst: 5 } : options.rateLimit;
-    SEED.inventory.forEach(n => this.inventory.set(n.phoneNumber, n));
+    this.world = worldOf(options.world);
+    this.world.inventory.forEach(n => this.inventory.set(n.phoneNumber, n));
     if (options.replicated === true) {
-      this.replicas.set(SEED.replicaRegion, { region: SEED.replicaRegion, alias: `${SEED.instanceAlias}-replica`, status: 'INSTANCE_REPLICATION_COMPLETE' });
-      this.createDefaultGroup(SEED.replicaRegion);
+      this.replicas.set(this.world.replicaRegion, { region: this.world.replicaRegion, alias: `${this.world.instanceAlias}-replica`, status: 'INSTANCE_REPLICATION_COMPLETE' });
+      this.createDefaultGroup(this.world.replicaRegion);
     }
     this.server = http.createServer((req, res) => this.serve(req, res));
   }
@@ -256,7 +274,7 @@ export class ConnectEmulator {
   groups(): Array<{ id: string; arn: string; name: string; status: string; isDefault: boolean; instanceArn: string; region: string }> {
     this.advance();
     return [...this.groupsById.values()].map(g => ({
-      id: g.id, arn: g.arn, name: g.name, status: g.status, isDefault: g.isDefault, instanceArn: SEED.instanceArn, region: g.region,
+      id: g.id, arn: g.arn, name: g.name, status: g.status, isDefault: g.isDefault, instanceArn: this.world.instanceArn, region: g.region,
     }));
   }
 
@@ -297,7 +315,7 @@ export class ConnectEmulator {
   instance(): { arn: string; replicaRegions: string[]; replicationStatus: Record<string, string> } {
     this.advance();
     return {
-      arn: SEED.instanceArn,
+      arn: this.world.instanceArn,
       replicaRegions: [...this.replicas.keys()],
       replicationStatus: Object.fromEntries([...this.replicas.values()].map(r => [r.region, r.status])),
     };
@@ -306,6 +324,45 @@ export class ConnectEmulator {
   /** The user ids associated with a group. */
   groupUsers(groupArn: string): string[] {
     return [...this.groupByArn(groupArn).users];
+  }
+
+  // ------------------------------------------------------------------ state between processes
+
+  /**
+   * What the account holds (groups, numbers, replicas, the numbers on offer and cooling down, the
+   * ClientTokens used), as JSON-safe data; `restore` on an emulator of the same instance (its
+   * world may name more flows, users and numbers on offer) takes it back. Pending transitions
+   * keep their wall-clock times, so a restore later finds them done.
+   */
+  snapshot(): EmulatorSnapshot {
+    return JSON.parse(JSON.stringify({
+      version: 1,
+      world: { instanceArn: this.world.instanceArn },
+      groups: [...this.groupsById.values()].map(g => ({ ...g, users: [...g.users] })),
+      numbers: [...this.numbersById.values()],
+      replicas: [...this.replicas.values()],
+      taken: this.world.inventory.filter(n => !this.inventory.has(n.phoneNumber)).map(n => n.phoneNumber),
+      coolingDown: [...this.coolingDown.entries()],
+      tokens: [...this.tokens.entries()],
+    }));
+  }
+
+  /** Replaces what the account holds with a snapshot taken by `snapshot` (of the same instance). */
+  restore(snapshot: EmulatorSnapshot): void {
+    if (snapshot.version !== 1 || snapshot.world.instanceArn !== this.world.instanceArn) {
+      throw new Error(`The saved emulator state is of ${snapshot.world?.instanceArn ?? 'another format'}, not of ${this.world.instanceArn}.`);
+    }
+    const fill = <V>(map: Map<string, V>, entries: Array<[string, V]>) => {
+      map.clear();
+      entries.forEach(([k, v]) => map.set(k, v));
+    };
+    fill(this.groupsById, snapshot.groups.map(g => [g.id, { ...(g as unknown as Group), users: new Set(g.users) }]));
+    fill(this.numbersById, snapshot.numbers.map(n => [n.id, n as unknown as ClaimedNumber]));
+    fill(this.replicas, snapshot.replicas.map(r => [r.region, r as unknown as Replica]));
+    // The world's numbers on offer (its inventory may have grown since the snapshot), less those taken before.
+    fill(this.inventory, this.world.inventory.filter(n => !snapshot.taken.includes(n.phoneNumber)).map(n => [n.phoneNumber, n]));
+    fill(this.coolingDown, snapshot.coolingDown);
+    fill(this.tokens, snapshot.tokens as Array<[string, { params: string; result: Body }]>);
   }
 
   // ------------------------------------------------------------------ scripted faults
@@ -375,11 +432,11 @@ export class ConnectEmulator {
     const offered = this.inventory.get(phoneNumber);
     this.inventory.delete(phoneNumber);
     const id = crypto.randomUUID();
-    const arn = `arn:aws:connect:${SEED.sourceRegion}:${SEED.account}:phone-number/${id}`;
+    const arn = `arn:aws:connect:${this.world.sourceRegion}:${this.world.account}:phone-number/${id}`;
     this.numbersById.set(id, {
       id,
       arn,
-      region: SEED.sourceRegion,
+      region: this.world.sourceRegion,
       phoneNumber,
       countryCode: offered?.countryCode ?? (phoneNumber.startsWith('+44') ? 'GB' : 'US'),
       type: offered?.type ?? (phoneNumber.startsWith('+1800') ? 'TOLL_FREE' : 'DID'),
@@ -584,11 +641,11 @@ export class ConnectEmulator {
   /** The two Regions a group distributes between: the source and its complete replica. */
   private groupRegions(): string[] {
     const replica = [...this.replicas.values()].find(r => this.liveReplica(r.region) !== undefined);
-    return replica === undefined ? [SEED.sourceRegion] : [SEED.sourceRegion, replica.region];
+    return replica === undefined ? [this.world.sourceRegion] : [this.world.sourceRegion, replica.region];
   }
 
   private instanceArnIn(region: string): string {
-    return `arn:aws:connect:${region}:${SEED.account}:instance/${SEED.instanceId}`;
+    return `arn:aws:connect:${region}:${this.world.account}:instance/${this.world.instanceId}`;
   }
 
   /**
@@ -604,12 +661,12 @@ export class ConnectEmulator {
     const arnRegion = m === null ? region : m[1];
     // The replica is an instance from the end of its replication until it is gone.
     const replica = this.replicas.get(region)?.status;
-    const exists = region === SEED.sourceRegion
+    const exists = region === this.world.sourceRegion
       || replica !== undefined && replica !== 'INSTANCE_REPLICATION_IN_PROGRESS' && replica !== 'INSTANCE_REPLICATION_FAILED';
-    if (id !== SEED.instanceId || arnRegion !== region || !exists) {
+    if (id !== this.world.instanceId || arnRegion !== region || !exists) {
       return fail('ResourceNotFoundException', `Instance not found in ${region}: ${idOrArn}`);
     }
-    return { region, arn: this.instanceArnIn(region), isReplica: region !== SEED.sourceRegion };
+    return { region, arn: this.instanceArnIn(region), isReplica: region !== this.world.sourceRegion };
   }
 
   private groupByArn(arn: string): Group {
@@ -770,9 +827,9 @@ export class ConnectEmulator {
     // connect-api.md: ReplicateInstance "Creates the default TDG"; its name is not documented [inferred].
     this.groupsById.set(id, {
       id,
-      arn: `arn:aws:connect:${SEED.sourceRegion}:${SEED.account}:traffic-distribution-group/${id}`,
-      name: `${SEED.instanceAlias}-default`,
-      region: SEED.sourceRegion,
+      arn: `arn:aws:connect:${this.world.sourceRegion}:${this.world.account}:traffic-distribution-group/${id}`,
+      name: `${this.world.instanceAlias}-default`,
+      region: this.world.sourceRegion,
       isDefault: true,
       status: 'ACTIVE',
       tags: {},
@@ -780,9 +837,9 @@ export class ConnectEmulator {
       split: {
         // connect-api.md: GetTrafficDistribution — 100 % source / 0 % replica by default. Sign-in enabled in
         // both Regions on the default group [inferred].
-        telephony: { [SEED.sourceRegion]: 100, [replicaRegion]: 0 },
-        agent: { [SEED.sourceRegion]: 100, [replicaRegion]: 0 },
-        signIn: { [SEED.sourceRegion]: true, [replicaRegion]: true },
+        telephony: { [this.world.sourceRegion]: 100, [replicaRegion]: 0 },
+        agent: { [this.world.sourceRegion]: 100, [replicaRegion]: 0 },
+        signIn: { [this.world.sourceRegion]: true, [replicaRegion]: true },
       },
     });
   }
@@ -816,7 +873,7 @@ export class ConnectEmulator {
         return fail('ResourceConflictException', `A resource already has that name: ${name}`);
       }
       const id = crypto.randomUUID();
-      const arn = `arn:aws:connect:${SEED.sourceRegion}:${SEED.account}:traffic-distribution-group/${id}`;
+      const arn = `arn:aws:connect:${this.world.sourceRegion}:${this.world.account}:traffic-distribution-group/${id}`;
       const [source, replica] = this.groupRegions();
       const failed = this.faults.groupCreation !== undefined;
       this.faults.groupCreation = undefined;
@@ -825,7 +882,7 @@ export class ConnectEmulator {
         arn,
         name,
         description,
-        region: SEED.sourceRegion,
+        region: this.world.sourceRegion,
         isDefault: false,
         status: 'CREATION_IN_PROGRESS',
         tags,
@@ -848,7 +905,7 @@ export class ConnectEmulator {
         Arn: g.arn,
         Name: g.name,
         Description: g.description,
-        InstanceArn: SEED.instanceArn,
+        InstanceArn: this.world.instanceArn,
         Status: g.status,
         Tags: g.tags,
         IsDefault: g.isDefault,
@@ -903,7 +960,7 @@ export class ConnectEmulator {
     const page = all.slice(start, start + max);
     return {
       TrafficDistributionGroupSummaryList: page.map(g => ({
-        Id: g.id, Arn: g.arn, Name: g.name, InstanceArn: SEED.instanceArn, Status: g.status, IsDefault: g.isDefault,
+        Id: g.id, Arn: g.arn, Name: g.name, InstanceArn: this.world.instanceArn, Status: g.status, IsDefault: g.isDefault,
       })),
       NextToken: start + max < all.length ? pageToken(start + max) : undefined,
     };
@@ -1023,7 +1080,7 @@ export class ConnectEmulator {
     }
     // The group's Region is the source Region, so this is the group's instance (or not found).
     this.instanceIn(r.region, instanceId);
-    if (!SEED.userIds.includes(userId)) {
+    if (!this.world.userIds.includes(userId)) {
       return fail('ResourceNotFoundException', `User not found: ${userId}`);
     }
     return { g, userId };
@@ -1065,7 +1122,7 @@ export class ConnectEmulator {
       return fail('InvalidParameterException', 'MaxResults must be 1-10.');
     }
     const wanted = prefix === undefined ? '+' : prefix.startsWith('+') ? prefix : `+${prefix}`;
-    const matches = SEED.inventory
+    const matches = this.world.inventory
       .filter(n => n.countryCode === country && n.type === type && n.phoneNumber.startsWith(wanted) && this.offered(n.phoneNumber) !== undefined);
     const start = offsetOf(next, 'InvalidParameterException');
     const page = matches.slice(start, start + max);
@@ -1106,7 +1163,7 @@ export class ConnectEmulator {
         return fail('InvalidParameterException', `Phone number not available: ${phoneNumber}`);
       }
       const id = crypto.randomUUID();
-      const arn = `arn:aws:connect:${r.region}:${SEED.account}:phone-number/${id}`;
+      const arn = `arn:aws:connect:${r.region}:${this.world.account}:phone-number/${id}`;
       const message = this.faults.claim;
       this.faults.claim = undefined;
       this.numbersById.set(id, {
@@ -1300,13 +1357,13 @@ export class ConnectEmulator {
     }
     const fm = FLOW_ARN_RE.exec(flowId);
     const id = fm === null ? flowId : fm[4];
-    if (!SEED.flowIds.includes(id) || fm !== null && (fm[1] !== r.region || fm[3] !== SEED.instanceId)) {
+    if (!this.world.flowIds.includes(id) || fm !== null && (fm[1] !== r.region || fm[3] !== this.world.instanceId)) {
       return fail('ResourceNotFoundException', `Contact flow not found in ${instance.arn}: ${flowId}`);
     }
     if (n.status !== 'CLAIMED' || n.pending !== undefined) {
       return fail('InvalidParameterException', `Phone number ${n.phoneNumber} is ${n.status}: associate a flow once it is CLAIMED.`);
     }
-    n.flows[r.region] = SEED.flowArn(r.region, id);
+    n.flows[r.region] = this.world.flowArn(r.region, id);
     return {};
   }
 
@@ -1337,21 +1394,21 @@ export class ConnectEmulator {
     const instance = this.instanceIn(r.region, r.labels.InstanceId);
     return {
       Instance: {
-        Id: SEED.instanceId,
+        Id: this.world.instanceId,
         Arn: instance.arn,
         IdentityManagementType: 'SAML',
-        InstanceAlias: instance.isReplica ? this.replicas.get(r.region)?.alias ?? SEED.instanceAlias : SEED.instanceAlias,
+        InstanceAlias: instance.isReplica ? this.replicas.get(r.region)?.alias ?? this.world.instanceAlias : this.world.instanceAlias,
         CreatedTime: 1_767_225_600,
-        ServiceRole: `arn:aws:iam::${SEED.account}:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect`,
+        ServiceRole: `arn:aws:iam::${this.world.account}:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect`,
         InstanceStatus: 'ACTIVE',
         InboundCallsEnabled: true,
         OutboundCallsEnabled: true,
-        InstanceAccessUrl: `https://${SEED.instanceAlias}.my.connect.aws`,
+        InstanceAccessUrl: `https://${this.world.instanceAlias}.my.connect.aws`,
         Tags: {},
       },
       ReplicationConfiguration: this.replicas.size === 0 ? undefined : {
-        SourceRegion: SEED.sourceRegion,
-        GlobalSignInEndpoint: `https://${SEED.instanceAlias}.global.my.connect.aws`, // form [inferred]
+        SourceRegion: this.world.sourceRegion,
+        GlobalSignInEndpoint: `https://${this.world.instanceAlias}.global.my.connect.aws`, // form [inferred]
         ReplicationStatusSummaryList: [...this.replicas.values()].map(x => ({
           Region: x.region, ReplicationStatus: x.status, ReplicationStatusReason: x.reason,
         })),
@@ -1387,7 +1444,7 @@ export class ConnectEmulator {
       if (this.replicas.size > 0) {
         return fail('InvalidRequestException', 'The instance is already replicated.');
       }
-      if (alias === SEED.instanceAlias) {
+      if (alias === this.world.instanceAlias) {
         return fail('InvalidRequestException', 'ReplicaAlias must be unique.'); // connect-api.md: "must be unique"
       }
       const reason = this.faults.replication;
@@ -1403,7 +1460,7 @@ export class ConnectEmulator {
         },
       });
       // connect-api.md: "→ {Id, Arn} (Id == source instance id)"; the Arn is the replica's [inferred].
-      return { Id: SEED.instanceId, Arn: this.instanceArnIn(replicaRegion) };
+      return { Id: this.world.instanceId, Arn: this.instanceArnIn(replicaRegion) };
     });
   }
 
@@ -1417,8 +1474,8 @@ export class ConnectEmulator {
     const region = m === null ? r.region : m[1];
     const replica = this.replicas.get(region);
     const id = m === null ? r.labels.InstanceId : m[3];
-    if (region !== r.region || region === SEED.sourceRegion || replica === undefined || id !== SEED.instanceId) {
-      if (region === SEED.sourceRegion && r.region === SEED.sourceRegion) {
+    if (region !== r.region || region === this.world.sourceRegion || replica === undefined || id !== this.world.instanceId) {
+      if (region === this.world.sourceRegion && r.region === this.world.sourceRegion) {
         return fail('InvalidRequestException', 'The emulator does not model deleting the source instance.');
       }
       return fail('ResourceNotFoundException', `Instance not found in ${r.region}: ${r.labels.InstanceId}`);

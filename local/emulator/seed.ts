@@ -53,3 +53,38 @@ export const SEED = {
     ...range('+4420794600', 0, 5, 2, 'GB', 'DID'),
   ] as ReadonlyArray<InventoryNumber>,
 };
+
+/**
+ * What an emulated account holds besides what the API creates: one Connect instance in the source
+ * Region (its replica, once replicated, in `replicaRegion`), its flows (replication copies them,
+ * with the same ids, to the replica) and agents, and the numbers the service offers.
+ */
+export interface EmulatorWorld {
+  readonly account: string;
+  readonly sourceRegion: string;
+  /** The Region `replicated: true` starts the instance replicated to. */
+  readonly replicaRegion: string;
+  readonly instanceId: string;
+  readonly instanceAlias: string;
+  readonly flowIds: ReadonlyArray<string>;
+  readonly userIds: ReadonlyArray<string>;
+  /** @default SEED.inventory */
+  readonly inventory?: ReadonlyArray<InventoryNumber>;
+}
+
+/** A world with its derived names (the instance ARN, a flow's ARN in a Region). SEED when none is given. */
+export function worldOf(world: EmulatorWorld = SEED) {
+  const { account, instanceId } = world;
+  return {
+    account,
+    sourceRegion: world.sourceRegion,
+    replicaRegion: world.replicaRegion,
+    instanceId,
+    instanceAlias: world.instanceAlias,
+    flowIds: [...world.flowIds],
+    userIds: [...world.userIds],
+    inventory: [...(world.inventory ?? SEED.inventory)],
+    instanceArn: `arn:aws:connect:${world.sourceRegion}:${account}:instance/${instanceId}`,
+    flowArn: (region: string, flowId: string = world.flowIds[0]) => `arn:aws:connect:${region}:${account}:instance/${instanceId}/contact-flow/${flowId}`,
+  };
+}

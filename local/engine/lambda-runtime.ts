@@ -25,6 +25,22 @@ const realProcess: NodeJS.Process = vm.runInThisContext('process');
 const realModule: typeof import('module') = (realProcess as unknown as { getBuiltinModule(id: string): unknown }).getBuiltinModule('module') as typeof import('module');
 const runtimeRequire = realModule.createRequire(path.join(REPO_ROOT, 'node_modules', '.lambda-runtime.js'));
 
+/** Runtime packages a host provides itself (a bundled command-line tool has no node_modules to resolve them from). */
+const providedPackages = new Map<string, unknown>();
+
+/**
+ * Serves these runtime packages (`@aws-sdk/*`, `@smithy/*`) to every function's `require`, in place
+ * of resolving them from node_modules: how the bundled `local` commands give the functions the SDK.
+ */
+export function provideRuntimePackages(packages: Record<string, unknown>): void {
+  for (const [name, exports] of Object.entries(packages)) {
+    if (!RUNTIME_PACKAGES.test(name)) {
+      throw new Error(`${name} is not a package of the Lambda runtime`);
+    }
+    providedPackages.set(name, exports);
+  }
+}
+
 const ENV_STORAGE_KEY = Symbol.for('cdk-connect-global-resiliency.local-lambda-env');
 
 /**
@@ -179,7 +195,7 @@ class Sandbox {
       }
     }
     if (RUNTIME_PACKAGES.test(spec)) {
-      return runtimeRequire(spec);
+      return providedPackages.has(spec) ? providedPackages.get(spec) : runtimeRequire(spec);
     }
     throw this.moduleNotFound(spec, fromFile);
   }

@@ -18,8 +18,8 @@ import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Stack, Stage, Token } from 'aws-cdk-lib';
-import * as cxapi from 'aws-cdk-lib/cx-api';
+import type { Stack } from 'aws-cdk-lib';
+import { readAssembly, selectStack } from './cloud-assembly';
 import { InvokeResult, LambdaFunctionConfig, LambdaRuntime, LogLine } from './lambda-runtime';
 import { NativeConnect } from './native-connect';
 import { runExecution, StateMachineDefinition } from './state-machine';
@@ -88,6 +88,12 @@ export interface DeployResult {
   readonly resources: Record<string, DeployedResource>;
   /** Deletions of the cleanup phase (replaced or removed resources) that failed: CloudFormation leaves those resources and still completes the update. */
   readonly cleanupFailures: Array<{ logicalId: string; physicalId: string; reason: string }>;
+}
+
+/** The deployed stacks, as `exportState` returns them: JSON. */
+export interface EngineState {
+  readonly version: 1;
+  readonly stacks: ReadonlyArray<{ readonly name: string; readonly resources: ReadonlyArray<Record<string, unknown>> } & Record<string, unknown>>;
 }
 
 /** CloudFormation rejects a response body of this size or more. */
@@ -207,8 +213,47 @@ export class LocalCloudFormation {
    * rolls back like CloudFormation and throws an Error with the failed resource's reason.
    */
   public async deploy(stack: Stack): Promise<DeployResult> {
+    return this.deploySynthesized(synthesize(stack));
+  }
+
+  /**
+   * Like `deploy`, for a stack of a cloud assembly directory that `cdk synth` wrote (an app in any
+   * CDK language): the named stack, or the assembly's only one.
+   */
+  public async deployAssembly(assemblyDir: string, stackName?: string): Promise<DeployResult> {
+    const dir = path.resolve(assemblyDir);
+    return this.deploySynthesized(selectStack(readAssembly(dir), stackName, dir));
+  }
+
+  /** The names of the stacks deployed (created and not destroyed). */
+  public stackNames(): string[] {
+    return [...this.stacks.keys()];
+  }
+
+  /**
+   * The deployed stacks (templates, resources with their physical ids, properties and attributes,
+   * the assembly their functions' code is in) as JSON-safe data, for `importState` in another process.
+   */
+  public exportState(): EngineState {
+    return JSON.parse(JSON.stringify({
+      version: 1,
+      stacks: [...this.stacks.values()].map(st => ({ ...st, resources: [...st.resources.values()] })),
+    }));
+  }
+
+  /** Takes back the deployed stacks of `exportState`, replacing any of the same name. */
+  public importState(state: EngineState): void {
+    if (state.version !== 1) {
+      throw new Error(`Unknown engine state version ${String(state.version)}`);
+    }
+    for (const st of state.stacks) {
+      const resources = st.resources as unknown as ResourceState[];
+      this.stacks.set(st.name, { ...(st as unknown as StackState), resources: new Map(resources.map(r => [r.logicalId, r])) });
+    }
+  }
+
+  private async deploySynthesized(synth: Synthesized): Promise<DeployResult> {
     const violationsBefore = this.violations.length;
-    const synth = synthesize(stack);
     const previous = this.stacks.get(synth.name);
     try {
       const result = previous === undefined ? await this.create(synth) : await this.update(previous, synth);
@@ -829,33 +874,20 @@ interface Synthesized {
   readonly assets: Record<string, string>;
 }
 
-/** Synthesizes the stack's app (into the app's outdir) and reads its template and asset manifest. */
+/**
+ * Synthesizes the stack's app (into the app's outdir) and reads the stack from the cloud assembly,
+ * as a deploy of an assembly directory does. aws-cdk-lib is only a type here: the stage is found
+ * as Stage.of finds it (the nearest enclosing scope that synthesizes), so that the engine runs
+ * where aws-cdk-lib is not installed (the bundled `local` commands).
+ */
 function synthesize(stack: Stack): Synthesized {
-  const stage = Stage.of(stack);
+  const stage = [...stack.node.scopes].reverse().slice(1)
+    .find(s => typeof (s as { synth?: unknown }).synth === 'function') as { synth(): { directory: string } } | undefined;
   if (stage === undefined) {
     throw new Error(`Stack ${stack.stackName} is not in an App`);
   }
   const assembly = stage.synth();
-  const artifact = assembly.getStackByName(stack.stackName);
-  const assets: Record<string, string> = {};
-  for (const dep of artifact.dependencies) {
-    if (dep instanceof cxapi.AssetManifestArtifact) {
-      const manifest = JSON.parse(fs.readFileSync(dep.file, 'utf8')) as { files?: Record<string, { source: { path?: string } }> };
-      for (const [hash, file] of Object.entries(manifest.files ?? {})) {
-        if (file.source.path !== undefined) {
-          assets[hash] = path.resolve(assembly.directory, file.source.path);
-        }
-      }
-    }
-  }
-  return {
-    name: artifact.stackName,
-    region: Token.isUnresolved(stack.region) ? 'us-east-1' : stack.region,
-    account: Token.isUnresolved(stack.account) ? '111122223333' : stack.account,
-    template: artifact.template as Template,
-    assemblyDir: assembly.directory,
-    assets,
-  };
+  return selectStack(readAssembly(assembly.directory), stack.artifactId, assembly.directory);
 }
 
 /** For deletions: a resource waits for every resource (among `ids`) that depends on it. */

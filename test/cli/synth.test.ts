@@ -3,7 +3,6 @@
  * user runs it: examples/cdk.json names the app. Offline: no credentials, no version check, no
  * notices, no telemetry, no lookups.
  */
-import { spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
@@ -14,28 +13,11 @@ import {
   CLAIMED_PHONE_NUMBER_RESOURCE_TYPE, INSTANCE_REPLICA_RESOURCE_TYPE, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE,
   TRAFFIC_DISTRIBUTION_GROUP_USERS_RESOURCE_TYPE, TRAFFIC_DISTRIBUTION_RESOURCE_TYPE,
 } from '../../src/shared/names';
+import { cdkSynth } from '../local/cdk';
 
 const ROOT = path.join(__dirname, '..', '..');
 const EXAMPLES = path.join(ROOT, 'examples');
-const CDK = path.join(ROOT, 'node_modules', '.bin', 'cdk');
 const STACK = 'ConnectGlobalResiliency';
-
-/** The environment of the CLI: this process's, without anything that could reach AWS or the internet. */
-function offlineEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(AWS_|CDK_)/.test(key)) {
-      env[key] = value;
-    }
-  }
-  return {
-    ...env,
-    CDK_DISABLE_VERSION_CHECK: 'true',
-    CDK_DISABLE_CLI_TELEMETRY: 'true',
-    // Credentials would only be looked for; none are needed, and the instance metadata service is never asked.
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
-}
 
 /** The custom resources of a template: logical id -> type. */
 function customResources(template: Record<string, any>): Record<string, string> {
@@ -46,13 +28,11 @@ function customResources(template: Record<string, any>): Record<string, string> 
 
 describe('cdk synth of examples/ with the AWS CDK CLI', () => {
   let outdir: string;
-  let result: ReturnType<typeof spawnSync>;
+  let result: ReturnType<typeof cdkSynth>;
 
   beforeAll(() => {
     outdir = mkdtempSync(path.join(tmpdir(), 'cdk-synth-'));
-    result = spawnSync(CDK, [
-      'synth', STACK, '--output', outdir, '--no-notices', '--no-version-reporting', '--no-lookups', '--quiet',
-    ], { cwd: EXAMPLES, env: offlineEnv(), encoding: 'utf-8', timeout: 150_000 });
+    result = cdkSynth(EXAMPLES, outdir, [STACK]);
   }, 160_000);
 
   afterAll(() => {

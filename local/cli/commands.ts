@@ -1,0 +1,182 @@
+/**
+ * The `local` commands: deploy the user's own app (a cloud assembly `cdk synth` wrote, from any CDK
+ * language) to the embedded Connect emulator, through the local CloudFormation engine, the real
+ * provider framework and the real handler bundles of the assembly. No account, no credentials,
+ * no Docker: the functions get dummy credentials and AWS_ENDPOINT_URL_CONNECT of the emulator.
+ *
+ *   local deploy <assembly> [--stack NAME]    create the stack (or update it, with --state)
+ *   local update <assembly> [--stack NAME]    update the stack deployed before (needs --state)
+ *   local destroy [--stack NAME]              delete it (needs --state)
+ *
+ * A failed command prints the engine's message (the failed resource and its handler's reason)
+ * and sets a non-zero exit code.
+ */
+import * as path from 'path';
+import * as connect from '@aws-sdk/client-connect';
+import * as lambda from '@aws-sdk/client-lambda';
+import * as sfn from '@aws-sdk/client-sfn';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { emulatorReport, CommandReport, formatEmulator, formatOutputs, formatResourceLine, resourceLine, ResourceLine } from './report';
+import { loadState, LocalState, mergeWorld, saveState } from './state';
+import { deriveWorld } from './world';
+import { ConnectEmulator, EmulatorWorld } from '../emulator';
+import { AssemblyStack, LocalCloudFormation, pollEnv, provideRuntimePackages, readAssembly, selectStack } from '../engine';
+
+/** The default `--time-scale`: the service's durations (replication, claims, the waiter's interval) at 1/100. */
+export const DEFAULT_TIME_SCALE = 0.01;
+
+interface LocalOptions {
+  readonly stack?: string;
+  readonly timeScale: number;
+  readonly state?: string;
+  readonly json?: boolean;
+  readonly logs?: boolean;
+}
+
+/** Adds `local deploy | update | destroy` to a commander program. */
+export function registerLocalCommands(program: Command): Command {
+  const local = program.command('local')
+    .description('Deploy your own CDK app to an embedded Amazon Connect emulator: no account, no credentials, no Docker');
+  const common = (c: Command) => c
+    .option('--stack <name>', 'the stack to deploy (needed when the assembly has several)')
+    .addOption(new Option('--time-scale <factor>', "the fraction of the service's durations to run at (1 = real time)")
+      .default(DEFAULT_TIME_SCALE).argParser(parseTimeScale))
+    .option('--state <file>', 'keep the emulator and the deployed stacks in this JSON file between commands')
+    .option('--json', 'print one JSON document instead of text')
+    .option('--logs', "print the Lambda functions' logs as they are written");
+
+  common(local.command('deploy <assembly>')
+    .description('deploy a stack of a cloud assembly (the cdk.out directory of `cdk synth`)'))
+    .action(async (assembly: string, opts: LocalOptions) => run('deploy', opts, assembly));
+  common(local.command('update <assembly>')
+    .description('update the stack deployed before (with --state) to a new cloud assembly'))
+    .action(async (assembly: string, opts: LocalOptions) => run('update', opts, assembly));
+  common(local.command('destroy')
+    .description('delete the stack deployed before (with --state)'))
+    .action(async (opts: LocalOptions) => run('destroy', opts));
+  return local;
+}
+
+function parseTimeScale(value: string): number {
+  const n = Number(value);
+  if (!(n > 0 && n <= 1)) {
+    throw new InvalidArgumentError('a number above 0 and at most 1 (1 runs at the service\'s real speed)');
+  }
+  return n;
+}
+
+/** Runs one command; sets process.exitCode to 1 on failure. */
+async function run(command: CommandReport['command'], opts: LocalOptions, assemblyDir?: string): Promise<void> {
+  const lines: ResourceLine[] = [];
+  const print = (text: string) => {
+    if (opts.json !== true) {
+      console.log(text);
+    }
+  };
+  let stackName = opts.stack ?? '';
+  let report: CommandReport | undefined;
+  let emulator: ConnectEmulator | undefined;
+  try {
+    const saved = opts.state === undefined ? undefined : loadState(opts.state);
+    if (command !== 'deploy' && saved === undefined) {
+      throw new Error(opts.state === undefined
+        ? `local ${command} acts on a stack deployed by an earlier command: pass the --state file that deploy wrote.`
+        : `The state file ${opts.state} does not exist: run local deploy with --state ${opts.state} first.`);
+    }
+    let stack: AssemblyStack | undefined;
+    let world: EmulatorWorld;
+    let replicated = false;
+    if (assemblyDir !== undefined) {
+      const dir = path.resolve(assemblyDir);
+      stack = selectStack(readAssembly(dir), opts.stack, dir);
+      stackName = stack.name;
+      const derived = deriveWorld(stack);
+      world = saved === undefined ? derived.world : mergeWorld(saved.world, derived.world, opts.state!);
+      replicated = derived.replicated;
+    } else {
+      world = saved!.world;
+    }
+
+    emulator = await ConnectEmulator.start({ timeScale: opts.timeScale, world, replicated: saved === undefined && replicated });
+    provideRuntimePackages({ '@aws-sdk/client-connect': connect, '@aws-sdk/client-lambda': lambda, '@aws-sdk/client-sfn': sfn });
+    const engine = new LocalCloudFormation({
+      env: { AWS_ENDPOINT_URL_CONNECT: emulator.endpoint, ...pollEnv(opts.timeScale) },
+      waiterIntervalScale: opts.timeScale,
+      printLogs: opts.logs === true,
+      onProgress: p => {
+        const line = resourceLine(p);
+        if (line !== undefined) {
+          lines.push(line);
+          print(formatResourceLine(line));
+        }
+      },
+    });
+    if (saved !== undefined) {
+      emulator.restore(saved.emulator);
+      engine.importState(saved.engine);
+    }
+    const deployed = engine.stackNames();
+    if (stack === undefined) {
+      stackName = opts.stack ?? (deployed.length === 1 ? deployed[0] : '');
+      if (!deployed.includes(stackName)) {
+        throw new Error(deployed.length === 0 ? `The state file ${opts.state} holds no deployed stack.`
+          : `The state file ${opts.state} holds ${opts.stack === undefined ? 'several stacks' : `no stack ${opts.stack}, but`} ${deployed.join(', ')}: name one with --stack.`);
+      }
+    } else if (command === 'update' && !deployed.includes(stackName)) {
+      throw new Error(`The stack ${stackName} is not deployed in ${opts.state}: run local deploy first.`);
+    }
+
+    print(`${header(command, stackName, assemblyDir)} (Connect emulator on ${emulator.endpoint}, instance ${world.instanceId} in ${world.sourceRegion}, time scale ${opts.timeScale})`);
+    let outputs: Record<string, string> = {};
+    let error: string | undefined;
+    try {
+      if (command === 'destroy') {
+        await engine.destroy(stackName);
+      } else {
+        outputs = (await engine.deployAssembly(stack!.assemblyDir, stack!.artifactId)).outputs;
+      }
+    } catch (e) {
+      error = (e as Error).message;
+    }
+    report = {
+      command,
+      stack: stackName,
+      succeeded: error === undefined,
+      ...(error !== undefined ? { error } : {}),
+      resources: lines,
+      outputs,
+      emulator: emulatorReport(emulator),
+    };
+    if (opts.state !== undefined) {
+      const state: LocalState = { version: 1, world, emulator: emulator.snapshot(), engine: engine.exportState() };
+      saveState(opts.state, state);
+    }
+  } catch (e) {
+    report = { command, stack: stackName, succeeded: false, error: (e as Error).message, resources: lines, outputs: {} };
+  } finally {
+    await emulator?.stop();
+  }
+
+  if (opts.json === true) {
+    console.log(JSON.stringify(report, undefined, 2));
+  } else {
+    [...formatOutputs(report.outputs), ...(report.emulator !== undefined ? formatEmulator(report.emulator) : [])].forEach(l => console.log(l));
+  }
+  if (!report.succeeded) {
+    if (opts.json !== true) {
+      console.error(`\nlocal ${command} of ${stackName || 'the stack'} failed: ${report.error}`);
+    }
+    process.exitCode = 1;
+  }
+}
+
+function header(command: CommandReport['command'], stack: string, assemblyDir: string | undefined): string {
+  switch (command) {
+    case 'deploy':
+      return `Deploying ${stack} from ${assemblyDir}`;
+    case 'update':
+      return `Updating ${stack} to ${assemblyDir}`;
+    default:
+      return `Destroying ${stack}`;
+  }
+}
