@@ -240,5 +240,6 @@ project.addPackageIgnore('/local/');
 project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/.ci/');
 project.addPackageIgnore('/test-reports/');
+project.addPackageIgnore('/stryker.config.json');
 
 project.synth();
