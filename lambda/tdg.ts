@@ -6,7 +6,7 @@ import {
   CfnEvent, pollUntilSettled, clientToken, connect, deadlineFrom, errorName, isNotFound, IsCompleteResult, log,
   OnEventResult, step, UserError, WaitEvent,
 } from './common';
-import { convergeSplit } from './split';
+import { declaredSplit, deploySplit } from './split';
 import { CREATED_FIELD, DEADLINE_FIELD, Deadlines, TdgAttrs, TdgProps } from '../src/shared/names';
 import {
   GROUP_ARN_PATTERN, parseDistribution, parseInstanceArn, validateGroupDescription, validateGroupName, validateTags,
@@ -42,6 +42,8 @@ export function parseGroupSpec(event: Pick<CfnEvent, 'LogicalResourceId'>, props
     throw new UserError(`Traffic distribution group ${event.LogicalResourceId}: invalid property: ${(e as Error).message}`);
   }
 }
+
+const SPLIT_KEYS = { telephony: TdgProps.TELEPHONY_DISTRIBUTION, agent: TdgProps.AGENT_DISTRIBUTION };
 
 function label(event: Pick<CfnEvent, 'LogicalResourceId'>, name?: string): string {
   return `Traffic distribution group ${event.LogicalResourceId}${name ? ` ('${name}')` : ''}`;
@@ -245,7 +247,14 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
       case 'DELETION_FAILED':
         throw new UserError(`${what} is being deleted (status ${status}), outside this deployment. Deploy again once it is gone.`);
       case 'ACTIVE':
-        return (await convergeSplit(spec.region, arn, { telephony: spec.telephony, agent: spec.agent }, what)) ? true : undefined;
+        return (await deploySplit(spec.region, arn, { telephony: spec.telephony, agent: spec.agent }, what, {
+          // A new group (Create, or the replacement of an Update) gets the declared split; an
+          // in-place Update moves only what its declaration changed.
+          previous: event.RequestType === 'Update' && event[CREATED_FIELD] !== true ? declaredSplit(event.OldResourceProperties, SPLIT_KEYS) : undefined,
+          tags: group.Tags,
+          stackId: event.StackId,
+          logicalId: event.LogicalResourceId,
+        })) ? true : undefined;
       default: // CREATION_IN_PROGRESS, UPDATE_IN_PROGRESS
         return undefined;
     }

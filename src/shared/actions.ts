@@ -61,6 +61,9 @@ export const DISTRIBUTION_ACTIONS = [
   'connect:DescribeTrafficDistributionGroup',
   'connect:GetTrafficDistribution',
   'connect:UpdateTrafficDistribution',
+  // The tag that records a refused split change on the group, so that its rollback moves nothing.
+  'connect:TagResource',
+  'connect:UntagResource',
 ] as const;
 
 /** Actions of the agents on a group. */
