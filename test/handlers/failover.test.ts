@@ -223,3 +223,16 @@ describe('TrafficDistribution: the same rules, sign-in included (default group)'
     expect(inputsOf(cm, UpdateTrafficDistributionCommand)).toEqual([{ Id: GROUP_ARN, TelephonyConfig: pct(100, 0) }]);
   });
 });
+
+describe('TrafficDistributionGroup: the rollback of a failed replacement', () => {
+  test('comes back to the old, failed-over group with properties naming the new one: its split is left alone (found by the model test)', async () => {
+    const o = { logicalId: 'SupportGroup' };
+    const OLD_GROUP = { InstanceArn: INSTANCE_ARN, Name: 'sales', TelephonyDistribution: split(50, 50) };
+    const FAILED_NEW = { InstanceArn: INSTANCE_ARN, Name: 'support', TelephonyDistribution: split(70, 30) };
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(describeAs('ACTIVE', { Name: 'sales' }));
+    cm.on(GetTrafficDistributionCommand).resolves({ TelephonyConfig: pct(0, 100) });
+    expectSucceeded(await run(updateEvent(GROUP, GROUP_ARN, OLD_GROUP, FAILED_NEW, o)), GROUP_ARN, { Arn: GROUP_ARN, Id: GROUP_ID });
+    expect(cm).not.toHaveReceivedCommand(UpdateTrafficDistributionCommand);
+    expect(cm).not.toHaveReceivedCommand(CreateTrafficDistributionGroupCommand);
+  });
+});
