@@ -74,6 +74,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // jsii 6.0 compiles with TypeScript 6.0, and ts-jest, eslint and ts-node must see the same
     // compiler: pinned on purpose rather than taking typescript@latest (7.x).
     'typescript@~6.0.3',
+    // The command-line tool's argument parser (cli/): bundled into assets/cli/index.js, so the
+    // package gets no runtime dependency.
+    'commander@^14',
   ],
 
   jestOptions: {
@@ -93,7 +96,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   tsconfigDev: {
-    include: ['../lambda/**/*.ts', '../local/**/*.ts', '../examples/**/*.ts', '../bench/**/*.ts', '../src/**/*.ts'],
+    include: ['../lambda/**/*.ts', '../cli/**/*.ts', '../local/**/*.ts', '../examples/**/*.ts', '../bench/**/*.ts', '../src/**/*.ts'],
     compilerOptions: {},
   },
 
@@ -151,6 +154,16 @@ if (bundleTask) {
   project.testTask.prependSpawn(bundleTask);
 }
 
+// The command-line tool (`npx cdk-connect-global-resiliency`): one self-contained bundle, the AWS
+// SDK and commander included (users run it with npx, not in Lambda), shipped in assets/.
+const bundleCli = project.addTask('bundle:cli', {
+  description: 'Bundles the command-line tool (cli/) into assets/cli/index.js',
+  exec: 'esbuild --bundle cli/index.ts --target="node20" --platform="node" --outfile="assets/cli/index.js" '
+    + '--banner:js="#!/usr/bin/env node" --minify --keep-names --log-level=warning',
+});
+bundleTask?.spawn(bundleCli);
+project.addBins({ 'cdk-connect-global-resiliency': 'assets/cli/index.js' });
+
 // `npm run demo`: deploy the example app to the local Connect emulator, update it, destroy it.
 const demo = project.addTask('demo', {
   description: 'Deploys examples/app.ts to the local Amazon Connect emulator, updates it and destroys it',
@@ -193,7 +206,7 @@ project.postCompileTask.exec('jsii-rosetta extract --strict --fail --compile');
 
 // lambda/, local/ (the offline world), examples/ and bench/ are type-checked and linted like the
 // library: each has a tsconfig.json of its own, so that the linter's project service finds them.
-for (const dir of ['lambda', 'local', 'examples', 'bench']) {
+for (const dir of ['lambda', 'cli', 'local', 'examples', 'bench']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: {
       extends: '../tsconfig.json',
@@ -213,6 +226,9 @@ project.eslint?.addLintPattern('lambda');
 project.eslint?.allowDevDeps('lambda/**');
 // The benchmarks are development tooling (never packaged): they may import dev dependencies (esbuild).
 project.eslint?.allowDevDeps('bench/**');
+project.eslint?.addLintPattern('cli');
+// The command-line tool bundles its libraries (commander, the AWS SDK): they are dev dependencies.
+project.eslint?.allowDevDeps('cli/**');
 project.eslint?.addLintPattern('local');
 // The offline world (emulator, engine, demo) runs the provider framework with the AWS SDK and aws-cdk-lib.
 project.eslint?.allowDevDeps('local/**');
