@@ -71,3 +71,21 @@ export const GROUP_USERS_ACTIONS = [
   'connect:AssociateTrafficDistributionGroupUser',
   'connect:DisassociateTrafficDistributionGroupUser',
 ] as const;
+
+/**
+ * What the command-line tool calls on a group (`status`, `failover`, `split`), granted by
+ * grantTrafficDistribution on the group's ARN. From the replica Region the calls name the same
+ * ARN (connect-api.md: Failover, "Permissions ... on the group's ARN").
+ */
+export const CLI_GROUP_ACTIONS = [
+  'connect:DescribeTrafficDistributionGroup',
+  'connect:GetTrafficDistribution',
+  'connect:UpdateTrafficDistribution',
+  // `status` lists the numbers on the group (TargetArn: the group).
+  'connect:ListPhoneNumbersV2',
+] as const;
+
+/** What `status` calls on the group's instance, in each Region (the replica has the instance's id). */
+export const CLI_INSTANCE_ACTIONS = [
+  'connect:GetCrossRegionRouting',
+] as const;

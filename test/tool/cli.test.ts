@@ -5,8 +5,12 @@
  */
 import * as fs from 'fs';
 import { CreateTrafficDistributionGroupCommand } from '@aws-sdk/client-connect';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { BUNDLED_CLI, cliEnv, CliRun, runCli } from './run-cli';
 import { ConnectEmulator, SEED } from '../../local/emulator';
+import { InstanceReplica, TrafficDistributionGroup } from '../../src';
 import { clientFor, until } from '../emulator/helpers';
 
 const SOURCE = SEED.sourceRegion;
@@ -167,5 +171,53 @@ describe('failover and split', () => {
     } finally {
       await slow.stop();
     }
+  });
+});
+
+describe('grantTrafficDistribution', () => {
+  test('grants exactly the actions status, failover and split call, on the group ARN and its instance in both Regions', async () => {
+    const seen = emulator.calls.length;
+    for (const args of [
+      ['status', '--group', defaultGroup],
+      ['failover', '--group', defaultGroup, '--to', REPLICA],
+      ['split', '--group', defaultGroup, '--telephony', `${SOURCE}=100,${REPLICA}=0`, '--agents', `${SOURCE}=100,${REPLICA}=0`,
+        '--sign-in', `${SOURCE}=true,${REPLICA}=true`],
+    ]) {
+      expect((await cli(...args)).code).toBe(0);
+    }
+    const called = new Set(emulator.calls.slice(seen).filter(c => c.status === 200).map(c => `connect:${c.operation}`));
+
+    const stack = new Stack(new App(), 'Grant', { env: { account: SEED.account, region: SOURCE } });
+    const role = new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() });
+    const imported = TrafficDistributionGroup.fromTrafficDistributionGroupArn(stack, 'Default', defaultGroup);
+    imported.grantTrafficDistribution(role);
+    const statements: Array<{ Action: string | string[]; Resource: unknown }> = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const granted = new Set(statements.flatMap(s => [s.Action].flat()));
+    expect([...granted].sort()).toEqual([...called].sort());
+
+    const resources = (action: string) => statements.filter(s => [s.Action].flat().includes(action))
+      .flatMap(s => [s.Resource].flat()).map(r => JSON.stringify(stack.resolve(r)));
+    for (const action of ['connect:UpdateTrafficDistribution', 'connect:GetTrafficDistribution', 'connect:DescribeTrafficDistributionGroup']) {
+      expect(resources(action)).toEqual([JSON.stringify(defaultGroup)]);
+    }
+    const instances = resources('connect:GetCrossRegionRouting').join(' ');
+    expect(instances).toContain(`:connect:${SOURCE}:${SEED.account}:instance/*`);
+    expect(instances).toContain(`:connect:${REPLICA}:${SEED.account}:instance/*`);
+  });
+
+  test('a group of the stack and the default group of a replica have it too', () => {
+    const stack = new Stack(new App(), 'Grant', { env: { account: SEED.account, region: SOURCE } });
+    const role = new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() });
+    const replica = new InstanceReplica(stack, 'Replica', { instanceArn: SEED.instanceArn, replicaRegion: REPLICA });
+    const own = new TrafficDistributionGroup(stack, 'Group', { instanceArn: SEED.instanceArn });
+    replica.defaultTrafficDistributionGroup.grantTrafficDistribution(role);
+    own.grantTrafficDistribution(role);
+    const policy = Template.fromStack(stack).findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as iam.CfnRole) }] } });
+    const actions = new Set(Object.values(policy).flatMap((p: any) => p.Properties.PolicyDocument.Statement.flatMap((s: any) => [s.Action].flat())));
+    expect([...actions].sort()).toEqual([
+      'connect:DescribeTrafficDistributionGroup', 'connect:GetCrossRegionRouting', 'connect:GetTrafficDistribution', 'connect:ListPhoneNumbersV2',
+      'connect:UpdateTrafficDistribution',
+    ]);
   });
 });
