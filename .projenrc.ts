@@ -74,7 +74,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // jsii 6.0 compiles with TypeScript 6.0, and ts-jest, eslint and ts-node must see the same
     // compiler: pinned on purpose rather than taking typescript@latest (7.x).
     'typescript@~6.0.3',
-    // Argument parsing of the command-line tool (bundled into it by esbuild; never a runtime dependency).
+    // The command-line tool's argument parser (cli/): bundled into assets/cli/index.js, so the
+    // package gets no runtime dependency.
     'commander@^14',
   ],
 
@@ -95,7 +96,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   tsconfigDev: {
-    include: ['../lambda/**/*.ts', '../local/**/*.ts', '../examples/**/*.ts', '../bench/**/*.ts', '../src/**/*.ts'],
+    include: ['../lambda/**/*.ts', '../cli/**/*.ts', '../local/**/*.ts', '../examples/**/*.ts', '../bench/**/*.ts', '../src/**/*.ts'],
     compilerOptions: {},
   },
 
@@ -147,20 +148,23 @@ packageTask.reset();
 packageTask.spawn(project.tasks.tryFind('package:js')!);
 packageTask.exec('echo "Packaged JavaScript (dist/js). Skipped Java, Python, .NET and Go: they need Maven, Python, the .NET SDK, Go and their registries; run npx projen package-all on a machine that has them."');
 
-// The `local` commands (deploy the user's own cloud assembly to the emulator), bundled with what they
-// need (the engine, the emulator, commander, and the AWS SDK clients the functions' runtime provides)
-// into one file that runs without node_modules; the product's CLI registers the same commands.
-const localCli = project.addTask('bundle:local-cli', {
-  description: 'Bundles the local deploy commands (local/cli/main.ts) into assets/local-cli.js',
-  exec: 'esbuild local/cli/main.ts --bundle --platform=node --target=node20 --minify --keep-names --log-level=warning --outfile=assets/local-cli.js',
-});
-project.tasks.tryFind('bundle')?.spawn(localCli);
-
 // The bundles must exist before the tests synthesize stacks (the e2e tests load them from cdk.out).
 const bundleTask = project.tasks.tryFind('bundle');
 if (bundleTask) {
   project.testTask.prependSpawn(bundleTask);
 }
+
+// The command-line tool (`npx cdk-connect-global-resiliency`): one self-contained bundle, the AWS
+// SDK and commander included (users run it with npx, not in Lambda), shipped in assets/. Its
+// `local` commands bring the emulator and the engine (local/), with the SDK clients the provider
+// framework's functions find in the Lambda runtime; aws-cdk-lib is not needed at run time.
+const bundleCli = project.addTask('bundle:cli', {
+  description: 'Bundles the command-line tool (cli/) into assets/cli/index.js',
+  exec: 'esbuild --bundle cli/index.ts --target="node20" --platform="node" --outfile="assets/cli/index.js" '
+    + '--banner:js="#!/usr/bin/env node" --minify --keep-names --log-level=warning',
+});
+bundleTask?.spawn(bundleCli);
+project.addBins({ 'cdk-connect-global-resiliency': 'assets/cli/index.js' });
 
 // `npm run demo`: deploy the example app to the local Connect emulator, update it, destroy it.
 const demo = project.addTask('demo', {
@@ -204,7 +208,7 @@ project.postCompileTask.exec('jsii-rosetta extract --strict --fail --compile');
 
 // lambda/, local/ (the offline world), examples/ and bench/ are type-checked and linted like the
 // library: each has a tsconfig.json of its own, so that the linter's project service finds them.
-for (const dir of ['lambda', 'local', 'examples', 'bench']) {
+for (const dir of ['lambda', 'cli', 'local', 'examples', 'bench']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: {
       extends: '../tsconfig.json',
@@ -226,6 +230,9 @@ project.eslint?.addRules({ 'import/no-cycle': ['error'] });
 project.eslint?.allowDevDeps('lambda/**');
 // The benchmarks are development tooling (never packaged): they may import dev dependencies (esbuild).
 project.eslint?.allowDevDeps('bench/**');
+project.eslint?.addLintPattern('cli');
+// The command-line tool bundles its libraries (commander, the AWS SDK): they are dev dependencies.
+project.eslint?.allowDevDeps('cli/**');
 project.eslint?.addLintPattern('local');
 // The offline world (emulator, engine, demo) runs the provider framework with the AWS SDK and aws-cdk-lib.
 project.eslint?.allowDevDeps('local/**');

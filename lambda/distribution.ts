@@ -2,7 +2,7 @@ import { DescribeTrafficDistributionGroupCommand } from '@aws-sdk/client-connect
 import {
   CfnEvent, pollUntilSettled, connect, deadlineFrom, isNotFound, IsCompleteResult, OnEventResult, step, UserError, WaitEvent,
 } from './common';
-import { convergeSplit, DeclaredSplit } from './split';
+import { DeclaredSplit, declaredSplit, deploySplit } from './split';
 import { DEADLINE_FIELD, Deadlines, DistributionProps } from '../src/shared/names';
 import { parseDistribution, parseGroupArn, parseSignIn } from '../src/shared/validate';
 
@@ -10,6 +10,12 @@ interface DistributionSpec extends DeclaredSplit {
   readonly groupArn: string;
   readonly region: string;
 }
+
+const SPLIT_KEYS = {
+  telephony: DistributionProps.TELEPHONY_DISTRIBUTION,
+  agent: DistributionProps.AGENT_DISTRIBUTION,
+  signIn: DistributionProps.SIGN_IN_DISTRIBUTION,
+};
 
 export function parseDistributionSpec(event: Pick<CfnEvent, 'LogicalResourceId'>, props: Record<string, unknown>): DistributionSpec {
   try {
@@ -73,7 +79,15 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
     }
     switch (group.Status) {
       case 'ACTIVE':
-        return (await convergeSplit(spec.region, spec.groupArn, spec, what)) ? true : undefined;
+        return (await deploySplit(spec.region, spec.groupArn, spec, what, {
+          // Create, or the split moved to another group: the declared split is applied. An
+          // Update of the same group moves only what its declaration changed.
+          previous: event.RequestType === 'Update' && event.OldResourceProperties[DistributionProps.GROUP_ARN] === spec.groupArn
+            ? declaredSplit(event.OldResourceProperties, SPLIT_KEYS) : undefined,
+          tags: group.Tags,
+          stackId: event.StackId,
+          logicalId: event.LogicalResourceId,
+        })) ? true : undefined;
       case 'CREATION_IN_PROGRESS':
       case 'UPDATE_IN_PROGRESS':
         return undefined;

@@ -6,7 +6,7 @@ import {
   CfnEvent, pollUntilSettled, clientToken, connect, deadlineFrom, errorName, isNotFound, IsCompleteResult, log,
   OnEventResult, step, UserError, WaitEvent,
 } from './common';
-import { convergeSplit } from './split';
+import { DeclaredSplit, declaredSplit, deploySplit } from './split';
 import { applyTagChanges } from './tags';
 import { CREATED_FIELD, DEADLINE_FIELD, Deadlines, TdgAttrs, TdgProps } from '../src/shared/names';
 import {
@@ -43,6 +43,8 @@ export function parseGroupSpec(event: Pick<CfnEvent, 'LogicalResourceId'>, props
     throw new UserError(`Traffic distribution group ${event.LogicalResourceId}: invalid property: ${(e as Error).message}`);
   }
 }
+
+const SPLIT_KEYS = { telephony: TdgProps.TELEPHONY_DISTRIBUTION, agent: TdgProps.AGENT_DISTRIBUTION };
 
 function label(event: Pick<CfnEvent, 'LogicalResourceId'>, name?: string): string {
   return `Traffic distribution group ${event.LogicalResourceId}${name ? ` ('${name}')` : ''}`;
@@ -231,7 +233,14 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
       case 'DELETION_FAILED':
         throw new UserError(`${what} is being deleted (status ${status}), outside this deployment. Deploy again once it is gone.`);
       case 'ACTIVE':
-        return (await convergeSplit(spec.region, arn, { telephony: spec.telephony, agent: spec.agent }, what)) ? true : undefined;
+        return (await deploySplit(spec.region, arn, { telephony: spec.telephony, agent: spec.agent }, what, {
+          // A new group (Create, or the replacement of an Update) gets the declared split; an
+          // in-place Update moves only what its declaration changed.
+          previous: previousSplit(event, spec),
+          tags: group.Tags,
+          stackId: event.StackId,
+          logicalId: event.LogicalResourceId,
+        })) ? true : undefined;
       default: // CREATION_IN_PROGRESS, UPDATE_IN_PROGRESS
         return undefined;
     }
@@ -240,6 +249,22 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
     return { IsComplete: false };
   }
   return { IsComplete: true, Data: { [TdgAttrs.ARN]: arn, [TdgAttrs.ID]: idOf(arn) } };
+}
+
+/**
+ * The declaration this deploy changes the group's split from: undefined for a new group (Create,
+ * or the group of a replacement), which gets the declared split. The rollback of a replacement
+ * comes back to the old group (same physical id, not created) with properties naming another
+ * group: the failed update never touched this group's split, so nothing of it changed.
+ */
+function previousSplit(event: WaitEvent, spec: GroupSpec): DeclaredSplit | undefined {
+  if (event.RequestType !== 'Update' || event[CREATED_FIELD] === true) {
+    return undefined;
+  }
+  const old = event.OldResourceProperties;
+  const sameGroup = old[TdgProps.NAME] === spec.name && old[TdgProps.INSTANCE_ARN] === spec.instanceArn
+    && (old[TdgProps.DESCRIPTION] ?? '') === (spec.description ?? '');
+  return sameGroup ? declaredSplit(old, SPLIT_KEYS) : { telephony: spec.telephony, agent: spec.agent };
 }
 
 async function isDeleted(event: WaitEvent, arn: string): Promise<IsCompleteResult> {

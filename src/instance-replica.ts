@@ -1,4 +1,5 @@
 import { Fn, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ConnectProvider } from './provider/connect-provider';
 import { REPLICA_ACTIONS, REPLICA_DEFAULT_GROUP_ACTIONS } from './shared/actions';
@@ -6,7 +7,7 @@ import {
   defaultReplicaAlias, INSTANCE_REPLICA_RESOURCE_TYPE, REPLICATION_PAIRS, ReplicaAttrs, ReplicaProps,
 } from './shared/names';
 import { parseInstanceArn, validateReplicaAlias, validateReplicaRegion } from './shared/validate';
-import { ITrafficDistributionGroup } from './traffic-distribution-group';
+import { grantTrafficDistributionOn, ITrafficDistributionGroup } from './traffic-distribution-group';
 import { checkLiteral, connectResource } from './util';
 
 /**
@@ -155,5 +156,9 @@ class DefaultTrafficDistributionGroup extends Resource implements ITrafficDistri
     this.trafficDistributionGroupArn = attrs.trafficDistributionGroupArn;
     this.trafficDistributionGroupId = attrs.trafficDistributionGroupId;
     this.instanceArn = attrs.instanceArn;
+  }
+
+  public grantTrafficDistribution(grantee: IGrantable): Grant {
+    return grantTrafficDistributionOn(this, grantee);
   }
 }

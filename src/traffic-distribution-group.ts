@@ -2,10 +2,11 @@ import * as crypto from 'crypto';
 import {
   Arn, ArnFormat, IResource, ITaggable, Lazy, Names, Resource, Stack, TagManager, TagType, Token,
 } from 'aws-cdk-lib';
+import { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ConnectProvider } from './provider/connect-provider';
-import { TDG_GROUP_ACTIONS, TDG_INSTANCE_ACTIONS } from './shared/actions';
-import { TdgAttrs, TdgProps, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE } from './shared/names';
+import { CLI_GROUP_ACTIONS, CLI_INSTANCE_ACTIONS, TDG_GROUP_ACTIONS, TDG_INSTANCE_ACTIONS } from './shared/actions';
+import { REPLICATION_PAIRS, TdgAttrs, TdgProps, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE } from './shared/names';
 import {
   parseDistribution, parseGroupArn, parseInstanceArn, validateGroupDescription, validateGroupName, validateTags,
 } from './shared/validate';
@@ -42,6 +43,34 @@ export interface ITrafficDistributionGroup extends IResource {
    * @default - unknown (imported groups)
    */
   readonly isDefault?: boolean;
+
+  /**
+   * Grants what the command-line tool (`npx cdk-connect-global-resiliency status|failover|split`)
+   * calls on this group, from either Region: DescribeTrafficDistributionGroup,
+   * GetTrafficDistribution, UpdateTrafficDistribution and ListPhoneNumbersV2 on the group's ARN,
+   * and GetCrossRegionRouting on its instance in both Regions.
+   */
+  grantTrafficDistribution(grantee: IGrantable): Grant;
+}
+
+/**
+ * Grants the command-line tool's calls on a group (see ITrafficDistributionGroup.grantTrafficDistribution).
+ * The group's ARN names the source Region; calls from the replica Region name the same ARN.
+ */
+export function grantTrafficDistributionOn(group: ITrafficDistributionGroup, grantee: IGrantable): Grant {
+  const stack = Stack.of(group);
+  const arn = group.trafficDistributionGroupArn;
+  // A group's Region is its stack's (the source Region) unless its ARN says otherwise.
+  const region = !Token.isUnresolved(arn) ? Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME).region
+    : Token.isUnresolved(stack.region) ? undefined : stack.region;
+  const regions = region === undefined ? [stack.region] : [region, ...(REPLICATION_PAIRS[region!] ?? [])];
+  const instance = group.instanceArn !== undefined && !Token.isUnresolved(group.instanceArn)
+    ? Arn.split(group.instanceArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName : undefined;
+  const instances = regions.map(r => stack.formatArn({
+    service: 'connect', region: r, resource: 'instance', resourceName: instance ?? '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+  }));
+  const onGroup = Grant.addToPrincipal({ grantee, actions: [...CLI_GROUP_ACTIONS], resourceArns: [arn] });
+  return onGroup.combine(Grant.addToPrincipal({ grantee, actions: [...CLI_INSTANCE_ACTIONS], resourceArns: instances }));
 }
 
 /**
@@ -94,6 +123,10 @@ abstract class TrafficDistributionGroupBase extends Resource implements ITraffic
   public abstract readonly trafficDistributionGroupId: string;
   public abstract readonly instanceArn?: string;
   public abstract readonly isDefault?: boolean;
+
+  public grantTrafficDistribution(grantee: IGrantable): Grant {
+    return grantTrafficDistributionOn(this, grantee);
+  }
 }
 
 /**

@@ -212,6 +212,11 @@ export class ConnectEmulator {
   /** ClientToken -> the parameters and the answer of its first use, per operation. */
   private readonly tokens = new Map<string, { params: string; result: Body }>();
 
+  /** Regions whose every call fails (failRegion). */
+  private readonly downRegions = new Set<string>();
+  /** UpdateCrossRegionRouting's IsolatedAll, per instance (one instance here). */
+  private isolatedAll = false;
+
   private faults: {
     groupCreation?: string;
     groupDeletion?: boolean;
@@ -407,6 +412,18 @@ export class ConnectEmulator {
     this.faults.errors.push({ ...spec });
   }
 
+  /**
+   * Every call to `region` fails (the Region's endpoint is down) until restoreRegion: answered 503
+   * ServiceUnavailableException before anything else, throttling included (README: Region outage).
+   */
+  failRegion(region: string): void {
+    this.downRegions.add(region);
+  }
+
+  restoreRegion(region: string): void {
+    this.downRegions.delete(region);
+  }
+
   /** The next replication ends INSTANCE_REPLICATION_FAILED with this reason. */
   failNextReplication(reason: string): void {
     this.faults.replication = reason;
@@ -465,6 +482,9 @@ export class ConnectEmulator {
         region = regionOfRequest(req.headers.authorization);
         if (matched === undefined) {
           throw new ConnectError(404, 'UnknownOperationException', `The emulator serves no operation at ${req.method} ${url.pathname}.`);
+        }
+        if (this.downRegions.has(region)) {
+          throw new ConnectError(503, 'ServiceUnavailableException', `Region ${region} is unavailable (scripted outage).`);
         }
         this.throttle(region);
         this.injected(operation);
@@ -554,6 +574,8 @@ export class ConnectEmulator {
       case 'DescribeInstance': return this.describeInstance(r);
       case 'ReplicateInstance': return this.replicate(r);
       case 'DeleteInstance': return this.deleteInstance(r);
+      case 'GetCrossRegionRouting': return this.getCrossRegionRouting(r);
+      case 'UpdateCrossRegionRouting': return this.updateCrossRegionRouting(r);
       case 'TagResource': return this.tag(r);
       case 'UntagResource': return this.untag(r);
       default: throw new Error(`no handler for ${operation}`);
@@ -1414,6 +1436,34 @@ export class ConnectEmulator {
         })),
       },
     };
+  }
+
+  /**
+   * connect-api.md: Cross-Region routing — GetCrossRegionRouting / UpdateCrossRegionRouting(InstanceId,
+   * IsolatedAll). Callable in either Region of a replicated instance, naming the instance of the
+   * Region called [inferred]; on an instance that is not replicated: InvalidRequestException
+   * [inferred]. Get answers IsolatedRegions: every Region of the instance while IsolatedAll is true,
+   * none otherwise [inferred: the reference gives only IsolatedAll's meaning].
+   */
+  private getCrossRegionRouting(r: Request): Body {
+    this.routedInstance(r);
+    return { IsolatedRegions: this.isolatedAll ? this.groupRegions() : [] };
+  }
+
+  private updateCrossRegionRouting(r: Request): Body {
+    this.routedInstance(r);
+    if (typeof r.body.IsolatedAll !== 'boolean') {
+      return fail('InvalidParameterException', 'IsolatedAll is required (true or false).');
+    }
+    this.isolatedAll = r.body.IsolatedAll;
+    return {};
+  }
+
+  private routedInstance(r: Request): void {
+    this.instanceIn(r.region, r.labels.InstanceId);
+    if (this.groupRegions().length < 2) {
+      fail('InvalidRequestException', 'Cross-Region routing needs an instance replicated with Global Resiliency.');
+    }
   }
 
   /** connect-api.md: ReplicateInstance — preconditions, async replication, creates the default TDG. */

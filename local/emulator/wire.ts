@@ -76,6 +76,8 @@ export const ROUTES: ReadonlyArray<Route> = [
   { operation: 'ListTrafficDistributionGroups', method: 'GET', path: '/traffic-distribution-groups' },
   { operation: 'GetTrafficDistribution', method: 'GET', path: '/traffic-distribution/{Id}' },
   { operation: 'UpdateTrafficDistribution', method: 'PUT', path: '/traffic-distribution/{Id}' },
+  { operation: 'GetCrossRegionRouting', method: 'GET', path: '/cross-region-routing/{InstanceId}' },
+  { operation: 'UpdateCrossRegionRouting', method: 'PUT', path: '/cross-region-routing/{InstanceId}' },
   { operation: 'ClaimPhoneNumber', method: 'POST', path: '/phone-number/claim' },
   { operation: 'ImportPhoneNumber', method: 'POST', path: '/phone-number/import' },
   { operation: 'SearchAvailablePhoneNumbers', method: 'POST', path: '/phone-number/search-available' },

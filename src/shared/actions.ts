@@ -61,6 +61,9 @@ export const DISTRIBUTION_ACTIONS = [
   'connect:DescribeTrafficDistributionGroup',
   'connect:GetTrafficDistribution',
   'connect:UpdateTrafficDistribution',
+  // The tag that records a refused split change on the group, so that its rollback moves nothing.
+  'connect:TagResource',
+  'connect:UntagResource',
 ] as const;
 
 /** Actions of the agents on a group. */
@@ -84,4 +87,22 @@ export const PHONE_NUMBER_IMPORT_ACTIONS = [
  */
 export const PHONE_NUMBER_IMPORT_SOURCE_ACTIONS = [
   'sms-voice:DescribePhoneNumbers',
+] as const;
+
+/**
+ * What the command-line tool calls on a group (`status`, `failover`, `split`), granted by
+ * grantTrafficDistribution on the group's ARN. From the replica Region the calls name the same
+ * ARN (connect-api.md: Failover, "Permissions ... on the group's ARN").
+ */
+export const CLI_GROUP_ACTIONS = [
+  'connect:DescribeTrafficDistributionGroup',
+  'connect:GetTrafficDistribution',
+  'connect:UpdateTrafficDistribution',
+  // `status` lists the numbers on the group (TargetArn: the group).
+  'connect:ListPhoneNumbersV2',
+] as const;
+
+/** What `status` calls on the group's instance, in each Region (the replica has the instance's id). */
+export const CLI_INSTANCE_ACTIONS = [
+  'connect:GetCrossRegionRouting',
 ] as const;

@@ -179,3 +179,12 @@ export function defaultReplicaAlias(instanceId: string, replicaRegion: string): 
   const region = replicaRegion.toLowerCase().replace(/-/g, '');
   return `${id}-${region}`.slice(0, 45);
 }
+
+/** The command-line tool shipped in the npm package (`npx cdk-connect-global-resiliency ...`). */
+export const CLI_NAME = 'cdk-connect-global-resiliency';
+
+/**
+ * Prefix of the tag a handler puts on a group when it refuses to move a split that was moved
+ * outside CloudFormation, so that the rollback of that update is recognized (and moves nothing).
+ */
+export const SPLIT_REFUSED_TAG_PREFIX = 'connect-global-resiliency:split-refused:';

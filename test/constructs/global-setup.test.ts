@@ -100,7 +100,11 @@ describe('TrafficDistribution', () => {
     new TrafficDistribution(stack, 'Split', { trafficDistributionGroup: imported, agentDistribution: { [REGION]: 50, [REPLICA]: 50 } });
     Template.fromStack(stack).hasResourceProperties(TRAFFIC_DISTRIBUTION_RESOURCE_TYPE, { TrafficDistributionGroupArn: GROUP_ARN });
     const actions = new Set(handlerStatements(stack).flatMap(s => [s.Action].flat()));
-    expect([...actions].sort()).toEqual(['connect:DescribeTrafficDistributionGroup', 'connect:GetTrafficDistribution', 'connect:UpdateTrafficDistribution']);
+    // Tag/Untag: the tag that records a refused split change on the group (lambda/split.ts).
+    expect([...actions].sort()).toEqual([
+      'connect:DescribeTrafficDistributionGroup', 'connect:GetTrafficDistribution', 'connect:TagResource', 'connect:UntagResource',
+      'connect:UpdateTrafficDistribution',
+    ]);
   });
 
   test('sign-in on a group known not to be default is rejected at synth', () => {

@@ -1,6 +1,6 @@
 /**
  * `local deploy | update | destroy` of the user's own app: examples/ and test/local/fixtures are
- * synthesized with the real `cdk` CLI, and the bundled commands (assets/local-cli.js, copied
+ * synthesized with the real `cdk` CLI, and the bundled commands (assets/cli/index.js, copied
  * alone into a temporary directory, so that it runs with no node_modules) deploy the cloud
  * assemblies to the embedded emulator, in child processes without AWS credentials.
  */
@@ -14,7 +14,7 @@ import { readAssembly, selectStack } from '../../local/engine';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CDK = path.join(ROOT, 'node_modules', '.bin', 'cdk');
-const BUNDLE = path.join(ROOT, 'assets', 'local-cli.js');
+const BUNDLE = path.join(ROOT, 'assets', 'cli', 'index.js');
 const STACK = 'ConnectGlobalResiliency';
 const INSTANCE_ARN = 'arn:aws:connect:us-east-1:111122223333:instance/11111111-2222-3333-4444-555555555555';
 const FLOW_ID = 'aaaaaaaa-0000-4000-8000-000000000001';

@@ -14,12 +14,14 @@
  * the failing sequence fast-check printed beside the seed). MODEL_RUNS sets the number of
  * sequences (default 200).
  */
+import { UpdateTrafficDistributionCommand } from '@aws-sdk/client-connect';
 import * as fc from 'fast-check';
 import { configKey, declared, STACK_NAME, SLOTS, Slot, StackCache, StackConfig, stackConfig } from './configs';
-import { deployed, destroyed, drifted, expectWorld, initialModel, Model, Real, rolledBack } from './model';
-import { ConnectEmulator } from '../../local/emulator';
+import { deployed, destroyed, drifted, expectWorld, initialModel, Model, Real, refused, rolledBack } from './model';
+import { ConnectEmulator, SEED } from '../../local/emulator';
 import { LocalCloudFormation } from '../../local/engine';
 import { pollEnv } from '../e2e/harness';
+import { clientFor, until } from '../emulator/helpers';
 
 /** The emulator's durations, the handlers' inline polling and the waiter all run at this fraction of real time. */
 const TIME_SCALE = 0.001;
@@ -73,12 +75,18 @@ function claimable(m: Model, c: StackConfig): boolean {
 class Deploy implements fc.AsyncCommand<Model, Real> {
   constructor(readonly config: StackConfig, readonly fault: Fault) {}
   check(m: Model): boolean {
-    return !drifted(m) && claimable(m, this.config);
+    return !drifted(m) && claimable(m, this.config) && !refused(m, this.config);
   }
   async run(m: Model, real: Real): Promise<void> {
     applyFault(real, this.fault);
+    const before = m.deployed;
+    const liveBefore = before?.groupArn === undefined ? undefined : real.emulator.distribution(before.groupArn).telephony;
     const out = await real.engine.deploy(real.cache.stack(this.config));
     expect(out.cleanupFailures).toEqual([]);
+    // No deploy moves live traffic unless its declaration of it changed.
+    if (liveBefore !== undefined && out.outputs.GroupArn === before!.groupArn && this.config.group?.split === before!.config.group?.split) {
+      expect(real.emulator.distribution(before!.groupArn!).telephony).toEqual(liveBefore);
+    }
     deployed(m, this.config, out.outputs);
     expectWorld(m, real);
   }
@@ -91,7 +99,7 @@ class Deploy implements fc.AsyncCommand<Model, Real> {
 class FailedDeploy implements fc.AsyncCommand<Model, Real> {
   constructor(readonly config: StackConfig, readonly fault: 'group CREATION_FAILED' | 'claim FAILED') {}
   check(m: Model): boolean {
-    if (drifted(m) || !claimable(m, this.config)) {
+    if (drifted(m) || !claimable(m, this.config) || refused(m, this.config)) {
       return false;
     }
     const before = m.deployed?.config;
@@ -123,6 +131,58 @@ class FailedDeploy implements fc.AsyncCommand<Model, Real> {
   }
   toString(): string {
     return `deploy(${configKey(this.config)}) with ${this.fault}`;
+  }
+}
+
+/** A deploy that changes the declared split while a failover is in effect: refused, and rolled back moving nothing. */
+class RefusedDeploy implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly config: StackConfig) {}
+  check(m: Model): boolean {
+    return !drifted(m) && claimable(m, this.config) && refused(m, this.config);
+  }
+  async run(m: Model, real: Real): Promise<void> {
+    const live = real.emulator.distribution(m.deployed!.groupArn!).telephony;
+    const error = await real.engine.deploy(real.cache.stack(this.config)).then(() => undefined, (e: Error) => e.message);
+    expect(error).toMatch(/UPDATE_ROLLBACK_COMPLETE after /);
+    expect(error).not.toMatch(/rollback failed/);
+    expect(error).toMatch(/the live split was moved outside CloudFormation/);
+    expect(real.emulator.distribution(m.deployed!.groupArn!).telephony).toEqual(live);
+    rolledBack(m, this.config, real.emulator);
+    expectWorld(m, real);
+  }
+  toString(): string {
+    return `deploy(${configKey(this.config)}) refused during a failover`;
+  }
+}
+
+/** Someone fails the stack's group over outside CloudFormation: from the replica Region, by ARN. */
+class FailOverOutOfBand implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly sourcePercent: number) {}
+  check(m: Model): boolean {
+    return m.deployed?.groupArn !== undefined && !drifted(m);
+  }
+  async run(m: Model, real: Real): Promise<void> {
+    const arn = m.deployed!.groupArn!;
+    const client = clientFor(real.emulator, SEED.replicaRegion, 3);
+    try {
+      await client.send(new UpdateTrafficDistributionCommand({
+        Id: arn,
+        TelephonyConfig: {
+          Distributions: [
+            { Region: SEED.sourceRegion, Percentage: this.sourcePercent },
+            { Region: SEED.replicaRegion, Percentage: 100 - this.sourcePercent },
+          ],
+        },
+      }));
+    } finally {
+      client.destroy();
+    }
+    await until(() => real.emulator.groups().find(g => g.arn === arn)?.status === 'ACTIVE' || undefined);
+    m.groupSplit = this.sourcePercent;
+    expectWorld(m, real);
+  }
+  toString(): string {
+    return `fail over to ${this.sourcePercent}/${100 - this.sourcePercent} out of band`;
   }
 }
 
@@ -186,6 +246,8 @@ const sequences = fc.tuple(deploy, fc.commands([
   faults.map(f => new Destroy(f)),
   fc.constant(new DeleteGroupOutOfBand()),
   fc.constantFrom(...SLOTS).map(s => new ReleaseOutOfBand(s)),
+  fc.constantFrom(0, 30).map(p => new FailOverOutOfBand(p)),
+  stackConfig.map(c => new RefusedDeploy(c)),
 ], { maxCommands: 4, size: 'max' })).map(([first, rest]) => [first, ...rest]);
 
 /** Time spent per kind of step (for the summary line): a wrapper that times each command it runs. */

@@ -83,9 +83,24 @@ export function deployed(m: Model, config: StackConfig, outputs: Record<string, 
   if (sameGroup) {
     expect(outputs.GroupArn).toBe(before!.groupArn);
   }
-  // A new group starts at 100/0; an undeclared split is left as it is.
-  m.groupSplit = config.group?.split ?? (sameGroup ? m.groupSplit : 100);
+  // A new group starts at 100/0 and gets the declared split. On the same group a deploy moves the
+  // live split only when its declaration changed (an out-of-band failover stays in effect otherwise).
+  const declarationChanged = sameGroup && config.group!.split !== before!.config.group!.split;
+  m.groupSplit = !sameGroup ? config.group?.split ?? 100
+    : declarationChanged && config.group!.split !== undefined ? config.group!.split : m.groupSplit;
   m.deployed = { config, groupArn: outputs.GroupArn, numbers };
+}
+
+/**
+ * The deploy of `config` must be refused: it changes the declared split of the same group while
+ * the live split is neither the previous declaration nor the new one (an out-of-band failover).
+ */
+export function refused(m: Model, config: StackConfig): boolean {
+  const before = m.deployed?.config.group;
+  const now = config.group;
+  return before !== undefined && now !== undefined && now.name === before.name && !m.groupGone
+    && before.split !== undefined && now.split !== undefined && now.split !== before.split
+    && m.groupSplit !== undefined && m.groupSplit !== before.split && m.groupSplit !== now.split;
 }
 
 /** After a successful destroy. */

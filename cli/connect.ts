@@ -1,0 +1,217 @@
+/**
+ * What every command shares: the group's two Regions, a Connect client per Region (the caller's
+ * credentials; AWS_ENDPOINT_URL_CONNECT is honoured by the SDK), reading the split, waiting for
+ * ACTIVE, and the errors a user can hit.
+ */
+import {
+  ConnectClient, DescribeTrafficDistributionGroupCommand, GetCrossRegionRoutingCommand, GetTrafficDistributionCommand, TrafficDistributionGroup,
+} from '@aws-sdk/client-connect';
+import { REPLICATION_PAIRS } from '../src/shared/names';
+import { parseDistribution, parseGroupArn, parseSignIn } from '../src/shared/validate';
+
+/** A failure the user can act on: printed without a stack trace, exit code 1. */
+export class CliError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export interface Split {
+  readonly telephony: Record<string, number>;
+  readonly agent: Record<string, number>;
+  readonly signIn: Record<string, boolean>;
+}
+
+export interface GroupRef {
+  readonly arn: string;
+  /** The group's Region (its ARN's): the source Region. */
+  readonly source: string;
+  /** The Regions the group can distribute to: the source and its replication partners. */
+  readonly regions: string[];
+}
+
+export function groupRef(arn: string): GroupRef {
+  let source: string;
+  try {
+    source = parseGroupArn('--group', arn).region;
+  } catch (e) {
+    throw new CliError(`${(e as Error).message}. Give the group's ARN (arn:aws:connect:<region>:<account>:traffic-distribution-group/<id>): `
+      + 'from the replica Region a bare id is not found.');
+  }
+  return { arn, source, regions: [source, ...(REPLICATION_PAIRS[source] ?? [])] };
+}
+
+/** Checks that `region` is one of the group's two Regions. */
+export function checkRegion(group: GroupRef, region: string, option: string): void {
+  if (!group.regions.includes(region)) {
+    throw new CliError(`${option} ${region} is not a Region of the group ${group.arn}: Global Resiliency pairs ${group.source} `
+      + `with ${group.regions.slice(1).join(' or ') || 'no other Region'}.`);
+  }
+}
+
+const clients = new Map<string, ConnectClient>();
+
+export function connect(region: string): ConnectClient {
+  let c = clients.get(region);
+  if (c === undefined) {
+    c = new ConnectClient({ region, maxAttempts: Number(process.env.CONNECT_GR_CLI_MAX_ATTEMPTS ?? 3) });
+    clients.set(region, c);
+  }
+  return c;
+}
+
+export function destroyClients(): void {
+  clients.forEach(c => c.destroy());
+  clients.clear();
+}
+
+function errorName(e: unknown): string {
+  return (e as { name?: string })?.name ?? 'Error';
+}
+
+/** Turns an SDK error of `call` in `region` into a message that says what to do. */
+export function explain(e: unknown, call: string, region: string, group: GroupRef): CliError {
+  if (e instanceof CliError) {
+    return e;
+  }
+  const name = errorName(e);
+  const message = (e as Error)?.message ?? String(e);
+  if (name === 'ResourceNotFoundException') {
+    return new CliError(`${call} in ${region}: the group ${group.arn} was not found (${message}). Check the ARN, the account and the credentials' Region pair.`);
+  }
+  if (name === 'AccessDeniedException') {
+    return new CliError(`${call} in ${region}: access denied (${message}). Grant the caller group.grantTrafficDistribution(...) (connect:${call} on the group).`);
+  }
+  if (name === 'InvalidRequestException') {
+    return new CliError(`${call} in ${region}: Amazon Connect refused the request (${message}). A split names exactly the group's two Regions, `
+      + 'with percentages in steps of 10 that sum to 100; sign-in only on the default group; the group must be ACTIVE.');
+  }
+  if (name === 'ResourceConflictException') {
+    return new CliError(`${call} in ${region}: another update of the split is still in progress (${message}). Wait until the group is ACTIVE, then run the command again.`);
+  }
+  return new CliError(`${call} in ${region} failed: ${name}: ${message}`);
+}
+
+export async function describeGroup(group: GroupRef, region: string): Promise<TrafficDistributionGroup> {
+  try {
+    const out = await connect(region).send(new DescribeTrafficDistributionGroupCommand({ TrafficDistributionGroupId: group.arn }));
+    return out.TrafficDistributionGroup!;
+  } catch (e) {
+    throw explain(e, 'DescribeTrafficDistributionGroup', region, group);
+  }
+}
+
+export async function readSplit(group: GroupRef, region: string): Promise<Split> {
+  try {
+    const out = await connect(region).send(new GetTrafficDistributionCommand({ Id: group.arn }));
+    const map = <T>(d: { Distributions?: { Region?: string }[] } | undefined, pick: (x: any) => T) =>
+      Object.fromEntries((d?.Distributions ?? []).filter(x => x.Region !== undefined).map(x => [x.Region!, pick(x)])) as Record<string, T>;
+    return {
+      telephony: map(out.TelephonyConfig, x => x.Percentage ?? 0),
+      agent: map(out.AgentConfig, x => x.Percentage ?? 0),
+      signIn: map(out.SignInConfig, x => Boolean(x.Enabled)),
+    };
+  } catch (e) {
+    throw explain(e, 'GetTrafficDistribution', region, group);
+  }
+}
+
+/** Cross-Region routing of the group's instance in `region` (undefined when the call is refused or unknown there). */
+export async function crossRegionRouting(instanceArn: string | undefined, region: string): Promise<{ isolatedRegions?: string[]; error?: string }> {
+  if (instanceArn === undefined) {
+    return { error: 'the group names no instance' };
+  }
+  try {
+    // The replica has the instance's id: name the instance of the Region called.
+    const inRegion = instanceArn.replace(/^(arn:[^:]+:connect:)[^:]+:/, `$1${region}:`);
+    const out = await connect(region).send(new GetCrossRegionRoutingCommand({ InstanceId: inRegion }));
+    return { isolatedRegions: out.IsolatedRegions ?? [] };
+  } catch (e) {
+    return { error: `${errorName(e)}: ${(e as Error).message}` };
+  }
+}
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+/** Polls Describe in `region` until the group is ACTIVE (fails when it is not within `seconds`). */
+export async function waitActive(group: GroupRef, region: string, seconds: number): Promise<void> {
+  const stopAt = Date.now() + seconds * 1000;
+  let delay = 200;
+  let status: string | undefined;
+  for (;;) {
+    status = (await describeGroup(group, region)).Status;
+    if (status === 'ACTIVE') {
+      return;
+    }
+    if (status !== 'UPDATE_IN_PROGRESS') {
+      throw new CliError(`The group ${group.arn} is ${status}: its split cannot settle. Check it in the Amazon Connect console.`);
+    }
+    if (Date.now() + delay > stopAt) {
+      throw new CliError(`The group ${group.arn} was not ACTIVE within ${seconds} s (last seen: ${status}). `
+        + `Watch it with: npx cdk-connect-global-resiliency status --group ${group.arn}`);
+    }
+    await sleep(delay);
+    delay = Math.min(2000, delay * 1.5);
+  }
+}
+
+/** `us-east-1=70,us-west-2=30` */
+export function parsePercentages(option: string, value: string, group: GroupRef): Record<string, number> {
+  const map = pairs(option, value);
+  try {
+    const out = parseDistribution(option, map, group.source);
+    Object.keys(out).forEach(r => checkRegion(group, r, option));
+    return out;
+  } catch (e) {
+    throw e instanceof CliError ? e : new CliError(`${(e as Error).message}. Example: ${option} ${group.regions[0]}=70,${group.regions[1] ?? 'us-west-2'}=30`);
+  }
+}
+
+/** `us-east-1=true,us-west-2=false` */
+export function parseEnabled(option: string, value: string, group: GroupRef): Record<string, boolean> {
+  const map = pairs(option, value);
+  try {
+    const out = parseSignIn(option, map);
+    Object.keys(out).forEach(r => checkRegion(group, r, option));
+    return out;
+  } catch (e) {
+    throw e instanceof CliError ? e : new CliError(`${(e as Error).message}. Example: ${option} ${group.regions[0]}=true,${group.regions[1] ?? 'us-west-2'}=false`);
+  }
+}
+
+function pairs(option: string, value: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of value.split(',')) {
+    const m = /^\s*([a-z0-9-]+)\s*=\s*(\S+)\s*$/.exec(item);
+    if (m === null) {
+      throw new CliError(`${option}: '${item}' is not <region>=<value> (give them comma-separated, e.g. us-east-1=70,us-west-2=30)`);
+    }
+    out[m[1]] = m[2];
+  }
+  return out;
+}
+
+export function formatPart(m: Record<string, number | boolean>): string {
+  const keys = Object.keys(m).sort();
+  return keys.length === 0 ? '(none)' : keys.map(k => `${k}=${m[k]}`).join(',');
+}
+
+/** The parts that differ between two splits, as `part: before -> after` lines. */
+export function changes(before: Split, after: Split): Array<{ part: string; before: string; after: string }> {
+  const parts: Array<[string, keyof Split]> = [['telephony', 'telephony'], ['agents', 'agent'], ['sign-in', 'signIn']];
+  return parts.map(([part, key]) => ({ part, before: formatPart(before[key]), after: formatPart(after[key]) })).filter(c => c.before !== c.after);
+}
+
+/** The Connect request of a split change, as sent to UpdateTrafficDistribution. */
+export function updateRequest(arn: string, telephony: Record<string, number>, agent?: Record<string, number>, signIn?: Record<string, boolean>) {
+  const pct = (m: Record<string, number>) => ({ Distributions: Object.keys(m).sort().map(Region => ({ Region, Percentage: m[Region] })) });
+  return {
+    Id: arn,
+    TelephonyConfig: pct(telephony),
+    ...(agent === undefined ? {} : { AgentConfig: pct(agent) }),
+    ...(signIn === undefined ? {} : {
+      SignInConfig: { Distributions: Object.keys(signIn).sort().map(Region => ({ Region, Enabled: signIn[Region] })) },
+    }),
+  };
+}
