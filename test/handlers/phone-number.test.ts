@@ -1,5 +1,5 @@
 import {
-  AccessDeniedException, AssociatePhoneNumberContactFlowCommand, ClaimPhoneNumberCommand, DescribePhoneNumberCommand,
+  AccessDeniedException, AssociatePhoneNumberContactFlowCommand, ClaimPhoneNumberCommand, DescribeContactFlowCommand, DescribePhoneNumberCommand,
   DescribeTrafficDistributionGroupCommand, DisassociatePhoneNumberContactFlowCommand, IdempotencyException,
   InternalServiceException, InvalidParameterException, ListPhoneNumbersV2Command, ReleasePhoneNumberCommand, ResourceInUseException,
   ResourceNotFoundException, SearchAvailablePhoneNumbersCommand, TagResourceCommand, ThrottlingException,
@@ -12,9 +12,15 @@ import {
 } from './events';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
 import { MAX_CLAIM_ATTEMPTS } from '../../lambda/phone-number';
-import { CLAIM_TOKEN_TAG, CLAIMED_PHONE_NUMBER_RESOURCE_TYPE as TYPE, CREATED_FIELD, DEADLINE_FIELD } from '../../src/shared/names';
+import { CLAIM_TOKEN_TAG, CLAIMED_PHONE_NUMBER_RESOURCE_TYPE as TYPE, CREATED_FIELD, DEADLINE_FIELD, OWNER_TAG } from '../../src/shared/names';
 
 const cm = useConnectMock();
+// Every declared flow exists unless a test says otherwise (the check before a claim).
+// The account holds no other number unless a test says so (the look-up of a number to take back).
+beforeEach(() => {
+  cm.on(DescribeContactFlowCommand).callsFake((input: { ContactFlowId: string }) => ({ ContactFlow: { Id: input.ContactFlowId } }));
+  cm.on(ListPhoneNumbersV2Command).resolves({ ListPhoneNumbersSummaryList: [] });
+});
 const LOGICAL_ID = 'MainLine';
 const o = { logicalId: LOGICAL_ID };
 
@@ -69,7 +75,7 @@ describe('ClaimedPhoneNumber: Create', () => {
       PhoneNumber: NUMBER,
       TargetArn: GROUP_ARN,
       PhoneNumberDescription: 'Main line',
-      Tags: { team: 'support', [CLAIM_TOKEN_TAG]: claim.ClientToken },
+      Tags: { team: 'support', [CLAIM_TOKEN_TAG]: claim.ClientToken, [OWNER_TAG]: expect.stringMatching(/^[a-f0-9]{32}$/) },
       ClientToken: expect.stringMatching(CLIENT_TOKEN_PATTERN),
     });
     expect(inputsOf(cm, AssociatePhoneNumberContactFlowCommand)).toEqual([
@@ -135,7 +141,8 @@ describe('ClaimedPhoneNumber: Create', () => {
       } else {
         await expect(wait).rejects.toThrow(`Phone number ${LOGICAL_ID} (${PN_ARN}) ${failure}`);
       }
-      expect(cm).toHaveReceivedCommandTimes(DescribePhoneNumberCommand, 1);
+      // A failure reads the number once more, to see whether this request left it claimed.
+      expect(cm).toHaveReceivedCommandTimes(DescribePhoneNumberCommand, failure === undefined ? 1 : 2);
     } finally {
       process.env.CONNECT_GR_INLINE_POLL_BUDGET_MS = '150';
       process.env.CONNECT_GR_POLL_FIRST_MS = '1';

@@ -278,7 +278,9 @@ async function expectOnEventResult(event: CfnEvent, physicalId: string): Promise
   const before = Date.now();
   const result = await onEvent(event);
   const after = Date.now();
-  expect(result).toEqual({ PhysicalResourceId: physicalId, [DEADLINE_FIELD]: expect.any(Number) });
+  // A Create that started the replication says so (a replication it started and that fails is deleted).
+  const started = event.RequestType === 'Create' ? { ConnectReplicationStarted: true } : {};
+  expect(result).toEqual({ PhysicalResourceId: physicalId, [DEADLINE_FIELD]: expect.any(Number), ...started });
   expect(result[DEADLINE_FIELD]).toBeGreaterThanOrEqual(before + Deadlines.INSTANCE_REPLICA_SECONDS * 1000);
   expect(result[DEADLINE_FIELD]).toBeLessThanOrEqual(after + Deadlines.INSTANCE_REPLICA_SECONDS * 1000);
 }

@@ -1,7 +1,7 @@
 import {
   AccessDeniedException, CreateTrafficDistributionGroupCommand, DeleteTrafficDistributionGroupCommand,
   DescribeTrafficDistributionGroupCommand, GetTrafficDistributionCommand, InternalServiceException, InvalidRequestException,
-  ListPhoneNumbersV2Command, ResourceConflictException, ResourceInUseException, ResourceNotFoundException,
+  ListPhoneNumbersV2Command, ListTrafficDistributionGroupsCommand, ResourceConflictException, ResourceInUseException, ResourceNotFoundException,
   ResourceNotReadyException, ServiceQuotaExceededException, ThrottlingException, TagResourceCommand, TrafficDistributionGroupStatus,
   UntagResourceCommand, UpdateTrafficDistributionCommand,
 } from '@aws-sdk/client-connect';
@@ -14,6 +14,9 @@ import { handler as onEvent } from '../../lambda/on-event.lambda';
 import { CREATED_FIELD, DEADLINE_FIELD, Deadlines, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE as TYPE } from '../../src/shared/names';
 
 const cm = useConnectMock();
+// The instance has no other group of the requested name unless a test says so (the look-up a
+// rollback sent to the group of a failed replacement makes).
+beforeEach(() => cm.on(ListTrafficDistributionGroupsCommand).resolves({ TrafficDistributionGroupSummaryList: [] }));
 const LOGICAL_ID = 'SupportGroup';
 const o = { logicalId: LOGICAL_ID };
 
@@ -435,10 +438,14 @@ describe('TrafficDistributionGroup: Update', () => {
     cm.on(DescribeTrafficDistributionGroupCommand, { TrafficDistributionGroupId: GROUP_ARN }).resolves(group('ACTIVE', { Description: PROPS.Description }));
     cm.on(CreateTrafficDistributionGroupCommand).resolves({ Id: '88888888-7777-6666-5555-444444444444', Arn: GROUP2_ARN });
     cm.on(DescribeTrafficDistributionGroupCommand, { TrafficDistributionGroupId: GROUP2_ARN })
-      .resolves(group('CREATION_FAILED', { Arn: GROUP2_ARN, Name: 'support-2' }));
+      .resolvesOnce(group('CREATION_FAILED', { Arn: GROUP2_ARN, Name: 'support-2' }))
+      .resolvesOnce(group('CREATION_FAILED', { Arn: GROUP2_ARN, Name: 'support-2' }))
+      .resolvesOnce(group('PENDING_DELETION', { Arn: GROUP2_ARN, Name: 'support-2' }))
+      .rejects(notFound());
     cm.on(DeleteTrafficDistributionGroupCommand).resolves({});
     const out = await run(updateEvent(TYPE, GROUP_ARN, { ...PROPS, Name: 'support-2' }, PROPS, o));
-    expectFailed(out, `Traffic distribution group ${LOGICAL_ID} ('support-2') (${GROUP2_ARN}) ended in status CREATION_FAILED`);
+    expectFailed(out, `Traffic distribution group ${LOGICAL_ID} ('support-2') (${GROUP2_ARN}) ended in status CREATION_FAILED`,
+      'The new group \'support-2\' that this replacement created was deleted');
     expect(inputsOf(cm, DeleteTrafficDistributionGroupCommand)).toEqual([{ TrafficDistributionGroupId: GROUP2_ARN }]);
     expect(await regionsOf(cm, DeleteTrafficDistributionGroupCommand)).toEqual([REGION]);
   });
