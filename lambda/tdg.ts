@@ -211,6 +211,10 @@ async function deleteFailedReplacement(event: WaitEvent, spec: GroupSpec, arn: s
       return new UserError(`${reason} The new group '${spec.name}' that this replacement created was deleted, so that nothing is left behind: `
         + 'fix the cause and deploy again.');
     }
+    if (gone === undefined && asked) {
+      return new UserError(`${reason} The new group '${spec.name}' that this replacement created is being deleted, so that nothing is left behind: `
+        + 'fix the cause and deploy again once it is gone.');
+    }
     return new UserError(`${reason} The new group '${spec.name}' that this replacement created is ${gone === false ? 'DELETION_FAILED' : 'not deleted yet'}: ${byHand}`);
   } catch (e) {
     return new UserError(`${reason} The new group '${spec.name}' that this replacement created could not be deleted (${errorName(e)}): ${byHand}`);
