@@ -364,6 +364,12 @@ async function takeBack(event: CfnEvent, spec: NumberSpec, exclude: string): Pro
       found = await describe(region, owned.PhoneNumberArn, what);
     }
   } else {
+    // A searched number is taken back only by a rollback: sent to the number of a failed request
+    // (released, being released, or kept). A forward replacement claims a new number, as declared.
+    const sentTo = PHONE_NUMBER_ARN_PATTERN.test(exclude) ? await describe(regionOf(exclude), exclude, what) : undefined;
+    if (sentTo?.PhoneNumberStatus?.Status === 'CLAIMED' && sentTo.Tags?.[KEPT_TAG] === undefined) {
+      return undefined;
+    }
     const out = await step(`${what}: ListPhoneNumbersV2`, () => connect(region).send(new ListPhoneNumbersV2Command({
       TargetArn: spec.targetArn,
       PhoneNumberCountryCodes: [spec.countryCode as PhoneNumberCountryCode],
@@ -380,9 +386,13 @@ async function takeBack(event: CfnEvent, spec: NumberSpec, exclude: string): Pro
       }
     }
   }
-  if (found?.PhoneNumberArn === undefined || found.PhoneNumberStatus?.Status !== 'CLAIMED' || !meets(found, {
-    [PhoneProps.PHONE_NUMBER]: spec.phoneNumber, [PhoneProps.COUNTRY_CODE]: spec.countryCode, [PhoneProps.PHONE_NUMBER_TYPE]: spec.type, [PhoneProps.PREFIX]: spec.prefix,
-  })) {
+  const wanted = {
+    [PhoneProps.PHONE_NUMBER]: spec.phoneNumber,
+    [PhoneProps.COUNTRY_CODE]: spec.countryCode,
+    [PhoneProps.PHONE_NUMBER_TYPE]: spec.type,
+    [PhoneProps.PREFIX]: spec.prefix,
+  };
+  if (found?.PhoneNumberArn === undefined || found.PhoneNumberStatus?.Status !== 'CLAIMED' || !meets(found, wanted)) {
     return undefined;
   }
   await untagKept(event, region, found.PhoneNumberArn, found);
@@ -556,12 +566,13 @@ async function startDelete(event: CfnEvent & { PhysicalResourceId: string }): Pr
     log('INFO', 'phone number already gone or never claimed', { arn });
     return false;
   }
-  if (number.Tags?.[KEPT_TAG] !== undefined) {
-    // Chosen by phoneNumber and kept by a failed request: the next deployment takes it back.
+  // A number chosen by phoneNumber and kept by a failed request is never released (the next
+  // deployment takes it back): it is retained, parked on its group's instance like any retained number.
+  const kept = number.Tags?.[KEPT_TAG] !== undefined;
+  if (kept) {
     log('INFO', 'keeping a chosen number that a failed request claimed', { arn, number: number.PhoneNumber });
-    return false;
   }
-  const removal = removalOf(event.ResourceProperties);
+  const removal = kept ? 'retain' : removalOf(event.ResourceProperties);
   if (removal === 'destroy') {
     await step(`${label(event, number.PhoneNumber)}: ReleasePhoneNumber`, async () => {
       try {
@@ -716,10 +727,10 @@ async function isDeleted(event: WaitEvent, arn: string): Promise<IsCompleteResul
     return { IsComplete: true };
   }
   const region = regionOf(arn);
-  const removal = removalOf(event.ResourceProperties);
   const what = `${label(event)} (${arn})`;
   const done = await pollUntilSettled(event, async seen => {
     const n = await describe(region, arn, what);
+    const removal = n?.Tags?.[KEPT_TAG] !== undefined ? 'retain' : removalOf(event.ResourceProperties);
     const status = n?.PhoneNumberStatus?.Status;
     if (n === undefined || status === 'FAILED' && removal === 'destroy') {
       return true;

@@ -81,6 +81,7 @@ describe('InstanceReplica: Create', () => {
     cm.on(ReplicateInstanceCommand).resolves({ Id: INSTANCE_ID, Arn: REPLICA_INSTANCE_ARN });
     cm.on(DescribeInstanceCommand).resolvesOnce(source('INSTANCE_REPLICATION_IN_PROGRESS'))
       .resolves(source('INSTANCE_REPLICATION_FAILED', 'The instance alias is not unique in us-west-2'));
+    cm.on(DeleteInstanceCommand).resolves({});
     const out = await run(createEvent(TYPE, PROPS, o));
     expectFailed(out, `Instance replica ${LOGICAL_ID} (${REPLICA_INSTANCE_ARN}): replication to ${REPLICA_REGION} failed: `
       + 'The instance alias is not unique in us-west-2.');
@@ -404,5 +405,30 @@ describe('InstanceReplica: more cases', () => {
     } finally {
       process.env.CONNECT_GR_INLINE_POLL_BUDGET_MS = '150';
     }
+  });
+});
+
+describe('InstanceReplica: a failed replication leaves nothing behind', () => {
+  test('a replication this request started that ends FAILED is deleted (RETAIN or not), waited for, and the reason says so', async () => {
+    cm.on(ReplicateInstanceCommand).resolves({ Id: INSTANCE_ID, Arn: REPLICA_INSTANCE_ARN });
+    cm.on(DescribeInstanceCommand)
+      .resolvesOnce(source('INSTANCE_REPLICATION_FAILED', 'quota'))
+      .resolvesOnce(source('INSTANCE_REPLICATION_FAILED', 'quota'))
+      .resolvesOnce(source('INSTANCE_REPLICA_DELETING'))
+      .resolves(source());
+    cm.on(DeleteInstanceCommand).resolves({});
+    const out = await run(createEvent(TYPE, PROPS, o));
+    expectFailed(out, `replication to ${REPLICA_REGION} failed: quota. The failed replica was deleted (it is no usable replica)`);
+    expect(inputsOf(cm, DeleteInstanceCommand)).toEqual([{ InstanceId: REPLICA_INSTANCE_ARN, ClientToken: expect.stringMatching(CLIENT_TOKEN_PATTERN) }]);
+    expect(await regionsOf(cm, DeleteInstanceCommand)).toEqual([REPLICA_REGION]);
+  });
+
+  test('a failed replica this request only adopted is left alone, and the reason says exactly what to do', async () => {
+    cm.on(ReplicateInstanceCommand).rejects(sdkError(InvalidRequestException, 'Instance is already replicated'));
+    cm.on(DescribeInstanceCommand).resolves(source('INSTANCE_REPLICATION_FAILED', 'quota'));
+    const out = await run(createEvent(TYPE, PROPS, o));
+    expectFailed(out, 'This replica was not started by this deployment', `Delete the failed replica (DeleteInstance ${REPLICA_INSTANCE_ARN}, called in ${REPLICA_REGION})`,
+      `no longer lists ${REPLICA_REGION}`);
+    expect(cm).not.toHaveReceivedCommand(DeleteInstanceCommand);
   });
 });

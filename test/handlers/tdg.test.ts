@@ -619,3 +619,37 @@ describe('TrafficDistributionGroup: Delete', () => {
     }
   });
 });
+
+describe('TrafficDistributionGroup: a failed replacement leaves nothing behind', () => {
+  test('a rollback sent to the new group of a failed rename finds the old group by name and answers with it: nothing created', async () => {
+    // The new group (the id the FAILED response named) is being deleted; the old one is ACTIVE.
+    cm.on(DescribeTrafficDistributionGroupCommand, { TrafficDistributionGroupId: GROUP2_ARN })
+      .resolves(group('PENDING_DELETION', { Arn: GROUP2_ARN, Name: 'support-2', Description: PROPS.Description }));
+    cm.on(ListTrafficDistributionGroupsCommand).resolves({
+      TrafficDistributionGroupSummaryList: [
+        { Arn: GROUP2_ARN, Name: 'support-2', IsDefault: false },
+        { Arn: GROUP_ARN, Name: 'support', IsDefault: false },
+      ],
+    });
+    cm.on(DescribeTrafficDistributionGroupCommand, { TrafficDistributionGroupId: GROUP_ARN }).resolves(group('ACTIVE', { Description: PROPS.Description }));
+    const out = await onEvent(updateEvent(TYPE, GROUP2_ARN, PROPS, { ...PROPS, Name: 'support-2' }, o));
+    expect(out.PhysicalResourceId).toBe(GROUP_ARN);
+    expect(cm).not.toHaveReceivedCommand(CreateTrafficDistributionGroupCommand);
+    expect(inputsOf(cm, ListTrafficDistributionGroupsCommand)).toEqual([{ InstanceId: INSTANCE_ARN, MaxResults: 10 }]);
+  });
+
+  test('a replacement whose split is refused deletes the new group, waits until it is gone, and says so', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand)
+      .resolvesOnce(group('ACTIVE', { Arn: GROUP2_ARN, Name: 'support-2' }))
+      .resolvesOnce(group('ACTIVE', { Arn: GROUP2_ARN, Name: 'support-2' }))
+      .resolvesOnce(group('PENDING_DELETION', { Arn: GROUP2_ARN, Name: 'support-2' }))
+      .rejects(notFound());
+    cm.on(GetTrafficDistributionCommand).resolves(split([100, 0]));
+    cm.on(UpdateTrafficDistributionCommand).rejects(sdkError(InvalidRequestException, 'refused'));
+    cm.on(DeleteTrafficDistributionGroupCommand).resolves({});
+    const event = updateEvent(TYPE, GROUP_ARN, { ...PROPS, Name: 'support-2' }, PROPS, o);
+    await expect(isComplete(waitEvent(event, { PhysicalResourceId: GROUP2_ARN, [DEADLINE_FIELD]: Date.now() + 60_000, [CREATED_FIELD]: true })))
+      .rejects.toThrow(/refused.* The new group 'support-2' that this replacement created was deleted, so that nothing is left behind/);
+    expect(inputsOf(cm, DeleteTrafficDistributionGroupCommand)).toEqual([{ TrafficDistributionGroupId: GROUP2_ARN }]);
+  });
+});
