@@ -419,7 +419,8 @@ describe('InstanceReplica: a failed replication leaves nothing behind', () => {
     cm.on(DeleteInstanceCommand).resolves({});
     const out = await run(createEvent(TYPE, PROPS, o));
     expectFailed(out, `replication to ${REPLICA_REGION} failed: quota. The failed replica was deleted (it is no usable replica)`);
-    expect(inputsOf(cm, DeleteInstanceCommand)).toEqual([{ InstanceId: REPLICA_INSTANCE_ARN, ClientToken: expect.stringMatching(CLIENT_TOKEN_PATTERN) }]);
+    expect(inputsOf(cm, DeleteInstanceCommand))
+      .toEqual([{ InstanceId: REPLICA_INSTANCE_ARN, ClientToken: expect.stringMatching(CLIENT_TOKEN_PATTERN) }]);
     expect(await regionsOf(cm, DeleteInstanceCommand)).toEqual([REPLICA_REGION]);
   });
 

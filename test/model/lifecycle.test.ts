@@ -15,7 +15,9 @@
  * sequences (default 200).
  */
 import * as fc from 'fast-check';
-import { configKey, declared, replacementKey, STACK_NAME, SLOTS, Slot, StackCache, StackConfig, stackConfig } from './configs';
+import {
+  configKey, declared, GROUP_OPTIONS, replacementKey, SLOT_OPTIONS, STACK_NAME, SLOTS, Slot, StackCache, StackConfig, stackConfig,
+} from './configs';
 import { deployed, destroyed, drifted, expectWorld, initialModel, Model, Real, rolledBack } from './model';
 import { ConnectEmulator } from '../../local/emulator';
 import { LocalCloudFormation } from '../../local/engine';
@@ -112,8 +114,20 @@ const SDK_ATTEMPTS = 6;
  * leaving no number or group that neither the stack manages nor the failure reason names.
  */
 class FailedDeploy implements fc.AsyncCommand<Model, Real> {
-  constructor(readonly config: StackConfig, readonly fault: FailureKind) {}
+  /**
+   * `change`, when given, derives the configuration from the deployed one just before the step
+   * (one number or the group changed), so that the failure kinds that need a single change are
+   * drawn often; `config` is then what the last check derived.
+   */
+  constructor(public config: StackConfig, readonly fault: FailureKind, readonly change?: (m: Model) => StackConfig | undefined) {}
   check(m: Model): boolean {
+    if (this.change !== undefined) {
+      const derived = this.change(m);
+      if (derived === undefined) {
+        return false;
+      }
+      this.config = derived;
+    }
     if (drifted(m) || !claimable(m, this.config)) {
       return false;
     }
@@ -231,8 +245,19 @@ const deploy = fc.tuple(stackConfig, faults).map(([c, f]) => new Deploy(c, f));
 const sequences = fc.tuple(deploy, fc.commands([
   deploy,
   deploy,
-  fc.tuple(stackConfig, fc.constantFrom<FailureKind>('group CREATION_FAILED', 'claim FAILED', 'flow association fails', 'split fails in a group replacement'))
-    .map(([c, f]) => new FailedDeploy(c, f)),
+  fc.tuple(stackConfig, fc.constantFrom<FailureKind>('group CREATION_FAILED', 'claim FAILED')).map(([c, f]) => new FailedDeploy(c, f)),
+  // One number added or replaced (create or replacement), whose flow association then fails.
+  fc.tuple(stackConfig, fc.constantFrom(...SLOTS), fc.nat(2)).map(([c, slot, i]) => new FailedDeploy(c, 'flow association fails', m => {
+    const before = m.deployed?.config ?? { numbers: {} };
+    const option = SLOT_OPTIONS[slot][i % SLOT_OPTIONS[slot].length];
+    const config = { group: before.group, numbers: { ...before.numbers, [slot]: option } };
+    return option.onGroup && config.group === undefined ? undefined : config;
+  })),
+  // The group renamed (a replacement) to one with a declared split, which then fails.
+  fc.tuple(stackConfig, fc.nat(2)).map(([c, i]) => new FailedDeploy(c, 'split fails in a group replacement', m => {
+    const before = m.deployed?.config;
+    return before === undefined ? undefined : { group: GROUP_OPTIONS[i % GROUP_OPTIONS.length], numbers: before.numbers };
+  })),
   faults.map(f => new Destroy(f)),
   fc.constant(new DeleteGroupOutOfBand()),
   fc.constantFrom(...SLOTS).map(s => new ReleaseOutOfBand(s)),
