@@ -65,7 +65,7 @@ describe('a failed deployment leaves nothing behind', () => {
       expect(held().map(n => n.arn)).toEqual([out.outputs.LineArn]);
       expect(out.outputs.LineNumber).toMatch(/^\+1312/);
       expect(claims()).toBe(1);
-    });
+    }, 120_000); // the file's first deploy also pays for loading the provider framework
 
     test('case 1, after the claim: a searched number whose flow association fails is released; repeated tries never add one', async () => {
       for (let attempt = 1; attempt <= 2; attempt++) {
