@@ -246,18 +246,21 @@ const sequences = fc.tuple(deploy, fc.commands([
   deploy,
   deploy,
   fc.tuple(stackConfig, fc.constantFrom<FailureKind>('group CREATION_FAILED', 'claim FAILED')).map(([c, f]) => new FailedDeploy(c, f)),
-  // One number added or replaced (create or replacement), whose flow association then fails.
-  fc.tuple(stackConfig, fc.constantFrom(...SLOTS), fc.nat(2)).map(([c, slot, i]) => new FailedDeploy(c, 'flow association fails', m => {
-    const before = m.deployed?.config ?? { numbers: {} };
-    const option = SLOT_OPTIONS[slot][i % SLOT_OPTIONS[slot].length];
-    const config = { group: before.group, numbers: { ...before.numbers, [slot]: option } };
-    return option.onGroup && config.group === undefined ? undefined : config;
-  })),
-  // The group renamed (a replacement) to one with a declared split, which then fails.
-  fc.tuple(stackConfig, fc.nat(2)).map(([c, i]) => new FailedDeploy(c, 'split fails in a group replacement', m => {
-    const before = m.deployed?.config;
-    return before === undefined ? undefined : { group: GROUP_OPTIONS[i % GROUP_OPTIONS.length], numbers: before.numbers };
-  })),
+  // One draw for both (each failing step deploys twice, at seconds of SDK backoff each):
+  fc.oneof(
+    // one number added or replaced (create or replacement), whose flow association then fails;
+    fc.tuple(stackConfig, fc.constantFrom(...SLOTS), fc.nat(2)).map(([c, slot, i]) => new FailedDeploy(c, 'flow association fails', m => {
+      const before = m.deployed?.config ?? { numbers: {} };
+      const option = SLOT_OPTIONS[slot][i % SLOT_OPTIONS[slot].length];
+      const config = { group: before.group, numbers: { ...before.numbers, [slot]: option } };
+      return option.onGroup && config.group === undefined ? undefined : config;
+    })),
+    // the group renamed (a replacement) to one with a declared split, which then fails.
+    fc.tuple(stackConfig, fc.nat(2)).map(([c, i]) => new FailedDeploy(c, 'split fails in a group replacement', m => {
+      const before = m.deployed?.config;
+      return before === undefined ? undefined : { group: GROUP_OPTIONS[i % GROUP_OPTIONS.length], numbers: before.numbers };
+    })),
+  ),
   faults.map(f => new Destroy(f)),
   fc.constant(new DeleteGroupOutOfBand()),
   fc.constantFrom(...SLOTS).map(s => new ReleaseOutOfBand(s)),
