@@ -64,6 +64,14 @@ export function clientToken(event: Pick<CfnEvent, 'StackId' | 'LogicalResourceId
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/**
+ * The value of the owner tag of the resources a custom resource claims: the same for every request
+ * of that resource (stack and logical id), different for any other resource.
+ */
+export function ownerOf(event: Pick<CfnEvent, 'StackId' | 'LogicalResourceId'>): string {
+  return crypto.createHash('sha256').update([event.StackId, event.LogicalResourceId].join('|')).digest('hex').slice(0, 32);
+}
+
 /** The name of an SDK error (`ResourceNotFoundException`, ...). */
 export function errorName(e: unknown): string {
   return (e as { name?: string })?.name ?? 'Error';

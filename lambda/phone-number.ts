@@ -1,17 +1,17 @@
 import {
-  AssociatePhoneNumberContactFlowCommand, ClaimedPhoneNumberSummary, ClaimPhoneNumberCommand, DescribePhoneNumberCommand,
+  AssociatePhoneNumberContactFlowCommand, ClaimedPhoneNumberSummary, ClaimPhoneNumberCommand, DescribeContactFlowCommand, DescribePhoneNumberCommand,
   DescribeTrafficDistributionGroupCommand, DisassociatePhoneNumberContactFlowCommand, ListPhoneNumbersV2Command,
   PhoneNumberCountryCode, PhoneNumberType, ReleasePhoneNumberCommand, SearchAvailablePhoneNumbersCommand,
-  UpdatePhoneNumberCommand, UpdatePhoneNumberMetadataCommand,
+  TagResourceCommand, UntagResourceCommand, UpdatePhoneNumberCommand, UpdatePhoneNumberMetadataCommand,
 } from '@aws-sdk/client-connect';
 import {
-  CfnEvent, pollUntilSettled, clientToken, connect, deadlineFrom, errorName, isNotFound, IsCompleteResult, log,
-  OnEventResult, pollInline, pollSettings, sleep, step, userError, UserError, WaitEvent,
+  CfnEvent, pollUntilSettled, clientToken, clip, connect, deadlineFrom, errorName, isNotFound, IsCompleteResult, log,
+  OnEventResult, ownerOf, pollInline, pollSettings, sleep, step, userError, UserError, WaitEvent,
 } from './common';
 import { importNumber, isImported, isImportedSpec, meetsImported, parseImportedSpec } from './phone-number-import';
 import { applyTagChanges } from './tags';
 import {
-  CLAIM_TOKEN_TAG, CREATED_FIELD, DEADLINE_FIELD, Deadlines, PHONE_NUMBER_TYPES, PhoneAttrs, PhoneProps, PhoneRemoval,
+  CLAIM_TOKEN_TAG, CREATED_FIELD, DEADLINE_FIELD, Deadlines, KEPT_TAG, OWNER_TAG, PHONE_NUMBER_TYPES, PhoneAttrs, PhoneProps, PhoneRemoval,
 } from '../src/shared/names';
 import {
   GROUP_ARN_PATTERN, ParsedFlowArn, ParsedTarget, parseTargetArn, PHONE_NUMBER_ARN_PATTERN, validateCountryCode,
@@ -38,6 +38,11 @@ const CLAIMED_AT_FIELD = 'ConnectClaimedAtEpochMs';
  * FAILED status is then no failed parking move, and isComplete has nothing to wait for.
  */
 const NOTHING_TO_DELETE_FIELD = 'ConnectNothingToDelete';
+/**
+ * Set by onEvent when it answered with a number this resource already held instead of claiming one
+ * (a rollback finding the number it held before, or a number a failed request kept).
+ */
+const TAKEN_BACK_FIELD = 'ConnectTakenBack';
 const CLAIM_FIRST_POLL_FACTOR = 3;
 /**
  * How long (in first poll intervals: 60 s by default) a number this request claimed may be not
@@ -154,6 +159,7 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
   switch (event.RequestType) {
     case 'Create': {
       const spec = parseNumberSpec(event, event.ResourceProperties);
+      await checkFlows(event, spec);
       return { PhysicalResourceId: await claim(event, spec), [DEADLINE_FIELD]: deadline, [CREATED_FIELD]: true, [CLAIMED_AT_FIELD]: Date.now() };
     }
     case 'Update': {
@@ -164,6 +170,13 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
       ];
       const newProps = event.ResourceProperties as Record<string, unknown>;
       if (replaceKeys.some(k => (old[k] ?? '') !== (newProps[k] ?? '')) && !(await rollingBackTo(event, newProps, old))) {
+        // The number this resource held before (a rollback sent to the number of the failed
+        // replacement), or one a failed request kept: answer with it, claim nothing.
+        const back = await takeBack(event, spec, event.PhysicalResourceId);
+        if (back !== undefined) {
+          return { PhysicalResourceId: back, [DEADLINE_FIELD]: deadline, [TAKEN_BACK_FIELD]: true };
+        }
+        await checkFlows(event, spec);
         log('INFO', 'replacing phone number', { logicalId: event.LogicalResourceId, old: event.PhysicalResourceId });
         return { PhysicalResourceId: await claim(event, spec), [DEADLINE_FIELD]: deadline, [CREATED_FIELD]: true, [CLAIMED_AT_FIELD]: Date.now() };
       }
@@ -226,7 +239,7 @@ async function claim(event: CfnEvent, spec: NumberSpec): Promise<string> {
     PhoneNumber: phoneNumber,
     TargetArn: spec.targetArn,
     PhoneNumberDescription: spec.description,
-    Tags: { ...spec.tags, [CLAIM_TOKEN_TAG]: token },
+    Tags: { ...spec.tags, [CLAIM_TOKEN_TAG]: token, [OWNER_TAG]: ownerOf(event) },
     ClientToken: attempt === 0 ? claimToken : clientToken(event, `claim-when-active:${phoneNumber}`),
   })));
 
@@ -252,6 +265,7 @@ async function claim(event: CfnEvent, spec: NumberSpec): Promise<string> {
             new UpdatePhoneNumberCommand({ PhoneNumberId: owned.PhoneNumberArn, TargetArn: spec.targetArn, ClientToken: clientToken(event, attempt === 0 ? 'adopt' : 'adopt-when-active') }),
           )));
         }
+        await untagKept(event, region, owned.PhoneNumberArn!);
         log('INFO', 'adopted a phone number this account already holds', { arn: owned.PhoneNumberArn, from: owned.TargetArn });
         return owned.PhoneNumberArn!;
       }
@@ -323,6 +337,135 @@ function startIndex(event: CfnEvent): number {
     h = (h * 31 + c.charCodeAt(0)) % 2_147_483_647;
   }
   return h;
+}
+
+/**
+ * Fails before claiming when a flow in contactFlowArns does not exist in its Region (one
+ * DescribeContactFlow per flow): the association would fail after the claim otherwise.
+ */
+async function checkFlows(event: CfnEvent, spec: NumberSpec): Promise<void> {
+  for (const f of spec.flows) {
+    await step(`${label(event, spec.phoneNumber)}: DescribeContactFlow (${f.arn})`, async () => {
+      try {
+        await connect(f.region).send(new DescribeContactFlowCommand({ InstanceId: f.id, ContactFlowId: f.flowId }));
+      } catch (e) {
+        if (isNotFound(e)) {
+          throw new UserError(`${label(event, spec.phoneNumber)}: the contact flow ${f.arn} does not exist in ${f.region} `
+            + `(DescribeContactFlow: ${errorName(e)}), so no number was claimed. Fix ${PhoneProps.CONTACT_FLOW_ARNS} `
+            + '(each a flow of the target\'s instance, or of its replica, in that Region), then deploy again.');
+        }
+        throw e;
+      }
+    });
+  }
+}
+
+/**
+ * The number this resource holds on the target that meets the properties, other than `exclude`
+ * (the physical id the request was sent to): for a chosen number, that number; for a searched one,
+ * one tagged with this resource's owner tag. Its kept-after-failure tag is removed. Undefined when
+ * there is none.
+ */
+async function takeBack(event: CfnEvent, spec: NumberSpec, exclude: string): Promise<string | undefined> {
+  const region = spec.target.region;
+  const what = label(event, spec.phoneNumber);
+  let found: ClaimedPhoneNumberSummary | undefined;
+  if (spec.phoneNumber !== undefined) {
+    const owned = await step(`${what}: ListPhoneNumbersV2`, () => findOwned(region, spec.phoneNumber!));
+    if (owned?.PhoneNumberArn !== undefined && owned.PhoneNumberArn !== exclude && owned.TargetArn === spec.targetArn) {
+      found = await describe(region, owned.PhoneNumberArn, what);
+    }
+  } else {
+    // A searched number is taken back only by a rollback: sent to the number of a failed request
+    // (released, being released, or kept). A forward replacement claims a new number, as declared.
+    const sentTo = PHONE_NUMBER_ARN_PATTERN.test(exclude) ? await describe(regionOf(exclude), exclude, what) : undefined;
+    if (sentTo?.PhoneNumberStatus?.Status === 'CLAIMED' && sentTo.Tags?.[KEPT_TAG] === undefined) {
+      return undefined;
+    }
+    const out = await step(`${what}: ListPhoneNumbersV2`, () => connect(region).send(new ListPhoneNumbersV2Command({
+      TargetArn: spec.targetArn,
+      PhoneNumberCountryCodes: [spec.countryCode as PhoneNumberCountryCode],
+      PhoneNumberTypes: [spec.type as PhoneNumberType],
+      PhoneNumberPrefix: spec.prefix,
+      MaxResults: 100,
+    })));
+    const owner = ownerOf(event);
+    for (const n of (out.ListPhoneNumbersSummaryList ?? []).filter(x => x.PhoneNumberArn !== exclude).slice(0, 10)) {
+      const d = await describe(region, n.PhoneNumberArn!, what);
+      if (d?.Tags?.[OWNER_TAG] === owner) {
+        found = d;
+        break;
+      }
+    }
+  }
+  const wanted = {
+    [PhoneProps.PHONE_NUMBER]: spec.phoneNumber,
+    [PhoneProps.COUNTRY_CODE]: spec.countryCode,
+    [PhoneProps.PHONE_NUMBER_TYPE]: spec.type,
+    [PhoneProps.PREFIX]: spec.prefix,
+  };
+  if (found?.PhoneNumberArn === undefined || found.PhoneNumberStatus?.Status !== 'CLAIMED' || !meets(found, wanted)) {
+    return undefined;
+  }
+  await untagKept(event, region, found.PhoneNumberArn, found);
+  log('INFO', 'taking back a number this resource already holds: nothing claimed', { arn: found.PhoneNumberArn, number: found.PhoneNumber });
+  return found.PhoneNumberArn;
+}
+
+/** Removes the kept-after-failure tag from a number this resource takes back (it is managed again). */
+async function untagKept(event: CfnEvent, region: string, arn: string, known?: ClaimedPhoneNumberSummary): Promise<void> {
+  const n = known ?? await describe(region, arn, label(event));
+  if (n?.Tags?.[KEPT_TAG] === undefined) {
+    return;
+  }
+  await step(`${label(event, n.PhoneNumber)}: UntagResource`, () => connect(region).send(new UntagResourceCommand({ resourceArn: arn, tagKeys: [KEPT_TAG] })));
+}
+
+/**
+ * After this request's isComplete failed on a number it claimed or took back: leaves nothing
+ * behind. A number chosen by phoneNumber is kept (a released number cannot be claimed again for up
+ * to 180 days), tagged so that no Delete releases it, and named; the next deployment takes it
+ * back. A searched number this request claimed is released. Returns the error to fail with.
+ */
+async function leaveNothingBehind(event: WaitEvent, spec: NumberSpec, arn: string, failure: unknown): Promise<Error> {
+  const reason = clip((failure as Error)?.message ?? String(failure), 520);
+  const region = regionOf(arn);
+  let n: ClaimedPhoneNumberSummary | undefined;
+  try {
+    n = await describe(region, arn, label(event));
+  } catch (e) {
+    return new UserError(`${reason} The number ${arn} that this request claimed could not be described (${errorName(e)}): `
+      + 'look it up (DescribePhoneNumber), and release it if no stack manages it.');
+  }
+  const status = n?.PhoneNumberStatus?.Status;
+  if (n === undefined || status === 'FAILED') {
+    return failure as Error; // nothing is held
+  }
+  const number = n.PhoneNumber ?? arn;
+  if (spec.phoneNumber !== undefined) {
+    try {
+      await connect(region).send(new TagResourceCommand({ resourceArn: arn, tags: { [KEPT_TAG]: event.RequestId } }));
+    } catch (e) {
+      log('WARN', 'could not tag the kept number', { arn, error: errorName(e) });
+    }
+    return new UserError(`${reason} The number ${number} (${arn}) stays claimed to this account: it was chosen by phoneNumber, and a released `
+      + 'number cannot be claimed again for up to 180 days. Fix the cause and deploy again: the next deployment takes it back (no new claim). '
+      + 'If you no longer want it, release it (ReleasePhoneNumber).');
+  }
+  if (event[CREATED_FIELD] !== true) {
+    return failure as Error;
+  }
+  try {
+    await connect(region).send(new ReleasePhoneNumberCommand({ PhoneNumberId: arn, ClientToken: clientToken(event, 'release-after-failure') }));
+  } catch (e) {
+    if (!isNotFound(e)) {
+      return new UserError(`${reason} The number ${number} (${arn}) that this request claimed could not be released (${errorName(e)}): `
+        + 'release it (ReleasePhoneNumber) once it is CLAIMED, then deploy again.');
+    }
+  }
+  log('INFO', 'released the searched number of a failed request', { arn, number });
+  return new UserError(`${reason} The number ${number} that this request claimed was released, so that nothing is left behind; `
+    + 'the next deployment searches and claims again.');
 }
 
 /** A number this account holds in the Region, by its E.164 address. */
@@ -435,7 +578,13 @@ async function startDelete(event: CfnEvent & { PhysicalResourceId: string }): Pr
     log('INFO', 'phone number already gone or never claimed', { arn });
     return false;
   }
-  const removal = removalOf(event.ResourceProperties);
+  // A number chosen by phoneNumber and kept by a failed request is never released (the next
+  // deployment takes it back): it is retained, parked on its group's instance like any retained number.
+  const kept = number.Tags?.[KEPT_TAG] !== undefined;
+  if (kept) {
+    log('INFO', 'keeping a chosen number that a failed request claimed', { arn, number: number.PhoneNumber });
+  }
+  const removal = kept ? 'retain' : removalOf(event.ResourceProperties);
   if (removal === 'destroy') {
     await step(`${label(event, number.PhoneNumber)}: ReleasePhoneNumber`, async () => {
       try {
@@ -486,6 +635,18 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
     return event[NOTHING_TO_DELETE_FIELD] === true ? { IsComplete: true } : isDeleted(event, arn);
   }
   const spec = parseNumberSpec(event, event.ResourceProperties);
+  try {
+    return await settle(event, spec, arn);
+  } catch (e) {
+    if (event[CREATED_FIELD] === true || event[TAKEN_BACK_FIELD] === true) {
+      throw await leaveNothingBehind(event, spec, arn, e);
+    }
+    throw e;
+  }
+}
+
+/** Waits until the number is CLAIMED on the target, then links its flows. */
+async function settle(event: WaitEvent, spec: NumberSpec, arn: string): Promise<IsCompleteResult> {
   const region = regionOf(arn);
   let what = `${label(event)} (${arn})`;
   const claimedAt = event[CLAIMED_AT_FIELD];
@@ -578,10 +739,10 @@ async function isDeleted(event: WaitEvent, arn: string): Promise<IsCompleteResul
     return { IsComplete: true };
   }
   const region = regionOf(arn);
-  const removal = removalOf(event.ResourceProperties);
   const what = `${label(event)} (${arn})`;
   const done = await pollUntilSettled(event, async seen => {
     const n = await describe(region, arn, what);
+    const removal = n?.Tags?.[KEPT_TAG] !== undefined ? 'retain' : removalOf(event.ResourceProperties);
     const status = n?.PhoneNumberStatus?.Status;
     if (n === undefined || status === 'FAILED' && removal === 'destroy') {
       return true;

@@ -4,7 +4,7 @@ import {
 } from '@aws-sdk/client-connect';
 import {
   CfnEvent, pollUntilSettled, clientToken, connect, deadlineFrom, errorName, isNotFound, IsCompleteResult, log,
-  OnEventResult, step, UserError, WaitEvent,
+  OnEventResult, pollInline, step, UserError, WaitEvent,
 } from './common';
 import { DEADLINE_FIELD, Deadlines, defaultReplicaAlias, REPLICATION_PAIRS, ReplicaAttrs, ReplicaProps } from '../src/shared/names';
 import { INSTANCE_ARN_PATTERN, parseInstanceArn, parseRemovalPolicy, validateReplicaAlias, validateReplicaRegion } from '../src/shared/validate';
@@ -69,12 +69,58 @@ function replicationStatus(out: DescribeInstanceCommandOutput | undefined, regio
   return out?.ReplicationConfiguration?.ReplicationStatusSummaryList?.find(s => s.Region === region);
 }
 
+/** Set by onEvent when this request started the replication (rather than adopting one). */
+const STARTED_FIELD = 'ConnectReplicationStarted';
+
+/**
+ * A replication that ended INSTANCE_REPLICATION_FAILED is no usable replica, whatever the removal
+ * policy, and it blocks every later try (an instance has one replica). If this request started
+ * it, delete it and wait inline until it is gone; otherwise say exactly what to do.
+ */
+async function failedReplication(event: WaitEvent, spec: ReplicaSpec, what: string, reason: string): Promise<Error> {
+  const failed = `${what}: replication to ${spec.replicaRegion} failed: ${reason}.`;
+  const byHand = `Delete the failed replica (DeleteInstance ${replicaArn(spec)}, called in ${spec.replicaRegion}), wait until DescribeInstance `
+    + `of ${spec.instanceArn} no longer lists ${spec.replicaRegion}, fix the cause, then deploy again.`;
+  if (event[STARTED_FIELD] !== true) {
+    return new UserError(`${failed} This replica was not started by this deployment, so it is left as it is. ${byHand}`);
+  }
+  try {
+    const gone = await pollInline(async () => {
+      const status = replicationStatus(await describeSource(spec, what), spec.replicaRegion);
+      if (status === undefined) {
+        return true;
+      }
+      if (status.ReplicationStatus === 'INSTANCE_REPLICATION_DELETION_FAILED') {
+        return false;
+      }
+      if (status.ReplicationStatus !== 'INSTANCE_REPLICA_DELETING') {
+        try {
+          await connect(spec.replicaRegion).send(new DeleteInstanceCommand({ InstanceId: replicaArn(spec), ClientToken: clientToken(event, 'delete-failed-replica') }));
+          log('INFO', 'deleting the failed replica', { arn: replicaArn(spec) });
+        } catch (e) {
+          if (!isNotFound(e)) {
+            throw e;
+          }
+        }
+      }
+      return undefined;
+    });
+    if (gone === true) {
+      return new UserError(`${failed} The failed replica was deleted (it is no usable replica), so nothing is left behind: fix the cause, then deploy again.`);
+    }
+    return new UserError(`${failed} Deleting the failed replica ${gone === false ? 'failed' : 'has not finished yet'}. ${byHand}`);
+  } catch (e) {
+    return new UserError(`${failed} The failed replica could not be deleted (${errorName(e)}). ${byHand}`);
+  }
+}
+
 export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
   const deadline = deadlineFrom(Deadlines.INSTANCE_REPLICA_SECONDS);
   const what = label(event);
   switch (event.RequestType) {
     case 'Create': {
       const spec = parseReplicaSpec(event, event.ResourceProperties);
+      let started = true;
       await step(`${what}: ReplicateInstance (${spec.instanceArn} to ${spec.replicaRegion})`, async () => {
         try {
           await connect(spec.sourceRegion).send(new ReplicateInstanceCommand({
@@ -86,6 +132,7 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
             const status = replicationStatus(await describeSource(spec, what), spec.replicaRegion);
             if (status !== undefined) {
               log('INFO', 'instance already replicated to this Region: adopting the replica', { region: spec.replicaRegion, status: status.ReplicationStatus });
+              started = false;
               return;
             }
             throw new UserError(`${what}: Amazon Connect refused to replicate ${spec.instanceArn} to ${spec.replicaRegion} (${errorName(e)}: ${(e as Error).message}). `
@@ -94,7 +141,7 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
           throw e;
         }
       });
-      return { PhysicalResourceId: replicaArn(spec), [DEADLINE_FIELD]: deadline };
+      return { PhysicalResourceId: replicaArn(spec), [DEADLINE_FIELD]: deadline, ...(started ? { [STARTED_FIELD]: true } : {}) };
     }
     case 'Update': {
       const spec = parseReplicaSpec(event, event.ResourceProperties);
@@ -180,7 +227,7 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
       case 'INSTANCE_REPLICATION_COMPLETE':
         break;
       case 'INSTANCE_REPLICATION_FAILED':
-        throw new UserError(`${what}: replication to ${spec.replicaRegion} failed: ${status.ReplicationStatusReason ?? 'no reason given'}.`);
+        throw await failedReplication(event, spec, what, status.ReplicationStatusReason ?? 'no reason given');
       case 'INSTANCE_REPLICA_DELETING':
       case 'INSTANCE_REPLICATION_DELETION_FAILED':
         throw new UserError(`${what}: the replica is being deleted (${status.ReplicationStatus}), outside this deployment.`);

@@ -1,10 +1,10 @@
 import {
   CreateTrafficDistributionGroupCommand, DeleteTrafficDistributionGroupCommand, DescribeTrafficDistributionGroupCommand,
-  ListPhoneNumbersV2Command, TrafficDistributionGroup,
+  ListPhoneNumbersV2Command, ListTrafficDistributionGroupsCommand, TrafficDistributionGroup,
 } from '@aws-sdk/client-connect';
 import {
-  CfnEvent, pollUntilSettled, clientToken, connect, deadlineFrom, errorName, isNotFound, IsCompleteResult, log,
-  OnEventResult, step, UserError, WaitEvent,
+  CfnEvent, pollUntilSettled, clientToken, clip, connect, deadlineFrom, errorName, isNotFound, IsCompleteResult, log,
+  OnEventResult, pollInline, step, UserError, WaitEvent,
 } from './common';
 import { DeclaredSplit, declaredSplit, deploySplit } from './split';
 import { applyTagChanges } from './tags';
@@ -75,6 +75,14 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
             + 'CloudFormation creates the new group before it deletes the old one, and two groups of an instance cannot share a name. '
             + 'Change trafficDistributionGroupName too, or leave it unset so that a name is generated.');
         }
+        // A rollback sent to the group of the failed replacement (the id its FAILED response named):
+        // the group that has the requested properties still exists; answer with it.
+        const previous = GROUP_ARN_PATTERN.test(event.PhysicalResourceId) ? await findByName(event, spec) : undefined;
+        if (previous !== undefined) {
+          log('INFO', 'the group with the requested properties exists (a rollback): answering with it', { arn: previous, sentTo: event.PhysicalResourceId });
+          await updateTags(event, spec, previous, old[TdgProps.TAGS]);
+          return { PhysicalResourceId: previous, [DEADLINE_FIELD]: deadline };
+        }
         log('INFO', 'replacing traffic distribution group', { logicalId: event.LogicalResourceId, old: event.PhysicalResourceId });
         return { PhysicalResourceId: await create(event, spec), [DEADLINE_FIELD]: deadline, [CREATED_FIELD]: true };
       }
@@ -134,6 +142,71 @@ async function alreadyIs(event: CfnEvent & { PhysicalResourceId: string }, spec:
     && group.Name === spec.name
     && (group.Description ?? '') === (spec.description ?? '')
     && group.InstanceArn === spec.instanceArn;
+}
+
+/**
+ * The group of the instance that has the requested name and description and is not being deleted
+ * (ListTrafficDistributionGroups, then DescribeTrafficDistributionGroup of the one named so).
+ */
+async function findByName(event: CfnEvent & { PhysicalResourceId: string }, spec: GroupSpec): Promise<string | undefined> {
+  const what = label(event, spec.name);
+  let next: string | undefined;
+  for (let page = 0; page < 20; page++) {
+    const out = await step(`${what}: ListTrafficDistributionGroups`, () => connect(spec.region).send(new ListTrafficDistributionGroupsCommand({
+      InstanceId: spec.instanceArn, MaxResults: 10, NextToken: next,
+    })));
+    const hit = (out.TrafficDistributionGroupSummaryList ?? []).find(g => g.Name === spec.name && !g.IsDefault && g.Arn !== event.PhysicalResourceId);
+    if (hit?.Arn !== undefined) {
+      const group = await describe(spec.region, hit.Arn, what);
+      const usable = group?.Status === 'ACTIVE' || group?.Status === 'UPDATE_IN_PROGRESS';
+      return usable && (group.Description ?? '') === (spec.description ?? '') && group.InstanceArn === spec.instanceArn ? hit.Arn : undefined;
+    }
+    next = out.NextToken;
+    if (!next) {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The group of a failed replacement: CloudFormation only learns the old group, so it never deletes
+ * this one, which would keep its name taken. Deletes it, waits inline until it is gone, and returns
+ * the error to fail with, saying what became of it.
+ */
+async function deleteFailedReplacement(event: WaitEvent, spec: GroupSpec, arn: string, failure: unknown): Promise<Error> {
+  const reason = clip((failure as Error)?.message ?? String(failure), 520);
+  const byHand = `delete it (DeleteTrafficDistributionGroup ${arn}) once it has settled, then deploy again.`;
+  const what = `${label(event, spec.name)} (${arn})`;
+  let asked = false;
+  try {
+    const gone = await pollInline(async () => {
+      const group = await describe(spec.region, arn, what);
+      if (group === undefined) {
+        return true;
+      }
+      if (group.Status === 'DELETION_FAILED') {
+        return false;
+      }
+      if (!asked && group.Status !== 'PENDING_DELETION' && group.Status !== 'CREATION_IN_PROGRESS' && group.Status !== 'UPDATE_IN_PROGRESS') {
+        asked = true;
+        await connect(spec.region).send(new DeleteTrafficDistributionGroupCommand({ TrafficDistributionGroupId: arn }));
+        log('INFO', 'deleting the group of a failed replacement', { arn });
+      }
+      return undefined;
+    });
+    if (gone === true) {
+      return new UserError(`${reason} The new group '${spec.name}' that this replacement created was deleted, so that nothing is left behind: `
+        + 'fix the cause and deploy again.');
+    }
+    if (gone === undefined && asked) {
+      return new UserError(`${reason} The new group '${spec.name}' that this replacement created is being deleted, so that nothing is left behind: `
+        + 'fix the cause and deploy again once it is gone.');
+    }
+    return new UserError(`${reason} The new group '${spec.name}' that this replacement created is ${gone === false ? 'DELETION_FAILED' : 'not deleted yet'}: ${byHand}`);
+  } catch (e) {
+    return new UserError(`${reason} The new group '${spec.name}' that this replacement created could not be deleted (${errorName(e)}): ${byHand}`);
+  }
 }
 
 async function describe(region: string, arn: string, what: string): Promise<TrafficDistributionGroup | undefined> {
@@ -210,6 +283,18 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
     return isDeleted(event, arn);
   }
   const spec = parseGroupSpec(event, event.ResourceProperties);
+  try {
+    return await settle(event, spec, arn);
+  } catch (e) {
+    if (event.RequestType === 'Update' && event[CREATED_FIELD] === true) {
+      throw await deleteFailedReplacement(event, spec, arn, e);
+    }
+    throw e;
+  }
+}
+
+/** Waits until the group is ACTIVE and its declared split has settled. */
+async function settle(event: WaitEvent, spec: GroupSpec, arn: string): Promise<IsCompleteResult> {
   const what = `${label(event, spec.name)} (${arn})`;
   const done = await pollUntilSettled(event, async seen => {
     const group = await describe(spec.region, arn, what);
@@ -222,12 +307,7 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
         }
         return undefined; // just created: Describe may lag behind
       case 'CREATION_FAILED':
-        if (event.RequestType === 'Update') {
-          // The group of a failed replacement: CloudFormation only knows the old group, so it never
-          // deletes this one, which would keep its name taken. Start its deletion (best effort).
-          await connect(spec.region).send(new DeleteTrafficDistributionGroupCommand({ TrafficDistributionGroupId: arn }))
-            .catch(e => log('WARN', 'could not delete the group of a failed replacement', { arn, error: String(e) }));
-        }
+        // The group of a failed replacement is deleted by isComplete's caller.
         throw new UserError(`${what} ended in status CREATION_FAILED. Check that the instance is replicated and its replica is active, then deploy again.`);
       case 'PENDING_DELETION':
       case 'DELETION_FAILED':

@@ -4,8 +4,8 @@ import {
 import { Construct } from 'constructs';
 import { ConnectProvider } from './provider/connect-provider';
 import {
-  PHONE_NUMBER_ACTIONS, PHONE_NUMBER_FLOW_ACTIONS, PHONE_NUMBER_GROUP_LOOKUP_ACTIONS, PHONE_NUMBER_IMPORT_ACTIONS,
-  PHONE_NUMBER_IMPORT_SOURCE_ACTIONS,
+  PHONE_NUMBER_ACTIONS, PHONE_NUMBER_FLOW_ACTIONS, PHONE_NUMBER_FLOW_CHECK_ACTIONS, PHONE_NUMBER_GROUP_LOOKUP_ACTIONS,
+  PHONE_NUMBER_IMPORT_ACTIONS, PHONE_NUMBER_IMPORT_SOURCE_ACTIONS,
 } from './shared/actions';
 import {
   CLAIMED_PHONE_NUMBER_RESOURCE_TYPE, PHONE_NUMBER_TYPES, PhoneAttrs, PhoneProps, PhoneRemoval, REPLICATION_PAIRS,
@@ -411,4 +411,13 @@ function grantFor(provider: ConnectProvider, stack: Stack, props: ClaimedPhoneNu
     resources.add(provider.connectArn(`instance/${instanceId ?? '*'}/contact-flow/*`, region));
   }
   provider.grant(PHONE_NUMBER_FLOW_ACTIONS, [...resources]);
+  if ((props.contactFlowArns ?? []).length > 0) {
+    // Each declared flow is read (DescribeContactFlow) before a number is claimed.
+    const flows = new Set<string>();
+    for (const region of [undefined, ...pair]) {
+      flows.add(provider.connectArn(`instance/${instanceId ?? '*'}`, region));
+      flows.add(provider.connectArn(`instance/${instanceId ?? '*'}/contact-flow/*`, region));
+    }
+    provider.grant(PHONE_NUMBER_FLOW_CHECK_ACTIONS, [...flows]);
+  }
 }

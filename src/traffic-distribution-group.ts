@@ -5,12 +5,12 @@ import {
 import { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ConnectProvider } from './provider/connect-provider';
-import { CLI_GROUP_ACTIONS, CLI_INSTANCE_ACTIONS, TDG_GROUP_ACTIONS, TDG_INSTANCE_ACTIONS } from './shared/actions';
+import { CLI_GROUP_ACTIONS, CLI_INSTANCE_ACTIONS, TDG_GROUP_ACTIONS, TDG_INSTANCE_ACTIONS, TDG_LOOKUP_ACTIONS } from './shared/actions';
 import { REPLICATION_PAIRS, TdgAttrs, TdgProps, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE } from './shared/names';
 import {
   parseDistribution, parseGroupArn, parseInstanceArn, validateGroupDescription, validateGroupName, validateTags,
 } from './shared/validate';
-import { checkLiteral, connectResource, unresolvedIn } from './util';
+import { checkLiteral, connectResource, rejectTokenKeys, unresolvedIn } from './util';
 
 /**
  * A traffic distribution group: links an Amazon Connect instance and its replica in another
@@ -182,6 +182,7 @@ export class TrafficDistributionGroup extends TrafficDistributionGroupBase imple
         validateGroupDescription('description', props.description);
       }
       for (const [prop, value] of [['telephonyDistribution', props.telephonyDistribution], ['agentDistribution', props.agentDistribution]] as const) {
+        rejectTokenKeys(prop, value);
         if (value !== undefined && !unresolvedIn(value)) {
           parseDistribution(prop, value, instanceRegion ?? (Token.isUnresolved(stack.region) ? undefined : stack.region));
         }
@@ -211,6 +212,7 @@ export class TrafficDistributionGroup extends TrafficDistributionGroupBase imple
     const groups = provider.connectArn('traffic-distribution-group/*');
     provider.grant(TDG_GROUP_ACTIONS, [groups]);
     provider.grant(TDG_INSTANCE_ACTIONS, [provider.instanceResource(props.instanceArn)]);
+    provider.grant(TDG_LOOKUP_ACTIONS, [provider.instanceResource(props.instanceArn), groups]);
 
     const resource = connectResource(this, provider.serviceToken, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE, {
       [TdgProps.INSTANCE_ARN]: props.instanceArn,

@@ -5,7 +5,7 @@ import { DISTRIBUTION_ACTIONS } from './shared/actions';
 import { DistributionProps, TRAFFIC_DISTRIBUTION_RESOURCE_TYPE } from './shared/names';
 import { parseDistribution, parseInstanceArn, parseSignIn } from './shared/validate';
 import { ITrafficDistributionGroup } from './traffic-distribution-group';
-import { checkLiteral, connectResource, unresolvedIn } from './util';
+import { checkLiteral, connectResource, rejectTokenKeys, unresolvedIn } from './util';
 
 /**
  * Properties of a {@link TrafficDistribution}.
@@ -59,10 +59,12 @@ export class TrafficDistribution extends Resource {
         ? parseInstanceArn('trafficDistributionGroup instanceArn', group.instanceArn).region
         : undefined;
       for (const [prop, value] of [['telephonyDistribution', props.telephonyDistribution], ['agentDistribution', props.agentDistribution]] as const) {
+        rejectTokenKeys(prop, value);
         if (value !== undefined && !unresolvedIn(value)) {
           parseDistribution(prop, value, instanceRegion);
         }
       }
+      rejectTokenKeys('signInDistribution', props.signInDistribution);
       if (props.signInDistribution !== undefined) {
         if (group.isDefault === false) {
           throw new Error('signInDistribution can only be set on the default traffic distribution group of an instance '

@@ -15,6 +15,22 @@ export function checkLiteral(scope: Construct, childId: string | undefined, chec
   }
 }
 
+/**
+ * A map keyed by Region (a split) cannot have a token as a key: CloudFormation templates take only
+ * literal keys, and CDK would fail later with its raw "is used as the key in a map" resolution error,
+ * with neither construct path nor property. Fails with both instead (through checkLiteral).
+ */
+export function rejectTokenKeys(prop: string, value: object | undefined): void {
+  if (value === undefined || Tokenization.isResolvable(value)) {
+    return;
+  }
+  const tokens = Object.keys(value).filter(k => Token.isUnresolved(k));
+  if (tokens.length > 0) {
+    throw new Error(`${prop} has a Region key that is a token (such as stack.region in a stack without env): a template cannot use a token `
+      + 'as a map key. Write the Regions out, such as { \'us-east-1\': 70, \'us-west-2\': 30 }, or give the stack an env with its Region.');
+  }
+}
+
 /** True when the value is, or contains, an unresolved token (those are checked at deploy time). */
 export function unresolvedIn(value: unknown): boolean {
   if (value === undefined || value === null) {

@@ -571,6 +571,7 @@ export class ConnectEmulator {
       case 'ReleasePhoneNumber': return this.release(r);
       case 'AssociatePhoneNumberContactFlow': return this.associateFlow(r);
       case 'DisassociatePhoneNumberContactFlow': return this.disassociateFlow(r);
+      case 'DescribeContactFlow': return this.describeFlow(r);
       case 'DescribeInstance': return this.describeInstance(r);
       case 'ReplicateInstance': return this.replicate(r);
       case 'DeleteInstance': return this.deleteInstance(r);
@@ -1387,6 +1388,22 @@ export class ConnectEmulator {
     }
     n.flows[r.region] = this.world.flowArn(r.region, id);
     return {};
+  }
+
+  /**
+   * DescribeContactFlow (GET /contact-flows/{InstanceId}/{ContactFlowId}; Amazon Connect API
+   * Reference, DescribeContactFlow; the path as @aws-sdk/client-connect serializes it): the flow of
+   * the instance in the calling Region, or ResourceNotFound. Every seeded flow exists in both
+   * Regions (the replica keeps the instance's flows) and is published, so ContactFlowNotPublished
+   * is not modelled. Only the fields the handlers may read are returned.
+   */
+  private describeFlow(r: Request): Body {
+    const instance = this.instanceIn(r.region, r.labels.InstanceId);
+    const id = r.labels.ContactFlowId;
+    if (!this.world.flowIds.includes(id)) {
+      return fail('ResourceNotFoundException', `Contact flow not found in ${instance.arn}: ${id}`);
+    }
+    return { ContactFlow: { Arn: this.world.flowArn(r.region, id), Id: id, Name: `flow-${id.slice(0, 8)}`, Type: 'CONTACT_FLOW', State: 'ACTIVE', Status: 'PUBLISHED' } };
   }
 
   /** Disassociating where no flow is associated → ResourceNotFound [inferred]. */

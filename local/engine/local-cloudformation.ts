@@ -347,11 +347,18 @@ export class LocalCloudFormation {
         return;
       }
       let after: ResourceState | undefined;
+      let failedId: string | undefined;
       try {
-        after = await this.updateResource(st, id, old, props);
+        after = await this.updateResource(st, id, old, props, physicalId => (failedId = physicalId));
       } finally {
-        // A failed Update is rolled back with an Update to the old properties too.
-        touched.push({ id, kind: after !== undefined && after.physicalId !== old.physicalId ? 'replaced' : 'updated', after: after ?? { ...old, props } });
+        // A failed Update is rolled back with an Update to the old properties too, sent to the
+        // physical id its FAILED response named (the provider framework names the request's
+        // current id: after a replacement that failed in isComplete, the new resource's).
+        touched.push({
+          id,
+          kind: after !== undefined && after.physicalId !== old.physicalId ? 'replaced' : 'updated',
+          after: after ?? { ...old, props, physicalId: failedId ?? old.physicalId },
+        });
       }
     });
 
@@ -390,12 +397,22 @@ export class LocalCloudFormation {
     // UPDATE_ROLLBACK_IN_PROGRESS: update back what was updated, newest first; then delete what the update created.
     const rollbackFailures: string[] = [];
     const toDelete: ResourceState[] = [];
+    /** Resources whose rollback Update answered with another physical id than the one it was sent to. */
+    const rolledBackTo = new Map<string, ResourceState>();
     for (const t of [...touched].reverse()) {
       const old = before.get(t.id);
       if (t.kind === 'updated' && old !== undefined) {
         try {
           if (isCustomResource(old.type)) {
-            await this.send(st, 'Update', old.type, t.id, old.props, { physicalId: t.after.physicalId, oldProps: t.after.props });
+            const back = await this.send(st, 'Update', old.type, t.id, old.props, { physicalId: t.after.physicalId, oldProps: t.after.props });
+            if (back.physicalId !== t.after.physicalId) {
+              // Another id answers: CloudFormation takes it as a replacement made by the rollback,
+              // and deletes the one it replaced in UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS.
+              toDelete.push(t.after);
+            }
+            if (back.physicalId !== old.physicalId || t.after.physicalId !== old.physicalId) {
+              rolledBackTo.set(t.id, { ...old, physicalId: back.physicalId, attributes: back.data });
+            }
           }
         } catch (e) {
           rollbackFailures.push((e as Error).message);
@@ -419,6 +436,7 @@ export class LocalCloudFormation {
     st.assemblyDir = oldAssets.dir;
     st.assets = oldAssets.assets;
     st.resources = new Map(before);
+    rolledBackTo.forEach((r, id) => st.resources.set(id, r));
     throw new Error(`Stack ${st.name} ${rollbackFailures.length > 0 ? 'UPDATE_ROLLBACK_FAILED' : 'UPDATE_ROLLBACK_COMPLETE'} after `
       + `${failures.map(f => f.message).join('; ')}${rollbackFailures.length > 0 ? `; rollback failed: ${rollbackFailures.join('; ')}` : ''}`);
   }
@@ -456,7 +474,9 @@ export class LocalCloudFormation {
     st.resources.set(id, { ...base, physicalId: outcome.physicalId, attributes: outcome.data });
   }
 
-  private async updateResource(st: StackState, id: string, old: ResourceState, props: Record<string, unknown>): Promise<ResourceState> {
+  private async updateResource(
+    st: StackState, id: string, old: ResourceState, props: Record<string, unknown>, onFailedId?: (physicalId: string) => void,
+  ): Promise<ResourceState> {
     if (this.native.handles(old.type)) {
       const def = st.template.Resources[id];
       const outcome = await this.runNative(id, old.type, 'Update', () => this.native.update(old.physicalId, old.props, props));
@@ -470,7 +490,7 @@ export class LocalCloudFormation {
       st.resources.set(id, updated);
       return updated;
     }
-    const outcome = await this.send(st, 'Update', old.type, id, props, { physicalId: old.physicalId, oldProps: old.props });
+    const outcome = await this.send(st, 'Update', old.type, id, props, { physicalId: old.physicalId, oldProps: old.props }, onFailedId);
     const def = st.template.Resources[id];
     const updated: ResourceState = {
       ...old,
@@ -586,7 +606,7 @@ export class LocalCloudFormation {
       return fail('Response object is too long.');
     }
     if (body.Status === 'FAILED') {
-      if (requestType === 'Create' && physicalId !== '') {
+      if (requestType !== 'Delete' && physicalId !== '') {
         onFailedId?.(physicalId);
       }
       return fail(`Received response status [FAILED] from custom resource. Message returned: ${String(body.Reason)} (RequestId: ${requestId})`);

@@ -20,6 +20,14 @@ export const TDG_INSTANCE_ACTIONS = [
   'connect:CreateTrafficDistributionGroup',
 ] as const;
 
+/**
+ * Finding the group that has the requested name, when a rollback is sent to the group of a failed
+ * replacement (resource: the group's instance and the groups).
+ */
+export const TDG_LOOKUP_ACTIONS = [
+  'connect:ListTrafficDistributionGroups',
+] as const;
+
 /** Actions on phone numbers (resource: the numbers, and the target they are claimed to). */
 export const PHONE_NUMBER_ACTIONS = [
   'connect:SearchAvailablePhoneNumbers',
@@ -42,6 +50,11 @@ export const PHONE_NUMBER_GROUP_LOOKUP_ACTIONS = [
 export const PHONE_NUMBER_FLOW_ACTIONS = [
   'connect:AssociatePhoneNumberContactFlow',
   'connect:DisassociatePhoneNumberContactFlow',
+] as const;
+
+/** Checking that a declared flow exists before a number is claimed (resource: the flow and its instance). */
+export const PHONE_NUMBER_FLOW_CHECK_ACTIONS = [
+  'connect:DescribeContactFlow',
 ] as const;
 
 /** Actions of an instance replica (resource: the source instance and the replica Region's instances). */

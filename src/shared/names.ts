@@ -110,6 +110,20 @@ export const CREATED_FIELD = 'ConnectCreatedInThisRequest';
  */
 export const CLAIM_TOKEN_TAG = 'connect-global-resiliency:claim-token';
 
+/**
+ * Tag put on every claimed number: a hash of the stack id and the logical id of the resource that
+ * claimed it. The rollback of a failed replacement finds the number the resource held before by it,
+ * and a redeploy takes back a number that a failed request of the same resource claimed.
+ */
+export const OWNER_TAG = 'connect-global-resiliency:owner';
+
+/**
+ * Tag put on a number chosen by `phoneNumber` when the request that claimed it failed: the number is
+ * kept (a released number cannot be claimed again for up to 180 days), no Delete releases it while
+ * the tag is on, and the next deployment of the resource takes it back and removes the tag.
+ */
+export const KEPT_TAG = 'connect-global-resiliency:kept-after-failure';
+
 /** Custom resource type of an instance replica. Frozen. */
 export const INSTANCE_REPLICA_RESOURCE_TYPE = 'Custom::ConnectInstanceReplica';
 

@@ -5,8 +5,8 @@ import { App, Fn, Lazy, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
 import { ACCOUNT, agnosticStack, GROUP_ARN, handlerStatements, INSTANCE_ARN, newStack, REGION, REPLICA, snapshotTemplate } from './fixtures';
-import { TrafficDistributionGroup } from '../../src';
-import { TDG_GROUP_ACTIONS, TDG_INSTANCE_ACTIONS } from '../../src/shared/actions';
+import { TrafficDistribution, TrafficDistributionGroup } from '../../src';
+import { TDG_GROUP_ACTIONS, TDG_INSTANCE_ACTIONS, TDG_LOOKUP_ACTIONS } from '../../src/shared/actions';
 import { TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE, Waiter } from '../../src/shared/names';
 
 const TYPE = TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE;
@@ -130,13 +130,37 @@ describe('TrafficDistributionGroup', () => {
     });
   });
 
+  describe('a split keyed by a token (stack.region in a stack without env)', () => {
+    test.each(['telephonyDistribution', 'agentDistribution'] as const)('%s fails with the construct path and the property, not CDK\'s raw resolution error', prop => {
+      const stack = agnosticStack();
+      const make = () => new TrafficDistributionGroup(stack, 'Group', {
+        instanceArn: INSTANCE_ARN,
+        [prop]: { [stack.region]: 70, [REPLICA]: 30 },
+      });
+      expect(make).toThrow(new RegExp(`^Agnostic/Group: ${prop} has a Region key that is a token.*Write the Regions out.*or give the stack an env`));
+    });
+
+    test('TrafficDistribution: a token key in signInDistribution fails the same way', () => {
+      const stack = agnosticStack();
+      const group = TrafficDistributionGroup.fromTrafficDistributionGroupArn(stack, 'Imported', GROUP_ARN);
+      expect(() => new TrafficDistribution(stack, 'SignIn', { trafficDistributionGroup: group, signInDistribution: { [stack.region]: true, [REPLICA]: false } }))
+        .toThrow('Agnostic/SignIn: signInDistribution has a Region key that is a token');
+    });
+
+    test('literal Region keys in a stack without env still synthesize', () => {
+      const stack = agnosticStack();
+      new TrafficDistributionGroup(stack, 'Group', { instanceArn: INSTANCE_ARN, telephonyDistribution: { [REGION]: 70, [REPLICA]: 30 } });
+      expect(Object.values(groupProps(stack))[0].Properties.TelephonyDistribution).toEqual({ [REGION]: 70, [REPLICA]: 30 });
+    });
+  });
+
   describe('IAM', () => {
     test('grants exactly the group actions, scoped to the instance and the groups of the account and Region', () => {
       const stack = newStack();
       new TrafficDistributionGroup(stack, 'Group', { instanceArn: INSTANCE_ARN });
       const statements = handlerStatements(stack);
       const actions = new Set(statements.flatMap(s => [s.Action].flat()));
-      expect([...actions].sort()).toEqual([...new Set([...TDG_GROUP_ACTIONS, ...TDG_INSTANCE_ACTIONS])].sort());
+      expect([...actions].sort()).toEqual([...new Set([...TDG_GROUP_ACTIONS, ...TDG_INSTANCE_ACTIONS, ...TDG_LOOKUP_ACTIONS])].sort());
       expect(JSON.stringify(statements)).not.toContain('connect:*');
       const create = statements.filter(s => [s.Action].flat().includes('connect:CreateTrafficDistributionGroup'));
       expect(JSON.stringify(create)).toContain(INSTANCE_ARN);

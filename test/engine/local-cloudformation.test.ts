@@ -160,6 +160,33 @@ describe('LocalCloudFormation', () => {
     expect(custom(cfn).slice(-2).sort()).toEqual(['Delete A a-1', 'Delete B b-1']);
   });
 
+  test('a failed update whose FAILED response named the old id is rolled back at the old id, with no cleanup', async () => {
+    const cfn = engine();
+    await cfn.deploy(stackOf([{ id: 'A', props: { Name: 'a' } }]));
+    await expect(cfn.deploy(stackOf([{ id: 'A', props: { Name: 'a', Generation: 2, FailOn: 'Update' } }]))).rejects.toThrow(/UPDATE_ROLLBACK_COMPLETE/);
+    const failed = cfn.responses.find(r => r.status === 'FAILED')!;
+    expect(failed.physicalId).toBe('a-1');
+    expect(custom(cfn).slice(1)).toEqual(['Update A a-1', 'Update A a-1']);
+    await cfn.destroy(STACK);
+    expect(custom(cfn).at(-1)).toBe('Delete A a-1');
+  });
+
+  test('a replacement that failed in isComplete is rolled back at the new id the FAILED response named; the id it answers with stays, the new one is deleted', async () => {
+    const cfn = engine();
+    await cfn.deploy(stackOf([{ id: 'A', props: { Name: 'a' } }]));
+    await expect(cfn.deploy(stackOf([{ id: 'A', props: { Name: 'a', Generation: 2, FailInIsComplete: 'Update' } }])))
+      .rejects.toThrow(/UPDATE_ROLLBACK_COMPLETE after .*status CREATION_FAILED for a-2/);
+    const failed = cfn.responses.find(r => r.status === 'FAILED')!;
+    expect(failed.physicalId).toBe('a-2');
+    expect(custom(cfn).slice(1)).toEqual(['Update A a-1', 'Update A a-2', 'Delete A a-2']);
+    const rollback = cfn.events.at(-2)!;
+    expect(rollback.ResourceProperties.Generation).toBeUndefined();
+    expect(rollback.OldResourceProperties!.Generation).toBe('2');
+    // The stack is back on the old resource: destroying it deletes a-1.
+    await cfn.destroy(STACK);
+    expect(custom(cfn).at(-1)).toBe('Delete A a-1');
+  });
+
   test('a resource removed from the template is deleted in the cleanup; Retain keeps it', async () => {
     const cfn = engine();
     await cfn.deploy(stackOf([

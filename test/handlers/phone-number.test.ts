@@ -1,5 +1,5 @@
 import {
-  AccessDeniedException, AssociatePhoneNumberContactFlowCommand, ClaimPhoneNumberCommand, DescribePhoneNumberCommand,
+  AccessDeniedException, AssociatePhoneNumberContactFlowCommand, ClaimPhoneNumberCommand, DescribeContactFlowCommand, DescribePhoneNumberCommand,
   DescribeTrafficDistributionGroupCommand, DisassociatePhoneNumberContactFlowCommand, IdempotencyException,
   InternalServiceException, InvalidParameterException, ListPhoneNumbersV2Command, ReleasePhoneNumberCommand, ResourceInUseException,
   ResourceNotFoundException, SearchAvailablePhoneNumbersCommand, TagResourceCommand, ThrottlingException,
@@ -10,11 +10,19 @@ import {
   INSTANCE_ARN, INSTANCE_ID, inputsOf, OTHER_INSTANCE_ARN, phoneArn, REGION, regionsOf, REPLICA_FLOW_ARN, REPLICA_FLOW_ID,
   REPLICA_REGION, run, sdkError, updateEvent, useConnectMock, waitEvent,
 } from './events';
+import { ownerOf } from '../../lambda/common';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
+import { handler as onEvent } from '../../lambda/on-event.lambda';
 import { MAX_CLAIM_ATTEMPTS } from '../../lambda/phone-number';
-import { CLAIM_TOKEN_TAG, CLAIMED_PHONE_NUMBER_RESOURCE_TYPE as TYPE, CREATED_FIELD, DEADLINE_FIELD } from '../../src/shared/names';
+import { CLAIM_TOKEN_TAG, CLAIMED_PHONE_NUMBER_RESOURCE_TYPE as TYPE, CREATED_FIELD, DEADLINE_FIELD, KEPT_TAG, OWNER_TAG } from '../../src/shared/names';
 
 const cm = useConnectMock();
+// Every declared flow exists unless a test says otherwise (the check before a claim).
+// The account holds no other number unless a test says so (the look-up of a number to take back).
+beforeEach(() => {
+  cm.on(DescribeContactFlowCommand).callsFake((input: { ContactFlowId: string }) => ({ ContactFlow: { Id: input.ContactFlowId } }));
+  cm.on(ListPhoneNumbersV2Command).resolves({ ListPhoneNumbersSummaryList: [] });
+});
 const LOGICAL_ID = 'MainLine';
 const o = { logicalId: LOGICAL_ID };
 
@@ -69,7 +77,7 @@ describe('ClaimedPhoneNumber: Create', () => {
       PhoneNumber: NUMBER,
       TargetArn: GROUP_ARN,
       PhoneNumberDescription: 'Main line',
-      Tags: { team: 'support', [CLAIM_TOKEN_TAG]: claim.ClientToken },
+      Tags: { team: 'support', [CLAIM_TOKEN_TAG]: claim.ClientToken, [OWNER_TAG]: expect.stringMatching(/^[a-f0-9]{32}$/) },
       ClientToken: expect.stringMatching(CLIENT_TOKEN_PATTERN),
     });
     expect(inputsOf(cm, AssociatePhoneNumberContactFlowCommand)).toEqual([
@@ -135,7 +143,8 @@ describe('ClaimedPhoneNumber: Create', () => {
       } else {
         await expect(wait).rejects.toThrow(`Phone number ${LOGICAL_ID} (${PN_ARN}) ${failure}`);
       }
-      expect(cm).toHaveReceivedCommandTimes(DescribePhoneNumberCommand, 1);
+      // A failure reads the number once more, to see whether this request left it claimed.
+      expect(cm).toHaveReceivedCommandTimes(DescribePhoneNumberCommand, failure === undefined ? 1 : 2);
     } finally {
       process.env.CONNECT_GR_INLINE_POLL_BUDGET_MS = '150';
       process.env.CONNECT_GR_POLL_FIRST_MS = '1';
@@ -1046,5 +1055,66 @@ describe('ClaimedPhoneNumber: Delete', () => {
   test('a physical id that is not a phone number ARN deletes nothing', async () => {
     expectSucceeded(await run(deleteEvent(TYPE, 'some-request-id', SEARCHED, o)), 'some-request-id');
     expect(cm.calls()).toHaveLength(0);
+  });
+});
+
+describe('ClaimedPhoneNumber: a failed request leaves nothing behind', () => {
+  const WITH_FLOW = { ...SEARCHED, ContactFlowArns: [FLOW_ARN] };
+
+  test('a flow that does not exist fails the Create before anything is searched or claimed', async () => {
+    cm.on(DescribeContactFlowCommand).rejects(sdkError(ResourceNotFoundException, 'Contact flow not found'));
+    const out = await run(createEvent(TYPE, WITH_FLOW, o));
+    expectFailed(out, `Phone number ${LOGICAL_ID}: the contact flow ${FLOW_ARN} does not exist in ${REGION}`, 'so no number was claimed', 'Fix ContactFlowArns');
+    expect(inputsOf(cm, DescribeContactFlowCommand)).toEqual([{ InstanceId: INSTANCE_ID, ContactFlowId: FLOW_ID }]);
+    expect(cm).not.toHaveReceivedCommand(SearchAvailablePhoneNumbersCommand);
+    expect(cm).not.toHaveReceivedCommand(ClaimPhoneNumberCommand);
+  });
+
+  const failedWait = (props: Record<string, unknown>) => isComplete(waitEvent(createEvent(TYPE, props, o), {
+    PhysicalResourceId: PN_ARN, [DEADLINE_FIELD]: Date.now() + 60_000, [CREATED_FIELD]: true,
+  }));
+
+  test('a searched number whose flow association fails after the claim is released, and the reason says so', async () => {
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED', { TargetArn: INSTANCE_ARN }));
+    cm.on(AssociatePhoneNumberContactFlowCommand).rejects(sdkError(InternalServiceException, 'boom'));
+    cm.on(ReleasePhoneNumberCommand).resolves({});
+    await expect(failedWait(WITH_FLOW)).rejects.toThrow(/AssociatePhoneNumberContactFlow .*failed: InternalServiceException: boom.* The number \+12065550100 that this request claimed was released/);
+    expect(inputsOf(cm, ReleasePhoneNumberCommand)).toEqual([{ PhoneNumberId: PN_ARN, ClientToken: expect.stringMatching(CLIENT_TOKEN_PATTERN) }]);
+  });
+
+  test('a chosen number whose flow association fails after the claim is kept, tagged and named: never released', async () => {
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED'));
+    cm.on(AssociatePhoneNumberContactFlowCommand).rejects(sdkError(InternalServiceException, 'boom'));
+    cm.on(TagResourceCommand).resolves({});
+    await expect(failedWait(ON_GROUP)).rejects.toThrow(`The number ${NUMBER} (${PN_ARN}) stays claimed to this account: it was chosen by phoneNumber`);
+    expect(inputsOf(cm, TagResourceCommand)).toEqual([{ resourceArn: PN_ARN, tags: { [KEPT_TAG]: expect.any(String) } }]);
+    expect(cm).not.toHaveReceivedCommand(ReleasePhoneNumberCommand);
+  });
+
+  test('a claim that ended FAILED holds nothing: nothing is released or tagged', async () => {
+    cm.on(DescribePhoneNumberCommand).resolves(summary('FAILED'));
+    await expect(failedWait(SEARCHED)).rejects.toThrow('the claim or move');
+    expect(cm).not.toHaveReceivedCommand(ReleasePhoneNumberCommand);
+    expect(cm).not.toHaveReceivedCommand(TagResourceCommand);
+  });
+
+  test('a DESTROY Delete of a kept number does not release it', async () => {
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED', { TargetArn: INSTANCE_ARN, Tags: { [KEPT_TAG]: 'r' } }));
+    expectSucceeded(await run(deleteEvent(TYPE, PN_ARN, { ...SEARCHED, RemovalPolicy: 'destroy' }, o)), PN_ARN);
+    expect(cm).not.toHaveReceivedCommand(ReleasePhoneNumberCommand);
+  });
+
+  test('a rollback sent to the released number of a failed replacement answers with the number the resource held before: no claim', async () => {
+    const oldArn = phoneArn(2);
+    cm.on(DescribePhoneNumberCommand, { PhoneNumberId: PN_ARN }).rejects(gone());
+    cm.on(ListPhoneNumbersV2Command).resolves({ ListPhoneNumbersSummaryList: [{ PhoneNumberArn: oldArn, PhoneNumber: '+12065550142' }] });
+    const owner = { [OWNER_TAG]: ownerOf({ StackId: createEvent(TYPE, SEARCHED, o).StackId, LogicalResourceId: LOGICAL_ID }) };
+    cm.on(DescribePhoneNumberCommand, { PhoneNumberId: oldArn }).resolves(summary('CLAIMED', {
+      PhoneNumberArn: oldArn, PhoneNumber: '+12065550142', PhoneNumberCountryCode: 'US', PhoneNumberType: 'DID', TargetArn: INSTANCE_ARN, Tags: owner,
+    }));
+    const out = await onEvent(updateEvent(TYPE, PN_ARN, SEARCHED, { ...SEARCHED, Prefix: '+1312' }, o));
+    expect(out.PhysicalResourceId).toBe(oldArn);
+    expect(cm).not.toHaveReceivedCommand(ClaimPhoneNumberCommand);
+    expect(cm).not.toHaveReceivedCommand(SearchAvailablePhoneNumbersCommand);
   });
 });

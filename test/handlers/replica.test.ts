@@ -83,6 +83,7 @@ describe('InstanceReplica: Create', () => {
     cm.on(ReplicateInstanceCommand).resolves({ Id: INSTANCE_ID, Arn: REPLICA_INSTANCE_ARN });
     cm.on(DescribeInstanceCommand).resolvesOnce(source('INSTANCE_REPLICATION_IN_PROGRESS'))
       .resolves(source('INSTANCE_REPLICATION_FAILED', 'The instance alias is not unique in us-west-2'));
+    cm.on(DeleteInstanceCommand).resolves({});
     const out = await run(createEvent(TYPE, PROPS, o));
     expectFailed(out, `Instance replica ${LOGICAL_ID} (${REPLICA_INSTANCE_ARN}): replication to ${REPLICA_REGION} failed: `
       + 'The instance alias is not unique in us-west-2.');
@@ -291,7 +292,9 @@ async function expectOnEventResult(event: CfnEvent, physicalId: string): Promise
   const before = Date.now();
   const result = await onEvent(event);
   const after = Date.now();
-  expect(result).toEqual({ PhysicalResourceId: physicalId, [DEADLINE_FIELD]: expect.any(Number) });
+  // A Create that started the replication says so (a replication it started and that fails is deleted).
+  const started = event.RequestType === 'Create' ? { ConnectReplicationStarted: true } : {};
+  expect(result).toEqual({ PhysicalResourceId: physicalId, [DEADLINE_FIELD]: expect.any(Number), ...started });
   expect(result[DEADLINE_FIELD]).toBeGreaterThanOrEqual(before + Deadlines.INSTANCE_REPLICA_SECONDS * 1000);
   expect(result[DEADLINE_FIELD]).toBeLessThanOrEqual(after + Deadlines.INSTANCE_REPLICA_SECONDS * 1000);
 }
@@ -420,5 +423,31 @@ describe('InstanceReplica: more cases', () => {
     } finally {
       process.env.CONNECT_GR_INLINE_POLL_BUDGET_MS = '150';
     }
+  });
+});
+
+describe('InstanceReplica: a failed replication leaves nothing behind', () => {
+  test('a replication this request started that ends FAILED is deleted (RETAIN or not), waited for, and the reason says so', async () => {
+    cm.on(ReplicateInstanceCommand).resolves({ Id: INSTANCE_ID, Arn: REPLICA_INSTANCE_ARN });
+    cm.on(DescribeInstanceCommand)
+      .resolvesOnce(source('INSTANCE_REPLICATION_FAILED', 'quota'))
+      .resolvesOnce(source('INSTANCE_REPLICATION_FAILED', 'quota'))
+      .resolvesOnce(source('INSTANCE_REPLICA_DELETING'))
+      .resolves(source());
+    cm.on(DeleteInstanceCommand).resolves({});
+    const out = await run(createEvent(TYPE, PROPS, o));
+    expectFailed(out, `replication to ${REPLICA_REGION} failed: quota. The failed replica was deleted (it is no usable replica)`);
+    expect(inputsOf(cm, DeleteInstanceCommand))
+      .toEqual([{ InstanceId: REPLICA_INSTANCE_ARN, ClientToken: expect.stringMatching(CLIENT_TOKEN_PATTERN) }]);
+    expect(await regionsOf(cm, DeleteInstanceCommand)).toEqual([REPLICA_REGION]);
+  });
+
+  test('a failed replica this request only adopted is left alone, and the reason says exactly what to do', async () => {
+    cm.on(ReplicateInstanceCommand).rejects(sdkError(InvalidRequestException, 'Instance is already replicated'));
+    cm.on(DescribeInstanceCommand).resolves(source('INSTANCE_REPLICATION_FAILED', 'quota'));
+    const out = await run(createEvent(TYPE, PROPS, o));
+    expectFailed(out, 'This replica was not started by this deployment', `Delete the failed replica (DeleteInstance ${REPLICA_INSTANCE_ARN}, called in ${REPLICA_REGION})`,
+      `no longer lists ${REPLICA_REGION}`);
+    expect(cm).not.toHaveReceivedCommand(DeleteInstanceCommand);
   });
 });

@@ -1,7 +1,7 @@
 import {
   AccessDeniedException, CreateTrafficDistributionGroupCommand, DeleteTrafficDistributionGroupCommand,
   DescribeTrafficDistributionGroupCommand, GetTrafficDistributionCommand, InternalServiceException, InvalidRequestException,
-  ListPhoneNumbersV2Command, ResourceConflictException, ResourceInUseException, ResourceNotFoundException,
+  ListPhoneNumbersV2Command, ListTrafficDistributionGroupsCommand, ResourceConflictException, ResourceInUseException, ResourceNotFoundException,
   ResourceNotReadyException, ServiceQuotaExceededException, ThrottlingException, TagResourceCommand, TrafficDistributionGroupStatus,
   UntagResourceCommand, UpdateTrafficDistributionCommand,
 } from '@aws-sdk/client-connect';
@@ -14,6 +14,9 @@ import { handler as onEvent } from '../../lambda/on-event.lambda';
 import { CREATED_FIELD, DEADLINE_FIELD, Deadlines, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE as TYPE } from '../../src/shared/names';
 
 const cm = useConnectMock();
+// The instance has no other group of the requested name unless a test says so (the look-up a
+// rollback sent to the group of a failed replacement makes).
+beforeEach(() => cm.on(ListTrafficDistributionGroupsCommand).resolves({ TrafficDistributionGroupSummaryList: [] }));
 const LOGICAL_ID = 'SupportGroup';
 const o = { logicalId: LOGICAL_ID };
 
@@ -435,10 +438,14 @@ describe('TrafficDistributionGroup: Update', () => {
     cm.on(DescribeTrafficDistributionGroupCommand, { TrafficDistributionGroupId: GROUP_ARN }).resolves(group('ACTIVE', { Description: PROPS.Description }));
     cm.on(CreateTrafficDistributionGroupCommand).resolves({ Id: '88888888-7777-6666-5555-444444444444', Arn: GROUP2_ARN });
     cm.on(DescribeTrafficDistributionGroupCommand, { TrafficDistributionGroupId: GROUP2_ARN })
-      .resolves(group('CREATION_FAILED', { Arn: GROUP2_ARN, Name: 'support-2' }));
+      .resolvesOnce(group('CREATION_FAILED', { Arn: GROUP2_ARN, Name: 'support-2' }))
+      .resolvesOnce(group('CREATION_FAILED', { Arn: GROUP2_ARN, Name: 'support-2' }))
+      .resolvesOnce(group('PENDING_DELETION', { Arn: GROUP2_ARN, Name: 'support-2' }))
+      .rejects(notFound());
     cm.on(DeleteTrafficDistributionGroupCommand).resolves({});
     const out = await run(updateEvent(TYPE, GROUP_ARN, { ...PROPS, Name: 'support-2' }, PROPS, o));
-    expectFailed(out, `Traffic distribution group ${LOGICAL_ID} ('support-2') (${GROUP2_ARN}) ended in status CREATION_FAILED`);
+    expectFailed(out, `Traffic distribution group ${LOGICAL_ID} ('support-2') (${GROUP2_ARN}) ended in status CREATION_FAILED`,
+      'The new group \'support-2\' that this replacement created was deleted');
     expect(inputsOf(cm, DeleteTrafficDistributionGroupCommand)).toEqual([{ TrafficDistributionGroupId: GROUP2_ARN }]);
     expect(await regionsOf(cm, DeleteTrafficDistributionGroupCommand)).toEqual([REGION]);
   });
@@ -610,5 +617,39 @@ describe('TrafficDistributionGroup: Delete', () => {
     } finally {
       process.env.CONNECT_GR_INLINE_POLL_BUDGET_MS = '150';
     }
+  });
+});
+
+describe('TrafficDistributionGroup: a failed replacement leaves nothing behind', () => {
+  test('a rollback sent to the new group of a failed rename finds the old group by name and answers with it: nothing created', async () => {
+    // The new group (the id the FAILED response named) is being deleted; the old one is ACTIVE.
+    cm.on(DescribeTrafficDistributionGroupCommand, { TrafficDistributionGroupId: GROUP2_ARN })
+      .resolves(group('PENDING_DELETION', { Arn: GROUP2_ARN, Name: 'support-2', Description: PROPS.Description }));
+    cm.on(ListTrafficDistributionGroupsCommand).resolves({
+      TrafficDistributionGroupSummaryList: [
+        { Arn: GROUP2_ARN, Name: 'support-2', IsDefault: false },
+        { Arn: GROUP_ARN, Name: 'support', IsDefault: false },
+      ],
+    });
+    cm.on(DescribeTrafficDistributionGroupCommand, { TrafficDistributionGroupId: GROUP_ARN }).resolves(group('ACTIVE', { Description: PROPS.Description }));
+    const out = await onEvent(updateEvent(TYPE, GROUP2_ARN, PROPS, { ...PROPS, Name: 'support-2' }, o));
+    expect(out.PhysicalResourceId).toBe(GROUP_ARN);
+    expect(cm).not.toHaveReceivedCommand(CreateTrafficDistributionGroupCommand);
+    expect(inputsOf(cm, ListTrafficDistributionGroupsCommand)).toEqual([{ InstanceId: INSTANCE_ARN, MaxResults: 10 }]);
+  });
+
+  test('a replacement whose split is refused deletes the new group, waits until it is gone, and says so', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand)
+      .resolvesOnce(group('ACTIVE', { Arn: GROUP2_ARN, Name: 'support-2' }))
+      .resolvesOnce(group('ACTIVE', { Arn: GROUP2_ARN, Name: 'support-2' }))
+      .resolvesOnce(group('PENDING_DELETION', { Arn: GROUP2_ARN, Name: 'support-2' }))
+      .rejects(notFound());
+    cm.on(GetTrafficDistributionCommand).resolves(split([100, 0]));
+    cm.on(UpdateTrafficDistributionCommand).rejects(sdkError(InvalidRequestException, 'refused'));
+    cm.on(DeleteTrafficDistributionGroupCommand).resolves({});
+    const event = updateEvent(TYPE, GROUP_ARN, { ...PROPS, Name: 'support-2' }, PROPS, o);
+    await expect(isComplete(waitEvent(event, { PhysicalResourceId: GROUP2_ARN, [DEADLINE_FIELD]: Date.now() + 60_000, [CREATED_FIELD]: true })))
+      .rejects.toThrow(/refused.* The new group 'support-2' that this replacement created was deleted, so that nothing is left behind/);
+    expect(inputsOf(cm, DeleteTrafficDistributionGroupCommand)).toEqual([{ TrafficDistributionGroupId: GROUP2_ARN }]);
   });
 });

@@ -79,7 +79,7 @@ export function expectedFlows(n: NumberConfig): Record<string, string> {
  * transitions between them still cover creation, in-place updates (split, move, flows, removal
  * policy) and replacements (group name, phoneNumber, prefix).
  */
-const SLOT_OPTIONS: Record<Slot, NumberConfig[]> = {
+export const SLOT_OPTIONS: Record<Slot, NumberConfig[]> = {
   Main: [
     { kind: 'specific', variant: 0, onGroup: true, retain: true, flows: 2 },
     { kind: 'specific', variant: 0, onGroup: false, retain: true, flows: 1 },
@@ -96,7 +96,7 @@ const SLOT_OPTIONS: Record<Slot, NumberConfig[]> = {
   ],
 };
 
-const GROUP_OPTIONS: GroupConfig[] = [
+export const GROUP_OPTIONS: GroupConfig[] = [
   { name: 'support', split: undefined },
   { name: 'support', split: 70 },
   { name: 'sales', split: 50 },

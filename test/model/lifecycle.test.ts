@@ -16,7 +16,9 @@
  */
 import { UpdateTrafficDistributionCommand } from '@aws-sdk/client-connect';
 import * as fc from 'fast-check';
-import { configKey, declared, STACK_NAME, SLOTS, Slot, StackCache, StackConfig, stackConfig } from './configs';
+import {
+  configKey, declared, GROUP_OPTIONS, replacementKey, SLOT_OPTIONS, STACK_NAME, SLOTS, Slot, StackCache, StackConfig, stackConfig,
+} from './configs';
 import { deployed, destroyed, drifted, expectWorld, initialModel, Model, Real, refused, rolledBack } from './model';
 import { ConnectEmulator, SEED } from '../../local/emulator';
 import { LocalCloudFormation } from '../../local/engine';
@@ -95,10 +97,45 @@ class Deploy implements fc.AsyncCommand<Model, Real> {
   }
 }
 
-/** A deploy whose group creation or claim fails: it must roll back to the model's state. */
+type FailureKind = 'group CREATION_FAILED' | 'claim FAILED' | 'flow association fails' | 'split fails in a group replacement';
+
+/** The one slot this deploy claims a number for (new, or replaced), with flows; undefined unless it is the only change. */
+function onlyNewNumberWithFlows(before: StackConfig | undefined, config: StackConfig): Slot | undefined {
+  if (JSON.stringify(before?.group) !== JSON.stringify(config.group)) {
+    return undefined;
+  }
+  const changed = SLOTS.filter(s => JSON.stringify(before?.numbers[s]) !== JSON.stringify(config.numbers[s]));
+  if (changed.length !== 1 || config.numbers[changed[0]] === undefined || config.numbers[changed[0]]!.flows === 0) {
+    return undefined;
+  }
+  const was = before?.numbers[changed[0]];
+  const now = config.numbers[changed[0]]!;
+  return was === undefined || replacementKey(was, changed[0]) !== replacementKey(now, changed[0]) ? changed[0] : undefined;
+}
+
+/** The SDK's attempts per call (lambda/common.ts): this many 500s fail one call past its retries. */
+const SDK_ATTEMPTS = 6;
+
+/**
+ * A deploy that fails (a group creation or a claim that ends FAILED; a flow association, or a
+ * renamed group's split, failing past the SDK's retries): it must roll back to the model's state,
+ * leaving no number or group that neither the stack manages nor the failure reason names.
+ */
 class FailedDeploy implements fc.AsyncCommand<Model, Real> {
-  constructor(readonly config: StackConfig, readonly fault: 'group CREATION_FAILED' | 'claim FAILED') {}
+  /**
+   * `change`, when given, derives the configuration from the deployed one just before the step
+   * (one number or the group changed), so that the failure kinds that need a single change are
+   * drawn often; `config` is then what the last check derived.
+   */
+  constructor(public config: StackConfig, readonly fault: FailureKind, readonly change?: (m: Model) => StackConfig | undefined) {}
   check(m: Model): boolean {
+    if (this.change !== undefined) {
+      const derived = this.change(m);
+      if (derived === undefined) {
+        return false;
+      }
+      this.config = derived;
+    }
     if (drifted(m) || !claimable(m, this.config) || refused(m, this.config)) {
       return false;
     }
@@ -106,28 +143,54 @@ class FailedDeploy implements fc.AsyncCommand<Model, Real> {
     if (this.fault === 'group CREATION_FAILED') {
       return this.config.group !== undefined && this.config.group.name !== before?.group?.name;
     }
+    if (this.fault === 'split fails in a group replacement') {
+      // A rename whose new group gets a declared split: only that group calls UpdateTrafficDistribution.
+      return before?.group !== undefined && this.config.group !== undefined && this.config.group.name !== before.group.name
+        && this.config.group.split !== undefined;
+    }
+    if (this.fault === 'flow association fails') {
+      // Only one number is claimed, and no other resource changes: only it associates flows.
+      return onlyNewNumberWithFlows(before, this.config) !== undefined;
+    }
     // Some number is claimed for a new slot (the failed claim may be it, or a replacement's).
     return SLOTS.some(s => this.config.numbers[s] !== undefined && before?.numbers[s] === undefined);
   }
   async run(m: Model, real: Real): Promise<void> {
     const reason = `scripted ${this.fault}`;
+    let failure: RegExp;
     if (this.fault === 'group CREATION_FAILED') {
       real.emulator.failNextGroupCreation(reason);
+      failure = /ended in status CREATION_FAILED/;
+    } else if (this.fault === 'split fails in a group replacement') {
+      real.emulator.injectErrors({ operation: 'UpdateTrafficDistribution', count: SDK_ATTEMPTS, status: 500 });
+      failure = /UpdateTrafficDistribution failed: InternalServiceException.*The new group '\w+' that this replacement created (was deleted|is being deleted)/;
+    } else if (this.fault === 'flow association fails') {
+      real.emulator.injectErrors({ operation: 'AssociatePhoneNumberContactFlow', count: SDK_ATTEMPTS, status: 500 });
+      // A searched number is released; a chosen one is kept and named.
+      failure = /AssociatePhoneNumberContactFlow .*failed: InternalServiceException.*(that this request claimed was released|stays claimed to this account: it was chosen by phoneNumber)/;
     } else {
       real.emulator.failNextClaim(reason);
+      // The handler reports the claim's status message; or, when another number of the stack
+      // claimed the failed claim's number again meanwhile (the account may retry it, and the failed
+      // claim's record then goes), that the number it claimed is gone.
+      failure = new RegExp(`${reason}|is not found \\d+ s after this request claimed it`);
     }
-    // The handler reports the group's status, or the claim's status message; or, when another
-    // number of the stack claimed the failed claim's number again meanwhile (the account may retry
-    // it, and the failed claim's record then goes), that the number it claimed is gone.
-    const failure = this.fault === 'group CREATION_FAILED'
-      ? /ended in status CREATION_FAILED/
-      : new RegExp(`${reason}|is not found \\d+ s after this request claimed it`);
     const error = await real.engine.deploy(real.cache.stack(this.config)).then(() => undefined, (e: Error) => e.message);
     expect(error).toMatch(/ROLLBACK_COMPLETE after /);
     expect(error).not.toMatch(/rollback failed/);
     expect(error).toMatch(failure);
-    rolledBack(m, this.config, real.emulator);
+    const before = real.emulator.claimedNumbers().filter(n => n.status === 'CLAIMED').length;
+    rolledBack(m, this.config, real.emulator, error);
     expectWorld(m, real);
+    // Repeated failed tries never add a number: the same failure again leaves as many claimed.
+    if (this.fault === 'flow association fails' || this.fault === 'split fails in a group replacement') {
+      real.emulator.injectErrors({ operation: this.fault === 'flow association fails' ? 'AssociatePhoneNumberContactFlow' : 'UpdateTrafficDistribution', count: SDK_ATTEMPTS, status: 500 });
+      const again = await real.engine.deploy(real.cache.stack(this.config)).then(() => undefined, (e: Error) => e.message);
+      expect(again).toMatch(failure);
+      expect(again).not.toMatch(/rollback failed/);
+      expect(real.emulator.claimedNumbers().filter(n => n.status === 'CLAIMED').length).toBe(before);
+      expectWorld(m, real);
+    }
   }
   toString(): string {
     return `deploy(${configKey(this.config)}) with ${this.fault}`;
@@ -242,7 +305,22 @@ const deploy = fc.tuple(stackConfig, faults).map(([c, f]) => new Deploy(c, f));
 const sequences = fc.tuple(deploy, fc.commands([
   deploy,
   deploy,
-  fc.tuple(stackConfig, fc.constantFrom('group CREATION_FAILED' as const, 'claim FAILED' as const)).map(([c, f]) => new FailedDeploy(c, f)),
+  fc.tuple(stackConfig, fc.constantFrom<FailureKind>('group CREATION_FAILED', 'claim FAILED')).map(([c, f]) => new FailedDeploy(c, f)),
+  // One draw for both (each failing step deploys twice, at seconds of SDK backoff each):
+  fc.oneof(
+    // one number added or replaced (create or replacement), whose flow association then fails;
+    fc.tuple(stackConfig, fc.constantFrom(...SLOTS), fc.nat(2)).map(([c, slot, i]) => new FailedDeploy(c, 'flow association fails', m => {
+      const before = m.deployed?.config ?? { numbers: {} };
+      const option = SLOT_OPTIONS[slot][i % SLOT_OPTIONS[slot].length];
+      const config = { group: before.group, numbers: { ...before.numbers, [slot]: option } };
+      return option.onGroup && config.group === undefined ? undefined : config;
+    })),
+    // the group renamed (a replacement) to one with a declared split, which then fails.
+    fc.tuple(stackConfig, fc.nat(2)).map(([c, i]) => new FailedDeploy(c, 'split fails in a group replacement', m => {
+      const before = m.deployed?.config;
+      return before === undefined ? undefined : { group: GROUP_OPTIONS[i % GROUP_OPTIONS.length], numbers: before.numbers };
+    })),
+  ),
   faults.map(f => new Destroy(f)),
   fc.constant(new DeleteGroupOutOfBand()),
   fc.constantFrom(...SLOTS).map(s => new ReleaseOutOfBand(s)),

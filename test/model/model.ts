@@ -119,9 +119,12 @@ export function destroyed(m: Model): void {
 /**
  * After a deploy that failed and rolled back: the account is as before, except that numbers the
  * deploy claimed for a RETAIN declaration are kept (parked on the instance: the rollback deleted
- * them with that policy). Those extras are learned here; anything else extra fails the check.
+ * them with that policy), and numbers the failure reason names (a number chosen by phoneNumber
+ * that a failed request kept, parked on the instance too). Those extras are learned here; anything
+ * else extra fails the check: every claimed number is managed by the stack, or retained by its
+ * policy, or named in the last failure reason.
  */
-export function rolledBack(m: Model, config: StackConfig, emulator: ConnectEmulator): void {
+export function rolledBack(m: Model, config: StackConfig, emulator: ConnectEmulator, reason = ''): void {
   const group = m.deployed?.config.group;
   if (group !== undefined && group.split === undefined && config.group?.name === group.name && config.group.split !== undefined) {
     m.groupSplit = undefined; // the rollback leaves the undeclared split as the failed update may have set it
@@ -134,7 +137,9 @@ export function rolledBack(m: Model, config: StackConfig, emulator: ConnectEmula
     } else if (!expected.has(n.phoneNumber)) {
       const extra = { phoneNumber: n.phoneNumber, status: n.status, targetArn: n.targetArn };
       expect(extra).toEqual({ phoneNumber: n.phoneNumber, status: 'CLAIMED', targetArn: SEED.instanceArn });
-      expect(retainedDeclarations.some(d => n.phoneNumber.startsWith(d.phoneNumber ?? d.prefix!))).toBe(true);
+      const named = reason.includes(`The number ${n.phoneNumber} (`);
+      const retained = retainedDeclarations.some(d => n.phoneNumber.startsWith(d.phoneNumber ?? d.prefix!));
+      expect({ phoneNumber: n.phoneNumber, retainedOrNamed: named || retained }).toEqual({ phoneNumber: n.phoneNumber, retainedOrNamed: true });
       m.parked.add(n.phoneNumber);
     }
   }
