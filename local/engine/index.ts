@@ -1,3 +1,3 @@
 export * from './local-cloudformation';
-export type { LogLine } from './lambda-runtime';
+export type { LogLine, SandboxStats } from './lambda-runtime';
 export { pollEnv } from './poll-env';

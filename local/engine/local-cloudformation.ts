@@ -20,7 +20,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Stack, Stage, Token } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { InvokeResult, LambdaFunctionConfig, LambdaRuntime, LogLine } from './lambda-runtime';
+import { InvokeResult, LambdaFunctionConfig, LambdaRuntime, LogLine, SandboxStats } from './lambda-runtime';
 import { runExecution, StateMachineDefinition } from './state-machine';
 import {
   dependenciesOf, isCustomResource, resolve, ResolveContext, stringifyScalars, Template,
@@ -188,6 +188,14 @@ export class LocalCloudFormation {
   /** Every log line the Lambda functions wrote. */
   public get logs(): LogLine[] {
     return [...this.runtimes.values()].flatMap(r => r.logs);
+  }
+
+  /**
+   * Lambda's concurrency so far, per function name (one sandbox per concurrent invocation): the
+   * sandboxes started, the peak of sandboxes busy at once, the invocations and the longest one.
+   */
+  public sandboxStats(): Record<string, SandboxStats> {
+    return Object.assign({}, ...[...this.runtimes.values()].map(r => r.sandboxStats()));
   }
 
   /**
