@@ -291,6 +291,8 @@ export class LambdaRuntime {
     readonly region: string;
     /** Print the functions' logs as they are written. */
     readonly printLogs?: boolean;
+    /** Multiplies each function's timeout, as the context reports it (getRemainingTimeInMillis). @default 1 */
+    readonly timeoutScale?: number;
     /** Called once a sandbox has loaded its handler module, to replace what its modules export (the framework's outbound calls). */
     readonly onSandbox?: (config: LambdaFunctionConfig, sandbox: { loaded(file: string): unknown }) => void;
   }) {}
@@ -334,7 +336,9 @@ export class LambdaRuntime {
 
   /** Per function name: sandboxes started, peak concurrency, invocations and the longest one. */
   public sandboxStats(): Record<string, SandboxStats> {
-    return Object.fromEntries([...this.stats].map(([name, s]) => [name, { started: s.started, peak: s.peak, invocations: s.invocations, maxDurationMs: s.maxDurationMs }]));
+    return Object.fromEntries([...this.stats].map(([name, s]) => [name, {
+      started: s.started, peak: s.peak, invocations: s.invocations, maxDurationMs: s.maxDurationMs,
+    }]));
   }
 
   private poolOf(config: LambdaFunctionConfig, env: Record<string, string>): Pool {
@@ -391,7 +395,7 @@ export class LambdaRuntime {
   }
 
   private context(config: LambdaFunctionConfig) {
-    const deadline = Date.now() + (config.timeoutSeconds ?? 3) * 1000;
+    const deadline = Date.now() + (config.timeoutSeconds ?? 3) * 1000 * (this.options.timeoutScale ?? 1);
     return {
       functionName: config.functionName,
       functionVersion: '$LATEST',

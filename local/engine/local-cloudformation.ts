@@ -46,6 +46,8 @@ export interface LocalCloudFormationOptions {
   readonly waiterIntervalScale?: number;
   /** Multiplies each custom resource's ServiceTimeout. @default waiterIntervalScale */
   readonly serviceTimeoutScale?: number;
+  /** Multiplies each Lambda function's timeout as its context reports it (the handlers stop retrying before it). @default 1 */
+  readonly lambdaTimeoutScale?: number;
   readonly onProgress?: (p: ProgressEvent) => void;
   /** Print the functions' logs as they are written (they are always kept in `logs`). @default false */
   readonly printLogs?: boolean;
@@ -174,6 +176,8 @@ export class LocalCloudFormation {
 
   private readonly stacks = new Map<string, StackState>();
   private readonly runtimes = new Map<string, LambdaRuntime>();
+  /** Function name to logical id, of every function invoked. */
+  private readonly functionLogicalIds = new Map<string, string>();
   private readonly deliveries = new Map<string, Delivery>();
   private readonly inlineCodeDirs = new Map<string, string>();
   private duplicateNext = false;
@@ -191,11 +195,12 @@ export class LocalCloudFormation {
   }
 
   /**
-   * Lambda's concurrency so far, per function name (one sandbox per concurrent invocation): the
-   * sandboxes started, the peak of sandboxes busy at once, the invocations and the longest one.
+   * Lambda's concurrency so far, per function (by logical id; one sandbox per concurrent invocation): the sandboxes started, the peak of sandboxes busy at
+   * once, the invocations and the longest one.
    */
   public sandboxStats(): Record<string, SandboxStats> {
-    return Object.assign({}, ...[...this.runtimes.values()].map(r => r.sandboxStats()));
+    const byName: Record<string, SandboxStats> = Object.assign({}, ...[...this.runtimes.values()].map(r => r.sandboxStats()));
+    return Object.fromEntries(Object.entries(byName).map(([name, stats]) => [this.functionLogicalIds.get(name) ?? name, stats]));
   }
 
   /**
@@ -639,6 +644,7 @@ export class LocalCloudFormation {
         env: this.options.env ?? {},
         region,
         printLogs: this.options.printLogs,
+        timeoutScale: this.options.lambdaTimeoutScale,
         onSandbox: (_config, sandbox) => this.patchOutbound(sandbox),
       });
       this.runtimes.set(region, runtime);
@@ -667,6 +673,7 @@ export class LocalCloudFormation {
       Timeout?: number;
       Environment?: { Variables?: Record<string, string> };
     };
+    this.functionLogicalIds.set(r.physicalId, r.logicalId);
     return {
       functionName: r.physicalId,
       functionArn: r.attributes.Arn,
