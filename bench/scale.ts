@@ -136,7 +136,7 @@ function rows(o: Outcome): Row[] {
   return [
     {
       section: 'scale',
-      metric: `${o.what}: deploy time (${o.claimedAfterDeploy} claimed; peak sandboxes: onEvent ${o.peakOnEvent}, isComplete ${o.peakIsComplete}; longest onEvent ${s(o.longestOnEventMs)} s of its 120 s timeout)`,
+      metric: `${o.what}: deploy time (${o.claimedAfterDeploy} claimed; peak sandboxes: onEvent ${o.peakOnEvent}, isComplete ${o.peakIsComplete}; longest onEvent ${s(o.longestOnEventMs)} s of its 240 s timeout)`,
       value: s(o.deployMs),
       unit: 's',
     },
@@ -181,7 +181,7 @@ function rows(o: Outcome): Row[] {
     },
     {
       section: 'scale',
-      metric: `${o.what}: calls served per number, deploy and destroy (happy path: ${CALLS_PER_NUMBER} to deploy, 2 to destroy)`,
+      metric: `${o.what}: calls served per number, deploy and destroy (happy path: ${CALLS_PER_NUMBER} to deploy, 3 to destroy: describe, release, describe)`,
       value: Number((o.served / o.numbers).toFixed(2)),
       unit: 'calls',
     },

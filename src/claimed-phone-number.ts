@@ -295,7 +295,7 @@ export class ClaimedPhoneNumber extends ClaimedPhoneNumberBase implements ITagga
  * same candidates. Ten lanes keep the shared budget busy (measured: bench/scale.ts) with few
  * waiting calls.
  */
-const CONCURRENT_NUMBERS = 20;
+const CONCURRENT_NUMBERS = 10;
 const numbersOfStack = new WeakMap<Stack, CustomResource[]>();
 
 /**

@@ -4,7 +4,8 @@ import {
   UpdateTrafficDistributionCommand,
 } from '@aws-sdk/client-connect';
 import {
-  createEvent, DEFAULT_GROUP_ARN, deleteEvent, expectFailed, expectNotFatalBeforeDeadline, expectSucceeded, GROUP2_ARN, GROUP_ARN, inputsOf, REGION, regionsOf, REPLICA_REGION, run,
+  createEvent, DEFAULT_GROUP_ARN, deleteEvent, expectFailed,
+  expectNotFatalBeforeDeadline, expectSucceeded, GROUP2_ARN, GROUP_ARN, inputsOf, REGION, regionsOf, REPLICA_REGION, run,
   sdkError, updateEvent, useConnectMock, waitEvent,
 } from './events';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';

@@ -6,7 +6,8 @@ import {
   UntagResourceCommand, UpdatePhoneNumberCommand, UpdatePhoneNumberMetadataCommand,
 } from '@aws-sdk/client-connect';
 import {
-  CLIENT_TOKEN_PATTERN, createEvent, deleteEvent, expectFailed, expectNotFatalBeforeDeadline, expectSucceeded, FLOW2_ARN, FLOW2_ID, FLOW_ARN, FLOW_ID, GROUP_ARN,
+  CLIENT_TOKEN_PATTERN, createEvent, deleteEvent, expectFailed,
+  expectNotFatalBeforeDeadline, expectSucceeded, FLOW2_ARN, FLOW2_ID, FLOW_ARN, FLOW_ID, GROUP_ARN,
   INSTANCE_ARN, INSTANCE_ID, inputsOf, OTHER_INSTANCE_ARN, phoneArn, REGION, regionsOf, REPLICA_FLOW_ARN, REPLICA_FLOW_ID,
   REPLICA_REGION, run, sdkError, updateEvent, useConnectMock, waitEvent,
 } from './events';

@@ -4,7 +4,8 @@ import {
   ResourceNotFoundException, ThrottlingException,
 } from '@aws-sdk/client-connect';
 import {
-  CLIENT_TOKEN_PATTERN, createEvent, DEFAULT_GROUP_ARN, DEFAULT_GROUP_ID, deleteEvent, expectFailed, expectNotFatalBeforeDeadline, expectSucceeded, GROUP_ARN,
+  CLIENT_TOKEN_PATTERN, createEvent, DEFAULT_GROUP_ARN, DEFAULT_GROUP_ID, deleteEvent, expectFailed,
+  expectNotFatalBeforeDeadline, expectSucceeded, GROUP_ARN,
   INSTANCE_ARN, INSTANCE_ID, inputsOf, OTHER_INSTANCE_ARN, REGION, regionsOf, REPLICA_INSTANCE_ARN, REPLICA_REGION, run, sdkError, updateEvent,
   useConnectMock, waitEvent,
 } from './events';

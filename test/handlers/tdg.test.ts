@@ -6,7 +6,8 @@ import {
   UntagResourceCommand, UpdateTrafficDistributionCommand,
 } from '@aws-sdk/client-connect';
 import {
-  ACCOUNT, CLIENT_TOKEN_PATTERN, createEvent, deleteEvent, expectFailed, expectNotFatalBeforeDeadline, expectSucceeded, GROUP2_ARN, GROUP_ARN, GROUP_ID, INSTANCE_ARN,
+  ACCOUNT, CLIENT_TOKEN_PATTERN, createEvent, deleteEvent, expectFailed,
+  expectNotFatalBeforeDeadline, expectSucceeded, GROUP2_ARN, GROUP_ARN, GROUP_ID, INSTANCE_ARN,
   inputsOf, OTHER_INSTANCE_ARN, REGION, regionsOf, REPLICA_REGION, run, sdkError, updateEvent, useConnectMock, waitEvent,
 } from './events';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';

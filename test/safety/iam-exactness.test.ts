@@ -63,7 +63,7 @@ beforeAll(async () => {
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
-}, 60_000);
+}, 180_000);
 
 afterAll(() => emulator.stop());
 
