@@ -15,8 +15,12 @@ import * as path from 'path';
 import { assetCost } from './assets';
 import { deployBench } from './deploy';
 import { updateReadme } from './readme';
+import { scaleBench } from './scale';
 import { synthCost } from './synth-cost';
 import { ROOT, Row } from './util';
+
+/** The scale section's default time scale: its runs take minutes of real time each at 1. */
+const SCALE_SECTION_TIME_SCALE = 0.25;
 
 function arg(name: string): string | undefined {
   const prefix = `--${name}=`;
@@ -38,9 +42,14 @@ function format(rows: Row[]): string {
 }
 
 async function main(): Promise<void> {
-  const scale = Number(arg('scale') ?? 1);
+  const scale = Number(arg('scale') ?? ((arg('only') ?? process.env.BENCH_ONLY) === 'scale' ? SCALE_SECTION_TIME_SCALE : 1));
   if (!(scale > 0)) {
     throw new Error(`--scale must be a positive number; got ${arg('scale')}`);
+  }
+  // --only=scale (or BENCH_ONLY=scale) runs the scale section alone (CPU-heavy: minutes), into its own table and file.
+  const only = arg('only') ?? process.env.BENCH_ONLY;
+  if (only !== undefined && only !== 'scale') {
+    throw new Error(`--only accepts scale; got ${only}`);
   }
   const started = Date.now();
   const rows: Row[] = [];
@@ -49,10 +58,14 @@ async function main(): Promise<void> {
     rows.push(...await run());
     console.error(`${name}: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   };
-  await section('deploy', () => deployBench({ scale }));
-  // Two synths per variant and size keep the whole run under 5 minutes on a 2-core machine.
-  await section('synth', () => synthCost(2));
-  await section('assets', () => assetCost());
+  if (only === 'scale') {
+    await section('scale', () => scaleBench({ scale }));
+  } else {
+    await section('deploy', () => deployBench({ scale }));
+    // Two synths per variant and size keep the whole run under 5 minutes on a 2-core machine.
+    await section('synth', () => synthCost(2));
+    await section('assets', () => assetCost());
+  }
   const table = format(rows);
   console.log(table);
   const notes = rows.filter(r => r.note !== undefined).map(r => `${r.section} / ${r.metric}: ${r.note}`);
@@ -69,8 +82,8 @@ async function main(): Promise<void> {
     durationSeconds: Math.round(seconds),
     rows,
   };
-  fs.writeFileSync(path.join(ROOT, 'bench', 'results.json'), `${JSON.stringify(result, undefined, 2)}\n`);
-  updateReadme(result);
+  fs.writeFileSync(path.join(ROOT, 'bench', only === 'scale' ? 'results-scale.json' : 'results.json'), `${JSON.stringify(result, undefined, 2)}\n`);
+  updateReadme(result, only === 'scale' ? 'bench-scale' : 'bench');
 }
 
 main().catch(e => {

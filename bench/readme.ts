@@ -6,8 +6,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ROOT, Row } from './util';
 
-const START = '<!-- bench:start -->';
-const END = '<!-- bench:end -->';
 
 export interface BenchResult {
   readonly date: string;
@@ -22,7 +20,7 @@ export function renderTable(result: BenchResult): string {
   const cell = (s: string) => s.replace(/\|/g, '\\|');
   const lines = [
     `Last run: ${result.date.slice(0, 10)}, ${result.machine.cpus} cores (${result.machine.cpuModel ?? 'unknown CPU'}), ${result.machine.memoryGB} GB, `
-      + `Node ${result.node}, time scale ${result.scale} (real durations), ${result.durationSeconds} s in all.`,
+      + `Node ${result.node}, time scale ${result.scale} (${result.scale === 1 ? 'real durations' : 'every duration and the rate limit scaled alike; figures in real seconds'}), ${result.durationSeconds} s in all.`,
     '',
     '| section | metric | value | target | |',
     '|---|---|---|---|---|',
@@ -31,7 +29,10 @@ export function renderTable(result: BenchResult): string {
   return lines.join('\n');
 }
 
-export function updateReadme(result: BenchResult): void {
+/** Writes `result`'s table between `<!-- ${marker}:start -->` and `<!-- ${marker}:end -->`. */
+export function updateReadme(result: BenchResult, marker = 'bench'): void {
+  const START = `<!-- ${marker}:start -->`;
+  const END = `<!-- ${marker}:end -->`;
   const file = path.join(ROOT, 'README.md');
   const readme = fs.readFileSync(file, 'utf8');
   const start = readme.indexOf(START);
@@ -44,4 +45,7 @@ export function updateReadme(result: BenchResult): void {
 
 if (require.main === module) {
   updateReadme(JSON.parse(fs.readFileSync(path.join(ROOT, 'bench', 'results.json'), 'utf8')));
+  if (fs.existsSync(path.join(ROOT, 'bench', 'results-scale.json'))) {
+    updateReadme(JSON.parse(fs.readFileSync(path.join(ROOT, 'bench', 'results-scale.json'), 'utf8')), 'bench-scale');
+  }
 }

@@ -1,9 +1,32 @@
+import { AsyncLocalStorage } from 'async_hooks';
 import * as crypto from 'crypto';
 import { ConnectClient } from '@aws-sdk/client-connect';
+import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types';
 import type {
   CloudFormationCustomResourceEvent,
 } from 'aws-lambda';
 import { CREATED_FIELD, DEADLINE_FIELD } from '../src/shared/names';
+
+/**
+ * Set by onEvent when a Delete was throttled (or failed on the service's side) until the
+ * invocation's time was up: isComplete then starts the delete again on each call, until the
+ * deadline, so that a rollback or a stack deletion never fails on throttling.
+ */
+export const DEFERRED_DELETE_FIELD = 'ConnectDeleteDeferred';
+
+/** What a handler needs of the Lambda context: how long the invocation may still run. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/**
+ * When calls of this invocation must stop retrying (epoch ms): before the function's timeout, with
+ * a margin of a tenth of the time left (at most 10 s) to answer; undefined without a context.
+ */
+export function invocationEnd(context: InvocationContext | undefined): number | undefined {
+  const left = context?.getRemainingTimeInMillis?.();
+  return typeof left === 'number' && left > 0 ? Date.now() + left - Math.min(10_000, left / 10) : undefined;
+}
 
 /** The event onEvent receives (the framework passes CloudFormation's request through). */
 export type CfnEvent = CloudFormationCustomResourceEvent & { PhysicalResourceId?: string };
@@ -34,17 +57,100 @@ export function log(level: 'INFO' | 'WARN' | 'ERROR', message: string, fields: R
   }
 }
 
+/**
+ * Until when (epoch ms) a throttled call, or one the service failed on its side, is retried: the
+ * innermost window set by retryUntil (the Lambda invocation's end, the resource's deadline, an
+ * inline poll's budget). Outside any window a call is tried ATTEMPTS_OUTSIDE_A_WINDOW times.
+ */
+const retryWindow = new AsyncLocalStorage<number>();
+const ATTEMPTS_OUTSIDE_A_WINDOW = 3;
+
+/** Runs `fn` with calls retried until `until` at the latest (and never past an enclosing window). */
+export function retryUntil<T>(until: number | undefined, fn: () => Promise<T>): Promise<T> {
+  const outer = retryWindow.getStore();
+  const window = Math.min(outer ?? Infinity, until ?? Infinity);
+  return Number.isFinite(window) ? retryWindow.run(window, fn) : fn();
+}
+
+/**
+ * Full-jitter backoff between attempts of a throttled call: the n-th retry waits a random time in
+ * [0, min(maxMs, baseMs * 2^(n-1))]. Each Lambda sandbox has its own client, and hundreds of them
+ * share 2 requests/s: full jitter spreads their retries so that the shared budget stays busy
+ * without a coordinator. Overridable (milliseconds) through the environment, for scaled tests.
+ */
+export function retrySettings(): { baseMs: number; maxMs: number } {
+  const num = (name: string, dflt: number) => {
+    const v = Number(process.env[name]);
+    return Number.isFinite(v) && v > 0 ? v : dflt;
+  };
+  return { baseMs: num('CONNECT_GR_RETRY_BASE_MS', 500), maxMs: num('CONNECT_GR_RETRY_MAX_MS', 5_000) };
+}
+
+const THROTTLING = new Set(['ThrottlingException', 'TooManyRequestsException']);
+const SERVICE_SIDE = new Set(['InternalServiceException', 'ServiceUnavailableException', 'InternalFailure', 'ServiceUnavailable']);
+
+/**
+ * True for a failure that is worth the same call again: throttling (429, but not
+ * LimitExceededException, which is a quota), a failure on the service's side (5xx), or a
+ * connection error. A UserError remembers whether the failure it reports was one.
+ */
+export function isTransient(e: unknown): boolean {
+  if (e instanceof UserError) {
+    return e.transient;
+  }
+  const name = errorName(e);
+  if (name === 'LimitExceededException') {
+    return false;
+  }
+  const status = (e as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  return THROTTLING.has(name) || SERVICE_SIDE.has(name) || status === 429 || (status !== undefined && status >= 500)
+    || ['TimeoutError', 'RequestTimeout', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].includes(name)
+    || ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].includes((e as { code?: string })?.code ?? '');
+}
+
+/**
+ * The SDK's retry loop with this policy (a custom RetryStrategyV2, the SDK's own hook): transient
+ * failures are retried with full-jitter backoff until the current window ends; nothing else is.
+ */
+class DeadlineRetryStrategy implements RetryStrategyV2 {
+  public async acquireInitialRetryToken(): Promise<RetryToken> {
+    return retryToken(0, 0);
+  }
+
+  public async refreshRetryTokenForRetry(token: RetryToken, info: RetryErrorInfo): Promise<RetryToken> {
+    const retry = token.getRetryCount() + 1;
+    const error = info.error ?? new Error(info.errorType);
+    if (!isTransient(info.error) && info.errorType !== 'TRANSIENT') {
+      throw error;
+    }
+    const { baseMs, maxMs } = retrySettings();
+    const delay = Math.random() * Math.min(maxMs, baseMs * 2 ** Math.min(retry - 1, 30));
+    const window = retryWindow.getStore();
+    if (window === undefined ? retry >= ATTEMPTS_OUTSIDE_A_WINDOW : Date.now() + delay > window) {
+      throw error;
+    }
+    return retryToken(retry, delay);
+  }
+
+  public recordSuccess(): void {}
+}
+
+function retryToken(count: number, delay: number): RetryToken {
+  return { getRetryCount: () => count, getRetryDelay: () => delay };
+}
+
 const clients = new Map<string, ConnectClient>();
 
 /**
- * A Connect client for a Region, reused across invocations. Adaptive retry spreads the shared
- * 2 requests/s budget between concurrent handlers; AWS_ENDPOINT_URL_CONNECT is honoured by the
- * SDK itself (that is how tests reach the local emulator, with no test-only code path).
+ * A Connect client for a Region, reused across the invocations of this sandbox (each concurrent
+ * Lambda invocation runs in a sandbox of its own, with its own client). Throttled and failed calls
+ * are retried with full jitter within the current window (see retryUntil). AWS_ENDPOINT_URL_CONNECT
+ * is honoured by the SDK itself (that is how tests reach the local emulator, with no test-only code path).
  */
 export function connect(region: string): ConnectClient {
   let c = clients.get(region);
   if (c === undefined) {
-    c = new ConnectClient({ region, retryMode: 'adaptive', maxAttempts: 6 });
+    c = new ConnectClient({ region, retryStrategy: new DeadlineRetryStrategy() });
     clients.set(region, c);
   }
   return c;
@@ -103,8 +209,10 @@ export function userError(what: string, e: unknown): Error {
       break;
     case 'ThrottlingException':
     case 'TooManyRequestsException':
+      advice = 'Amazon Connect throttled the calls until the resource\'s time was up (its limit is about 2 requests per second per account and Region, shared by everything): deploy again, or deploy fewer resources at once.';
+      break;
     case 'LimitExceededException':
-      advice = 'Amazon Connect throttled the calls even after retries (its limit is about 2 requests per second per account and Region, shared by everything): deploy again, or deploy fewer resources at once.';
+      advice = 'A limit of the account is reached (for example the numbers an instance may hold): raise it through Service Quotas or AWS Support, or release what is no longer used.';
       break;
     case 'InternalServiceException':
     case 'ServiceUnavailableException':
@@ -116,12 +224,13 @@ export function userError(what: string, e: unknown): Error {
     default:
       advice = '';
   }
-  return new UserError(clip(`${what} failed: ${name}: ${message}${advice ? ` ${advice}` : ''}`));
+  return new UserError(clip(`${what} failed: ${name}: ${message}${advice ? ` ${advice}` : ''}`), isTransient(e));
 }
 
 /** An error whose message is already meant for the user. */
 export class UserError extends Error {
-  constructor(message: string) {
+  /** @param transient the failure reported is throttling or the service's own (see isTransient) */
+  constructor(message: string, public readonly transient = false) {
     super(clip(message));
     this.name = 'UserError';
   }
@@ -167,7 +276,8 @@ export async function pollInline<T>(check: () => Promise<T | undefined>): Promis
   const stopAt = Date.now() + budgetMs;
   let delay = firstMs;
   for (;;) {
-    const r = await check();
+    // A throttled check is retried no longer than the inline budget.
+    const r = await retryUntil(stopAt, check);
     if (r !== undefined) {
       return r;
     }
@@ -190,9 +300,19 @@ export async function pollUntilSettled<T>(
 ): Promise<T | undefined> {
   return pollInline(async () => {
     let last: [string, string] | undefined;
-    const result = await check((what, state) => {
-      last = [what, state];
-    });
+    let result: T | undefined;
+    try {
+      result = await check((what, state) => {
+        last = [what, state];
+      });
+    } catch (e) {
+      // Throttled (or failed on the service's side) while waiting: not yet, until the deadline.
+      if (!isTransient(e) || pastDeadline(event)) {
+        throw e;
+      }
+      log('WARN', 'a check was throttled or failed on the service side: not settled yet', { logicalId: event.LogicalResourceId, error: (e as Error).message });
+      return undefined;
+    }
     if (result === undefined && last !== undefined) {
       checkDeadline(event, last[0], last[1]);
     }
@@ -205,10 +325,15 @@ export function deadlineFrom(seconds: number): number {
   return Date.now() + seconds * 1000;
 }
 
+/** True once the resource's deadline (set by onEvent) has passed. */
+export function pastDeadline(event: Pick<WaitEvent, typeof DEADLINE_FIELD>): boolean {
+  const deadline = event[DEADLINE_FIELD];
+  return typeof deadline === 'number' && Date.now() > deadline;
+}
+
 /** Throws a user error naming the resource when its deadline has passed. */
 export function checkDeadline(event: WaitEvent, what: string, state: string): void {
-  const deadline = event[DEADLINE_FIELD];
-  if (typeof deadline === 'number' && Date.now() > deadline) {
+  if (pastDeadline(event)) {
     throw new UserError(`${what} did not settle in time (last seen: ${state}). Look at it in the Amazon Connect console; deploy again once it has settled, or fix what keeps it from settling.`);
   }
 }

@@ -45,6 +45,12 @@ const NOTHING_TO_DELETE_FIELD = 'ConnectNothingToDelete';
 const TAKEN_BACK_FIELD = 'ConnectTakenBack';
 const CLAIM_FIRST_POLL_FACTOR = 3;
 /**
+ * Field onEvent adds when it started a release or a parking move (epoch ms): like a claim, the
+ * move takes seconds (the emulator assumes 3 s; no figure is published), so isComplete first
+ * describes the number CLAIM_FIRST_POLL_FACTOR first poll intervals after it, not at once.
+ */
+const DELETE_STARTED_AT_FIELD = 'ConnectDeleteStartedAtEpochMs';
+/**
  * How long (in first poll intervals: 60 s by default) a number this request claimed may be not
  * found before isComplete fails: longer than DescribePhoneNumber lags a claim, far shorter than
  * the deadline. A FAILED claim's number can be claimed again by another claim of the account
@@ -187,7 +193,7 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
       return {
         PhysicalResourceId: event.PhysicalResourceId,
         [DEADLINE_FIELD]: deadline,
-        ...(await startDelete(event) ? {} : { [NOTHING_TO_DELETE_FIELD]: true }),
+        ...(await startDelete(event) ? { [DELETE_STARTED_AT_FIELD]: Date.now() } : { [NOTHING_TO_DELETE_FIELD]: true }),
       };
   }
 }
@@ -632,7 +638,11 @@ async function startDelete(event: CfnEvent & { PhysicalResourceId: string }): Pr
 export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
   const arn = event.PhysicalResourceId;
   if (event.RequestType === 'Delete') {
-    return event[NOTHING_TO_DELETE_FIELD] === true ? { IsComplete: true } : isDeleted(event, arn);
+    if (event[NOTHING_TO_DELETE_FIELD] === true) {
+      return { IsComplete: true };
+    }
+    await sleepUntilFirstPoll(event[DELETE_STARTED_AT_FIELD]);
+    return isDeleted(event, arn);
   }
   const spec = parseNumberSpec(event, event.ResourceProperties);
   try {
@@ -650,9 +660,7 @@ async function settle(event: WaitEvent, spec: NumberSpec, arn: string): Promise<
   const region = regionOf(arn);
   let what = `${label(event)} (${arn})`;
   const claimedAt = event[CLAIMED_AT_FIELD];
-  if (typeof claimedAt === 'number') {
-    await sleep(Math.max(0, Math.min(claimedAt + CLAIM_FIRST_POLL_FACTOR * pollSettings().firstMs - Date.now(), pollSettings().budgetMs)));
-  }
+  await sleepUntilFirstPoll(claimedAt);
   const number = await pollUntilSettled(event, async seen => {
     const n = await describe(region, arn, what);
     if (n?.PhoneNumber) {
@@ -693,6 +701,13 @@ async function settle(event: WaitEvent, spec: NumberSpec, arn: string): Promise<
       [PhoneAttrs.PHONE_NUMBER_ID]: number.PhoneNumberId ?? idOf(arn),
     },
   };
+}
+
+/** Waits until CLAIM_FIRST_POLL_FACTOR first poll intervals have passed since `startedAt` (epoch ms), if given. */
+async function sleepUntilFirstPoll(startedAt: unknown): Promise<void> {
+  if (typeof startedAt === 'number') {
+    await sleep(Math.max(0, Math.min(startedAt + CLAIM_FIRST_POLL_FACTOR * pollSettings().firstMs - Date.now(), pollSettings().budgetMs)));
+  }
 }
 
 /**

@@ -6,6 +6,7 @@ import * as replica from './replica';
 import * as tdg from './tdg';
 import {
   CLAIMED_PHONE_NUMBER_RESOURCE_TYPE,
+  Deadlines,
   INSTANCE_REPLICA_RESOURCE_TYPE,
   TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE,
   TRAFFIC_DISTRIBUTION_GROUP_USERS_RESOURCE_TYPE,
@@ -25,6 +26,15 @@ export const ROUTES: Readonly<Record<string, ResourceHandler>> = {
   [INSTANCE_REPLICA_RESOURCE_TYPE]: replica,
   [TRAFFIC_DISTRIBUTION_RESOURCE_TYPE]: distribution,
   [TRAFFIC_DISTRIBUTION_GROUP_USERS_RESOURCE_TYPE]: groupUsers,
+};
+
+/** Each resource type's deadline (seconds), for a delete that isComplete starts (see on-event.lambda.ts). */
+export const DEADLINE_SECONDS: Readonly<Record<string, number>> = {
+  [TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE]: Deadlines.TRAFFIC_DISTRIBUTION_GROUP_SECONDS,
+  [CLAIMED_PHONE_NUMBER_RESOURCE_TYPE]: Deadlines.CLAIMED_PHONE_NUMBER_SECONDS,
+  [INSTANCE_REPLICA_RESOURCE_TYPE]: Deadlines.INSTANCE_REPLICA_SECONDS,
+  [TRAFFIC_DISTRIBUTION_RESOURCE_TYPE]: Deadlines.TRAFFIC_DISTRIBUTION_SECONDS,
+  [TRAFFIC_DISTRIBUTION_GROUP_USERS_RESOURCE_TYPE]: Deadlines.TRAFFIC_DISTRIBUTION_SECONDS,
 };
 
 /** The handler of the event's resource type, or a UserError naming the resource and the known types. */

@@ -1,5 +1,5 @@
 import {
-  Arn, ArnFormat, IResource, ITaggable, Lazy, RemovalPolicy, Resource, Stack, TagManager, TagType, Token,
+  Arn, ArnFormat, CustomResource, IResource, ITaggable, Lazy, RemovalPolicy, Resource, Stack, TagManager, TagType, Token,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ConnectProvider } from './provider/connect-provider';
@@ -296,11 +296,36 @@ export class ClaimedPhoneNumber extends ClaimedPhoneNumberBase implements ITagga
     });
     // The target's ARN is a GetAtt of the group when the group is in this stack: CloudFormation
     // then deletes (releases or parks) the number before it deletes the group.
+    chainInLanes(stack, resource);
 
     this.phoneNumber = resource.getAttString(PhoneAttrs.PHONE_NUMBER);
     this.phoneNumberArn = resource.getAttString(PhoneAttrs.PHONE_NUMBER_ARN);
     this.phoneNumberId = resource.getAttString(PhoneAttrs.PHONE_NUMBER_ID);
   }
+}
+
+/**
+ * How many numbers of one stack CloudFormation works on at once. Every call of every number shares
+ * Amazon Connect's 2 requests/s per account and Region, and each concurrent Lambda invocation
+ * retries on its own: with hundreds of numbers started at once, each would wait minutes for its
+ * few calls (longer than onEvent's timeout), and numbers searched side by side would race for the
+ * same candidates. Ten lanes keep the shared budget busy (measured: bench/scale.ts) with few
+ * waiting calls.
+ */
+const CONCURRENT_NUMBERS = 10;
+const numbersOfStack = new WeakMap<Stack, CustomResource[]>();
+
+/**
+ * Number i of a stack depends on number i - CONCURRENT_NUMBERS (in construct order, so the same
+ * template on every synth): at most that many are created, or deleted (in reverse), at once.
+ */
+function chainInLanes(stack: Stack, resource: CustomResource): void {
+  const numbers = numbersOfStack.get(stack) ?? [];
+  numbersOfStack.set(stack, numbers);
+  if (numbers.length >= CONCURRENT_NUMBERS) {
+    resource.node.addDependency(numbers[numbers.length - CONCURRENT_NUMBERS]);
+  }
+  numbers.push(resource);
 }
 
 function validateProps(stack: Stack, props: ClaimedPhoneNumberProps, removal: RemovalPolicy): void {

@@ -42,12 +42,12 @@ export const SEED = {
     'bbbbbbbb-0000-4000-8000-000000000003',
   ],
   /**
-   * Numbers on offer, in search order: +12065550100 and 99 more US DIDs with prefix +1206 (the
-   * benchmark claims 50 of them concurrently), 10 US DIDs with prefix +1312, 20 US toll-free
-   * numbers (+1800...), and 5 GB DIDs.
+   * Numbers on offer, in search order: +12065550100 to +12065550599, 500 US DIDs with prefix +1206
+   * (the benchmark's scale section claims 400 of them: two stacks of 100 at once, and 200 in one
+   * stack), 10 US DIDs with prefix +1312, 20 US toll-free numbers (+1800...), and 5 GB DIDs.
    */
   inventory: [
-    ...range('+120655501', 0, 100, 2, 'US', 'DID'),
+    ...range('+1206555', 100, 500, 4, 'US', 'DID'),
     ...range('+131255501', 0, 10, 2, 'US', 'DID'),
     ...range('+180055501', 0, 20, 2, 'US', 'TOLL_FREE'),
     ...range('+4420794600', 0, 5, 2, 'GB', 'DID'),

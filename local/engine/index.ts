@@ -1,5 +1,5 @@
 export * from './local-cloudformation';
-export type { LogLine } from './lambda-runtime';
+export type { LogLine, SandboxStats } from './lambda-runtime';
 export { provideRuntimePackages } from './lambda-runtime';
 export { pollEnv } from './poll-env';
 export * from './cloud-assembly';

@@ -4,7 +4,8 @@
  * Lambda does (environment, init errors, the error payload of a thrown handler).
  *
  * The code runs in the process's main realm (outside any jest sandbox, like a real Lambda
- * sandbox), with its own module registry per function. Packages the Lambda runtime provides
+ * sandbox), with its own module registry per sandbox, and one sandbox per concurrent invocation
+ * (see LambdaRuntime). Packages the Lambda runtime provides
  * (`@aws-sdk/*`, `@smithy/*`) resolve from the repository's node_modules, standing in for
  * /var/runtime/node_modules; nothing is copied into the asset.
  */
@@ -112,7 +113,22 @@ export interface LambdaErrorPayload {
 
 type Handler = (event: unknown, context: unknown, callback?: (err: unknown, result?: unknown) => void) => unknown;
 
-/** One module registry per function: its own module state, like its own sandbox. */
+/** Compiled code by file (and its modification time): each sandbox runs it anew, for its own module instance. */
+const compiled = new Map<string, { mtimeMs: number; script: vm.Script }>();
+
+function compile(file: string, filename: string): vm.Script {
+  const mtimeMs = fs.statSync(file).mtimeMs;
+  const hit = compiled.get(file);
+  if (hit !== undefined && hit.mtimeMs === mtimeMs) {
+    return hit.script;
+  }
+  const source = fs.readFileSync(file, 'utf8');
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, console) {${source}\n})`, { filename });
+  compiled.set(file, { mtimeMs, script });
+  return script;
+}
+
+/** One sandbox: its own module registry, so its own module state (as each Lambda sandbox has). */
 class Sandbox {
   private readonly modules = new Map<string, { exports: unknown }>();
 
@@ -157,11 +173,8 @@ class Sandbox {
       if (file.endsWith('.json')) {
         module.exports = JSON.parse(source);
       } else {
-        const wrapper = vm.runInThisContext(
-          `(function (exports, require, module, __filename, __dirname, console) {${source}\n})`,
-          // Stack traces (and so the framework's FAILED reasons) name the file as Lambda would.
-          { filename: this.taskPath(file) },
-        ) as (...args: unknown[]) => void;
+        // Stack traces (and so the framework's FAILED reasons) name the file as Lambda would.
+        const wrapper = compile(file, this.taskPath(file)).runInThisContext() as (...args: unknown[]) => void;
         const req = (spec: string) => this.require(file, spec);
         wrapper.call(module.exports, module.exports, req, module, file, path.dirname(file), this.console);
       }
@@ -253,16 +266,40 @@ function errorPayload(e: unknown): LambdaErrorPayload {
 
 const encoder = new TextEncoder();
 
+/** A sandbox's statistics for one function (`LambdaRuntime.sandboxStats`). */
+export interface SandboxStats {
+  /** Sandboxes started (cold starts). */
+  readonly started: number;
+  /** The most sandboxes busy at once: the function's peak concurrency. */
+  readonly peak: number;
+  /** Invocations served. */
+  readonly invocations: number;
+  /** The longest invocation, in milliseconds. */
+  readonly maxDurationMs: number;
+}
+
+/** The sandboxes of one function (one code and environment): idle ones wait to be reused. */
+interface Pool {
+  readonly functionName: string;
+  /** Idle sandboxes, the most recently used last (Lambda reuses a warm one first). */
+  readonly idle: Handler[];
+  busy: number;
+}
+
 /**
- * The functions of the deployed stacks, invoked in-process. A sandbox is reused while the
- * function's code and environment stay the same (a warm Lambda), and an init error is retried on
- * the next invocation (as Lambda does).
+ * The functions of the deployed stacks, invoked in-process, with Lambda's concurrency model: each
+ * function has a pool of sandboxes; an invocation takes an idle one, or starts a new one (a cold
+ * start: the bundle is evaluated again, so its module state, e.g. a cached SDK client and its
+ * retry limiter, is its own), and gives it back when it ends, for the next invocation to reuse.
+ * So no two concurrent invocations share module state, as on AWS Lambda. A new code or environment
+ * is a new pool; an init error is retried on the next invocation (as Lambda does).
  */
 export class LambdaRuntime {
   /** Every log line the functions wrote. */
   public readonly logs: LogLine[] = [];
-  /** Warm handlers, by function, code and environment. */
-  private readonly warm = new Map<string, Handler>();
+  /** Sandbox pools, by function, code and environment. */
+  private readonly pools = new Map<string, Pool>();
+  private readonly stats = new Map<string, { started: number; peak: number; busy: number; invocations: number; maxDurationMs: number }>();
 
   constructor(private readonly options: {
     /** Added to every function's environment (after the template's variables). */
@@ -270,16 +307,21 @@ export class LambdaRuntime {
     readonly region: string;
     /** Print the functions' logs as they are written. */
     readonly printLogs?: boolean;
-    /** Called once a function's handler module is loaded, to replace what its modules export (the framework's outbound calls). */
+    /** Multiplies each function's timeout, as the context reports it (getRemainingTimeInMillis). @default 1 */
+    readonly timeoutScale?: number;
+    /** Called once a sandbox has loaded its handler module, to replace what its modules export (the framework's outbound calls). */
     readonly onSandbox?: (config: LambdaFunctionConfig, sandbox: { loaded(file: string): unknown }) => void;
   }) {}
 
   /** Invokes `config`'s handler with `payload` (JSON), as Invoke with RequestResponse does. */
   public async invoke(config: LambdaFunctionConfig, payload: string): Promise<InvokeResult> {
     const env = this.environment(config);
+    const pool = this.poolOf(config, env);
+    const stats = this.statsOf(config.functionName);
     const run = async (): Promise<InvokeResult> => {
+      let handler: Handler | undefined;
       try {
-        const handler = this.handlerOf(config, env);
+        handler = pool.idle.pop() ?? this.startSandbox(config);
         const event = JSON.parse(payload);
         const result = await callHandler(handler, event, this.context(config));
         return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: encoder.encode(JSON.stringify(result ?? null)) };
@@ -287,20 +329,60 @@ export class LambdaRuntime {
         const body = errorPayload(e);
         this.write(config.functionName, `ERROR\tInvoke Error\t${JSON.stringify(body)}`);
         return { StatusCode: 200, ExecutedVersion: '$LATEST', FunctionError: 'Unhandled', Payload: encoder.encode(JSON.stringify(body)) };
+      } finally {
+        // A sandbox whose init failed is gone; one whose handler ended (or threw) is warm again.
+        if (handler !== undefined) {
+          pool.idle.push(handler);
+        }
       }
     };
-    return envStorage().run(env, run);
+    pool.busy++;
+    stats.busy++;
+    stats.invocations++;
+    stats.peak = Math.max(stats.peak, stats.busy);
+    const started = Date.now();
+    try {
+      return await envStorage().run(env, run);
+    } finally {
+      pool.busy--;
+      stats.busy--;
+      stats.maxDurationMs = Math.max(stats.maxDurationMs, Date.now() - started);
+    }
   }
 
-  private handlerOf(config: LambdaFunctionConfig, env: Record<string, string>): Handler {
-    const key = JSON.stringify([config.functionArn, config.codeDir, config.handler, env]);
-    let handler = this.warm.get(key);
-    if (handler === undefined) {
-      const sandbox = new Sandbox(config, this.consoleFor(config.functionName));
-      handler = sandbox.loadHandler();
-      this.options.onSandbox?.(config, sandbox);
-      this.warm.set(key, handler);
+  /** Per function name: sandboxes started, peak concurrency, invocations and the longest one. */
+  public sandboxStats(): Record<string, SandboxStats> {
+    return Object.fromEntries([...this.stats].map(([name, s]) => [name, {
+      started: s.started, peak: s.peak, invocations: s.invocations, maxDurationMs: s.maxDurationMs,
+    }]));
+  }
+
+  private poolOf(config: LambdaFunctionConfig, env: Record<string, string>): Pool {
+    // The same code (its asset directory's name carries its hash) in a new cloud assembly is the same function version: warm sandboxes stay.
+    const key = JSON.stringify([config.functionArn, path.basename(config.codeDir), config.handler, { ...env, LAMBDA_TASK_ROOT: '' }]);
+    let pool = this.pools.get(key);
+    if (pool === undefined) {
+      pool = { functionName: config.functionName, idle: [], busy: 0 };
+      this.pools.set(key, pool);
     }
+    return pool;
+  }
+
+  private statsOf(functionName: string) {
+    let s = this.stats.get(functionName);
+    if (s === undefined) {
+      s = { started: 0, peak: 0, busy: 0, invocations: 0, maxDurationMs: 0 };
+      this.stats.set(functionName, s);
+    }
+    return s;
+  }
+
+  /** A cold start: a new sandbox evaluates the function's code afresh (its own module instances). */
+  private startSandbox(config: LambdaFunctionConfig): Handler {
+    const sandbox = new Sandbox(config, this.consoleFor(config.functionName));
+    const handler = sandbox.loadHandler();
+    this.options.onSandbox?.(config, sandbox);
+    this.statsOf(config.functionName).started++;
     return handler;
   }
 
@@ -329,7 +411,7 @@ export class LambdaRuntime {
   }
 
   private context(config: LambdaFunctionConfig) {
-    const deadline = Date.now() + (config.timeoutSeconds ?? 3) * 1000;
+    const deadline = Date.now() + (config.timeoutSeconds ?? 3) * 1000 * (this.options.timeoutScale ?? 1);
     return {
       functionName: config.functionName,
       functionVersion: '$LATEST',

@@ -20,7 +20,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Stack } from 'aws-cdk-lib';
 import { readAssembly, selectStack } from './cloud-assembly';
-import { InvokeResult, LambdaFunctionConfig, LambdaRuntime, LogLine } from './lambda-runtime';
+import { InvokeResult, LambdaFunctionConfig, LambdaRuntime, LogLine, SandboxStats } from './lambda-runtime';
 import { NativeConnect } from './native-connect';
 import { runExecution, StateMachineDefinition } from './state-machine';
 import {
@@ -47,6 +47,8 @@ export interface LocalCloudFormationOptions {
   readonly waiterIntervalScale?: number;
   /** Multiplies each custom resource's ServiceTimeout. @default waiterIntervalScale */
   readonly serviceTimeoutScale?: number;
+  /** Multiplies each Lambda function's timeout as its context reports it (the handlers stop retrying before it). @default 1 */
+  readonly lambdaTimeoutScale?: number;
   readonly onProgress?: (p: ProgressEvent) => void;
   /** Print the functions' logs as they are written (they are always kept in `logs`). @default false */
   readonly printLogs?: boolean;
@@ -181,6 +183,8 @@ export class LocalCloudFormation {
 
   private readonly stacks = new Map<string, StackState>();
   private readonly runtimes = new Map<string, LambdaRuntime>();
+  /** Function name to logical id, of every function invoked. */
+  private readonly functionLogicalIds = new Map<string, string>();
   private readonly deliveries = new Map<string, Delivery>();
   private readonly inlineCodeDirs = new Map<string, string>();
   private duplicateNext = false;
@@ -198,6 +202,15 @@ export class LocalCloudFormation {
   /** Every log line the Lambda functions wrote. */
   public get logs(): LogLine[] {
     return [...this.runtimes.values()].flatMap(r => r.logs);
+  }
+
+  /**
+   * Lambda's concurrency so far, per function (by logical id; one sandbox per concurrent invocation): the sandboxes started, the peak of sandboxes busy at
+   * once, the invocations and the longest one.
+   */
+  public sandboxStats(): Record<string, SandboxStats> {
+    const byName: Record<string, SandboxStats> = Object.assign({}, ...[...this.runtimes.values()].map(r => r.sandboxStats()));
+    return Object.fromEntries(Object.entries(byName).map(([name, stats]) => [this.functionLogicalIds.get(name) ?? name, stats]));
   }
 
   /**
@@ -733,6 +746,7 @@ export class LocalCloudFormation {
         env: this.options.env ?? {},
         region,
         printLogs: this.options.printLogs,
+        timeoutScale: this.options.lambdaTimeoutScale,
         onSandbox: (_config, sandbox) => this.patchOutbound(sandbox),
       });
       this.runtimes.set(region, runtime);
@@ -761,6 +775,7 @@ export class LocalCloudFormation {
       Timeout?: number;
       Environment?: { Variables?: Record<string, string> };
     };
+    this.functionLogicalIds.set(r.physicalId, r.logicalId);
     return {
       functionName: r.physicalId,
       functionArn: r.attributes.Arn,

@@ -103,8 +103,9 @@ export class ConnectProvider extends Construct {
     const onEvent = new OnEventFunction(this, 'OnEvent', {
       ...common,
       logGroup: logGroup('OnEventLogs'),
-      // onEvent makes at most a handful of calls; the SDK's retries of a throttled call fit easily.
-      timeout: Duration.minutes(2),
+      // onEvent makes a handful of calls, each retried while throttled until this timeout is nearly
+      // up: the longest that keeps ServiceTimeout above the waiter's total plus onEvent (see test/safety).
+      timeout: Duration.minutes(4),
     });
     const isComplete = new IsCompleteFunction(this, 'IsComplete', {
       ...common,

@@ -69,7 +69,7 @@ describe('SearchAvailablePhoneNumbers', () => {
       all.push(...out.AvailableNumbersList!.map(n => n.PhoneNumber!));
       next = out.NextToken;
     } while (next);
-    expect(all).toHaveLength(100);
+    expect(all).toHaveLength(500);
     expect(all.every(n => n.startsWith('+1206'))).toBe(true);
     expect((await search({ PhoneNumberPrefix: '1312' })).AvailableNumbersList!.map(n => n.PhoneNumber))
       .toEqual(Array.from({ length: 10 }, (_, i) => `+131255501${String(i).padStart(2, '0')}`));

@@ -93,6 +93,32 @@ describe('LocalCloudFormation', () => {
     expect(statuses.slice(0, 2)).toEqual(['IN_PROGRESS', 'IN_PROGRESS']);
   });
 
+  test('each concurrent invocation runs in a sandbox of its own (its own module instance); a later one reuses a warm sandbox', async () => {
+    const cfn = engine();
+    // Each onEvent holds its sandbox for 300 ms: A's and B's run at the same time.
+    const first = await cfn.deploy(stackOf([
+      { id: 'A', props: { Name: 'a', HoldMs: 300 } },
+      { id: 'B', props: { Name: 'b', HoldMs: 300 } },
+    ]));
+    const a = first.resources.A.data.Instance;
+    const b = first.resources.B.data.Instance;
+    expect(a).toMatch(/^[a-z0-9]+$/);
+    expect(b).toMatch(/^[a-z0-9]+$/);
+    expect(a).not.toBe(b);
+    const stats = cfn.sandboxStats();
+    const userOnEvent = Object.keys(stats).filter(name => /OnEvent/.test(name) && !/framework/i.test(name));
+    expect(userOnEvent).toHaveLength(1);
+    expect(stats[userOnEvent[0]]).toMatchObject({ started: 2, peak: 2, invocations: 2 });
+
+    // One update, after both invocations ended: it runs in one of the two warm sandboxes.
+    const second = await cfn.deploy(stackOf([
+      { id: 'A', props: { Name: 'a', HoldMs: 1, Value: 'v' } },
+      { id: 'B', props: { Name: 'b', HoldMs: 300 } },
+    ]));
+    expect([a, b]).toContain(second.resources.A.data.Instance);
+    expect(cfn.sandboxStats()[userOnEvent[0]]).toMatchObject({ started: 2, peak: 2, invocations: 3 });
+  });
+
   test('update in place keeps the id; a new id is a replacement whose old id is deleted in the cleanup', async () => {
     const cfn = engine();
     await cfn.deploy(stackOf([{ id: 'A', props: { Name: 'a' } }, { id: 'B', props: { Name: 'b' } }]));

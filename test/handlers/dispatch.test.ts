@@ -148,7 +148,7 @@ describe('responses', () => {
 
 describe('common', () => {
   test.each([
-    ['LimitExceededException', 'throttled'],
+    ['LimitExceededException', 'A limit of the account is reached'],
     ['TooManyRequestsException', 'throttled'],
     ['SomethingElse', undefined],
   ])('userError for %s', (name, advice) => {

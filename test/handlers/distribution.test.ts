@@ -4,7 +4,8 @@ import {
   UpdateTrafficDistributionCommand,
 } from '@aws-sdk/client-connect';
 import {
-  createEvent, DEFAULT_GROUP_ARN, deleteEvent, expectFailed, expectSucceeded, GROUP2_ARN, GROUP_ARN, inputsOf, REGION, regionsOf, REPLICA_REGION, run,
+  createEvent, DEFAULT_GROUP_ARN, deleteEvent, expectFailed,
+  expectNotFatalBeforeDeadline, expectSucceeded, GROUP2_ARN, GROUP_ARN, inputsOf, REGION, regionsOf, REPLICA_REGION, run,
   sdkError, updateEvent, useConnectMock, waitEvent,
 } from './events';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
@@ -148,24 +149,28 @@ describe('TrafficDistribution: Create and Update', () => {
     [ThrottlingException, 'throttled'],
     [InternalServiceException, 'deploy again'],
     [AccessDeniedException, 'check the role'],
-  ])('%p on GetTrafficDistribution fails with a clear reason', async (ctor, advice) => {
+  ])('%p on GetTrafficDistribution fails with a clear reason (a transient one only after the deadline)', async (ctor, advice) => {
     cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE'));
     cm.on(GetTrafficDistributionCommand).rejects(sdkError(ctor as any, 'nope'));
-    expectFailed(await run(createEvent(TYPE, PROPS, o)),
-      `Traffic distribution ${LOGICAL_ID} of ${GROUP_ARN}: GetTrafficDistribution failed: ${(ctor as any).name}: nope`, advice);
+    const reason = `Traffic distribution ${LOGICAL_ID} of ${GROUP_ARN}: GetTrafficDistribution failed: ${(ctor as any).name}: nope`;
+    if (ctor === AccessDeniedException) {
+      expectFailed(await run(createEvent(TYPE, PROPS, o)), reason, advice);
+    } else {
+      await expectNotFatalBeforeDeadline(createEvent(TYPE, PROPS, o), reason, advice);
+    }
   });
 
-  test('a throttled Describe of the group fails naming the call', async () => {
+  test('a throttled Describe of the group is "not yet" until the deadline, then fails naming the call', async () => {
     cm.on(DescribeTrafficDistributionGroupCommand).rejects(sdkError(ThrottlingException, 'Rate exceeded'));
-    expectFailed(await run(createEvent(TYPE, PROPS, o)),
+    await expectNotFatalBeforeDeadline(createEvent(TYPE, PROPS, o),
       `Traffic distribution ${LOGICAL_ID} of ${GROUP_ARN}: DescribeTrafficDistributionGroup failed: ThrottlingException`, 'throttled');
   });
 
-  test('an update that fails for another reason (throttled) fails naming the call', async () => {
+  test('a throttled update is retried until the deadline, then fails naming the call', async () => {
     cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE'));
     cm.on(GetTrafficDistributionCommand).resolves({ TelephonyConfig: pct(100, 0) });
     cm.on(UpdateTrafficDistributionCommand).rejects(sdkError(ThrottlingException, 'Rate exceeded'));
-    expectFailed(await run(createEvent(TYPE, PROPS, o)), 'UpdateTrafficDistribution failed: ThrottlingException: Rate exceeded', 'throttled');
+    await expectNotFatalBeforeDeadline(createEvent(TYPE, PROPS, o), 'UpdateTrafficDistribution failed: ThrottlingException: Rate exceeded', 'throttled');
   });
 
   test('a split not settled by the deadline fails naming it', async () => {

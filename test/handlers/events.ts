@@ -11,6 +11,7 @@ import 'aws-sdk-client-mock-jest';
 import { CfnEvent, IsCompleteResult, OnEventResult, WaitEvent } from '../../lambda/common';
 import { handler as isCompleteHandler } from '../../lambda/is-complete.lambda';
 import { handler as onEventHandler } from '../../lambda/on-event.lambda';
+import { DEADLINE_FIELD } from '../../src/shared/names';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'us-east-1';
@@ -173,7 +174,7 @@ const CREATE_FAILED_MARKER = 'AWSCDK::CustomResourceProviderFramework::CREATE_FA
  * and the log group; the runtime's stack frames, which the framework appends, are left out: they
  * depend on the bundle, not on the handler).
  */
-export async function run(event: CfnEvent, maxRounds = 5): Promise<Outcome> {
+export async function run(event: CfnEvent, maxRounds = 5, options: { deadlinePassed?: boolean } = {}): Promise<Outcome> {
   const respond = (status: 'SUCCESS' | 'FAILED', ev: { PhysicalResourceId?: string; Data?: Record<string, string> }, reason?: string): Outcome => {
     const response: ResponseBody = {
       Status: status,
@@ -201,6 +202,9 @@ export async function run(event: CfnEvent, maxRounds = 5): Promise<Outcome> {
   }
   // Step Functions passes the event through JSON: only what survives serialization reaches isComplete.
   const merged = JSON.parse(JSON.stringify({ ...event, ...result, PhysicalResourceId: physicalId })) as WaitEvent & { Data?: Record<string, string> };
+  if (options.deadlinePassed) {
+    merged[DEADLINE_FIELD] = Date.now() - 1;
+  }
   while (rounds < maxRounds) {
     rounds++;
     let r: IsCompleteResult;
@@ -230,6 +234,17 @@ export function expectFailed(outcome: Outcome, ...fragments: (string | RegExp)[]
     }
   }
   expect(Buffer.byteLength(outcome.body)).toBeLessThan(2048);
+}
+
+/**
+ * Expects a request whose calls keep failing transiently (throttled, or failed on the service's
+ * side) never to fail before the resource's deadline (the waiter hears "not yet" each time), and
+ * to fail with a reason containing every fragment once the deadline has passed.
+ */
+export async function expectNotFatalBeforeDeadline(event: CfnEvent, ...fragments: (string | RegExp)[]): Promise<void> {
+  const before = await run(event);
+  expect({ reason: before.response.Reason, rounds: before.rounds }).toEqual({ reason: 'Operation timed out', rounds: 5 });
+  expectFailed(await run(event, 5, { deadlinePassed: true }), ...fragments);
 }
 
 /** Expects a SUCCESS response with exactly these attributes. */

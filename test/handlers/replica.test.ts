@@ -4,7 +4,8 @@ import {
   ResourceNotFoundException, ThrottlingException,
 } from '@aws-sdk/client-connect';
 import {
-  CLIENT_TOKEN_PATTERN, createEvent, DEFAULT_GROUP_ARN, DEFAULT_GROUP_ID, deleteEvent, expectFailed, expectSucceeded, GROUP_ARN,
+  CLIENT_TOKEN_PATTERN, createEvent, DEFAULT_GROUP_ARN, DEFAULT_GROUP_ID, deleteEvent, expectFailed,
+  expectNotFatalBeforeDeadline, expectSucceeded, GROUP_ARN,
   INSTANCE_ARN, INSTANCE_ID, inputsOf, OTHER_INSTANCE_ARN, REGION, regionsOf, REPLICA_INSTANCE_ARN, REPLICA_REGION, run, sdkError, updateEvent,
   useConnectMock, waitEvent,
 } from './events';
@@ -138,10 +139,10 @@ describe('InstanceReplica: Create', () => {
     expectFailed(await run(createEvent(TYPE, PROPS, o)), `the replica is being deleted (${status}), outside this deployment`);
   });
 
-  test('a throttled DescribeInstance while waiting fails naming the call', async () => {
+  test('a throttled DescribeInstance while waiting is "not yet" until the deadline, then fails naming the call', async () => {
     cm.on(ReplicateInstanceCommand).resolves({});
     cm.on(DescribeInstanceCommand).rejects(sdkError(ThrottlingException, 'Rate exceeded'));
-    expectFailed(await run(createEvent(TYPE, PROPS, o)), `Instance replica ${LOGICAL_ID} (${REPLICA_INSTANCE_ARN}): DescribeInstance failed: ThrottlingException`);
+    await expectNotFatalBeforeDeadline(createEvent(TYPE, PROPS, o), `Instance replica ${LOGICAL_ID} (${REPLICA_INSTANCE_ARN}): DescribeInstance failed: ThrottlingException`);
   });
 
   test('the waiter gets IsComplete false while replication runs; a bad property fails it', async () => {
@@ -347,11 +348,11 @@ describe('InstanceReplica: more cases', () => {
     expect(cm).toHaveReceivedCommandTimes(ListTrafficDistributionGroupsCommand, 2);
   });
 
-  test('a throttled ListTrafficDistributionGroups fails naming the call', async () => {
+  test('a throttled ListTrafficDistributionGroups is "not yet" until the deadline, then fails naming the call', async () => {
     cm.on(ReplicateInstanceCommand).resolves({});
     cm.on(DescribeInstanceCommand).resolves(source('INSTANCE_REPLICATION_COMPLETE'));
     cm.on(ListTrafficDistributionGroupsCommand).rejects(sdkError(ThrottlingException, 'Rate exceeded'));
-    expectFailed(await run(createEvent(TYPE, PROPS, o)),
+    await expectNotFatalBeforeDeadline(createEvent(TYPE, PROPS, o),
       `Instance replica ${LOGICAL_ID} (${REPLICA_INSTANCE_ARN}): ListTrafficDistributionGroups failed: ThrottlingException: Rate exceeded`, 'throttled');
   });
 

@@ -6,7 +6,8 @@ import {
   UntagResourceCommand, UpdateTrafficDistributionCommand,
 } from '@aws-sdk/client-connect';
 import {
-  ACCOUNT, CLIENT_TOKEN_PATTERN, createEvent, deleteEvent, expectFailed, expectSucceeded, GROUP2_ARN, GROUP_ARN, GROUP_ID, INSTANCE_ARN,
+  ACCOUNT, CLIENT_TOKEN_PATTERN, createEvent, deleteEvent, expectFailed,
+  expectNotFatalBeforeDeadline, expectSucceeded, GROUP2_ARN, GROUP_ARN, GROUP_ID, INSTANCE_ARN,
   inputsOf, OTHER_INSTANCE_ARN, REGION, regionsOf, REPLICA_REGION, run, sdkError, updateEvent, useConnectMock, waitEvent,
 } from './events';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
@@ -146,11 +147,11 @@ describe('TrafficDistributionGroup: Create', () => {
       `Traffic distribution group ${LOGICAL_ID} ('support'): CreateTrafficDistributionGroup failed: ${(ctor as any).name}: ${message}`, advice);
   });
 
-  test('ServiceUnavailable (a 503 the SDK does not model) is reported as a service failure', async () => {
+  test('ServiceUnavailable (a 503 the SDK does not model) is "not yet" until the deadline, then reported as a service failure', async () => {
     const e = Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailableException', $metadata: { httpStatusCode: 503 } });
     cm.on(CreateTrafficDistributionGroupCommand).resolves({ Id: GROUP_ID, Arn: GROUP_ARN });
     cm.on(DescribeTrafficDistributionGroupCommand).rejects(e);
-    expectFailed(await run(createEvent(TYPE, PROPS, o)),
+    await expectNotFatalBeforeDeadline(createEvent(TYPE, PROPS, o),
       `Traffic distribution group ${LOGICAL_ID} ('support') (${GROUP_ARN}): DescribeTrafficDistributionGroup failed: ServiceUnavailableException`,
       'failed on its side: deploy again');
   });
@@ -275,11 +276,11 @@ describe('TrafficDistributionGroup: Update', () => {
       'Amazon Connect refused the split (Regions do not match the linked instances)', 'steps of 10 that sum to 100');
   });
 
-  test('an update that fails for another reason (throttled) fails naming the call', async () => {
+  test('a throttled update of the split is retried until the deadline, then fails naming the call', async () => {
     cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE'));
     cm.on(GetTrafficDistributionCommand).resolves(split([100, 0]));
     cm.on(UpdateTrafficDistributionCommand).rejects(sdkError(ThrottlingException, 'Rate exceeded'));
-    expectFailed(await run(updateEvent(TYPE, GROUP_ARN, PROPS, { ...OLD, Tags: PROPS.Tags }, o)),
+    await expectNotFatalBeforeDeadline(updateEvent(TYPE, GROUP_ARN, PROPS, { ...OLD, Tags: PROPS.Tags }, o),
       `Traffic distribution group ${LOGICAL_ID} ('support') (${GROUP_ARN}): UpdateTrafficDistribution failed: ThrottlingException`, 'throttled');
   });
 
@@ -547,11 +548,15 @@ describe('TrafficDistributionGroup: Delete', () => {
     [ThrottlingException, 'throttled'],
     [InternalServiceException, 'deploy again'],
     [AccessDeniedException, 'check the role'],
-  ])('%p on DeleteTrafficDistributionGroup fails with a clear reason', async (ctor, advice) => {
+  ])('%p on DeleteTrafficDistributionGroup fails with a clear reason (a transient one only after the deadline)', async (ctor, advice) => {
     cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE'));
     cm.on(DeleteTrafficDistributionGroupCommand).rejects(sdkError(ctor as any, 'boom'));
-    expectFailed(await run(deleteEvent(TYPE, GROUP_ARN, PROPS, o)),
-      `Traffic distribution group ${LOGICAL_ID}: DeleteTrafficDistributionGroup failed: ${(ctor as any).name}: boom`, advice);
+    const reason = `Traffic distribution group ${LOGICAL_ID}: DeleteTrafficDistributionGroup failed: ${(ctor as any).name}: boom`;
+    if (ctor === AccessDeniedException) {
+      expectFailed(await run(deleteEvent(TYPE, GROUP_ARN, PROPS, o)), reason, advice);
+    } else {
+      await expectNotFatalBeforeDeadline(deleteEvent(TYPE, GROUP_ARN, PROPS, o), reason, advice);
+    }
   });
 
   test('a deletion that does not finish by the deadline fails naming the group', async () => {

@@ -1,0 +1,64 @@
+/**
+ * Many numbers at once, end to end: 50 searched numbers in one stack, deployed and destroyed under
+ * the service's shared rate limit (2 requests/s, burst 5, scaled like every duration) with bursts
+ * of injected 429s on top, and Lambda's concurrency model (one sandbox, so one SDK client and one
+ * retry policy, per concurrent invocation). Nothing may fail: throttling is never fatal before a
+ * resource's deadline.
+ */
+import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
+import { SEED, startWorld, TIME_SCALE, World } from './harness';
+import { ClaimedPhoneNumber, PhoneNumberTarget, PhoneNumberType } from '../../src';
+
+const NUMBERS = 50;
+const FLOW = SEED.flowArn(SEED.sourceRegion);
+/** Five throttled calls every 20 s (scaled), beside the rate limiter's own 429s. */
+const BURST_EVERY_MS = 20_000 * TIME_SCALE;
+
+describe('50 numbers at once under the shared rate limit, with 429 bursts', () => {
+  let world: World;
+  let bursts: NodeJS.Timeout | undefined;
+  beforeEach(async () => {
+    world = await startWorld();
+    bursts = setInterval(() => world.emulator.injectErrors({ count: 5, status: 429 }), BURST_EVERY_MS);
+  });
+  afterEach(async () => {
+    clearInterval(bursts);
+    await world.close();
+  });
+
+  test('deploy: every number claimed with its flow, none failed; destroy: every number released, none failed', async () => {
+    const out = await world.deploy(s => {
+      for (let i = 0; i < NUMBERS; i++) {
+        const n = new ClaimedPhoneNumber(s, `Line${i}`, {
+          target: PhoneNumberTarget.instance(SEED.instanceArn),
+          countryCode: 'US',
+          phoneNumberType: PhoneNumberType.DID,
+          prefix: '+1206',
+          contactFlowArns: [FLOW],
+          removalPolicy: RemovalPolicy.DESTROY,
+        });
+        new CfnOutput(s, `Line${i}Number`, { value: n.phoneNumber });
+      }
+    });
+
+    const numbers = Array.from({ length: NUMBERS }, (_, i) => out.outputs[`Line${i}Number`]);
+    expect(new Set(numbers).size).toBe(NUMBERS);
+    const claimed = world.emulator.claimedNumbers();
+    expect(claimed).toHaveLength(NUMBERS);
+    for (const n of claimed) {
+      expect({ number: n.phoneNumber, status: n.status, flows: n.flows }).toEqual({ number: n.phoneNumber, status: 'CLAIMED', flows: { [SEED.sourceRegion]: FLOW } });
+    }
+    expect(world.engine.responses.filter(r => r.status !== 'SUCCESS')).toEqual([]);
+    // The service did throttle (its limiter and the bursts), and the calls ran in many sandboxes at once.
+    expect(world.emulator.calls.filter(c => c.status === 429).length).toBeGreaterThan(0);
+    const stats = world.engine.sandboxStats();
+    const onEvent = Object.entries(stats).filter(([name]) => /OnEvent/.test(name) && !/framework/i.test(name));
+    expect(onEvent).toHaveLength(1);
+    expect(onEvent[0][1].peak).toBeGreaterThan(1);
+
+    await world.destroy();
+    expect(world.engine.responses.filter(r => r.status !== 'SUCCESS')).toEqual([]);
+    expect(world.emulator.claimedNumbers()).toEqual([]);
+    expect(world.emulator.calls.filter(c => c.operation === 'ReleasePhoneNumber' && c.status === 200)).toHaveLength(NUMBERS);
+  }, 240_000);
+});
