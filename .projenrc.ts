@@ -84,6 +84,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // test/package needs the packed tarball: it runs after the build (`npx projen test:package`).
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/package/'],
       coveragePathIgnorePatterns: ['/node_modules/', '/test/', '/local/'],
       testTimeout: 60_000,
       // Two workers on the 2-core CI machine (jest's default in CI is cores - 1 = one): most suites
@@ -165,6 +167,16 @@ const bundleCli = project.addTask('bundle:cli', {
 });
 bundleTask?.spawn(bundleCli);
 project.addBins({ 'cdk-connect-global-resiliency': 'assets/cli/index.js' });
+
+// The npm package as users get it: the packed tarball installed in a fresh directory, its bin run
+// with npx. After `npx projen package` (the main test run comes before jsii compiles); .ci/run runs
+// it and counts its results with the main run's.
+project.addTask('test:package', {
+  description: 'Tests the packed tarball (dist/js) installed in a fresh directory: its bin, failover, local deploy',
+  env: { [QUIET_SDK]: 'true' },
+  exec: 'jest --testMatch "<rootDir>/test/package/**/*.test.ts" --testPathIgnorePatterns "/node_modules/" '
+    + '--coverage=false --ci --json --outputFile=test-reports/jest-package-results.json',
+});
 
 // `npm run demo`: deploy the example app to the local Connect emulator, update it, destroy it.
 const demo = project.addTask('demo', {
