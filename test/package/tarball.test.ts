@@ -87,7 +87,8 @@ test('local deploy from the installed package deploys examples/ (synthesized wit
     const out = spawnSync('npx', ['--no', '--', BIN, 'local', 'deploy', assembly, '--json'], { cwd: app, env: offlineEnv(), encoding: 'utf-8', timeout: 180_000 });
 
     expect(out.status).toBe(0);
-    const report = JSON.parse(out.stdout) as { succeeded: boolean; outputs: Record<string, string>; resources: Array<{ resourceType: string; status: string }> };
+    type Report = { succeeded: boolean; outputs: Record<string, string>; resources: Array<{ resourceType: string; status: string }> };
+    const report = JSON.parse(out.stdout) as Report;
     expect(report.succeeded).toBe(true);
     expect(report.outputs.MainNumber).toBe('+12065550100');
     const custom = report.resources.filter(r => r.resourceType.startsWith('Custom::'));
