@@ -20,8 +20,13 @@ const MISSING_FLOW = SEED.flowArn(SOURCE, 'aaaaaaaa-0000-4000-8000-00000000dead'
 const MAIN = '+12065550100';
 const OTHER = '+12065550111';
 
-/** The SDK's attempts per call (lambda/common.ts: maxAttempts 6): this many 500s fail one call. */
-const SDK_ATTEMPTS = 6;
+/**
+ * A flow association the service refuses (a permission boundary or SCP denies it: 403, not
+ * retried). Throttling and 5xx are transient: the handlers retry them with full jitter until the
+ * resource's deadline (lambda/common.ts), so they fail a deploy only when they outlast it, minutes
+ * the scaled e2e world does not run; a refused call fails the step at once, after the claim.
+ */
+const denyAssociation = (w: World) => w.emulator.injectErrors({ operation: 'AssociatePhoneNumberContactFlow', count: 1, status: 403 });
 
 function number(stack: Stack, props: Partial<ClaimedPhoneNumberProps>): void {
   const n = new ClaimedPhoneNumber(stack, 'Line', { target: PhoneNumberTarget.instance(SEED.instanceArn), ...props });
@@ -50,7 +55,7 @@ describe('a failed deployment leaves nothing behind', () => {
 
   describe('numbers', () => {
     beforeEach(async () => {
-      // No rate limit: the injected faults are then exactly what the SDK's attempts consume.
+      // No rate limit: the claims and calls counted are then exactly the handlers' own.
       world = await startWorld({ rateLimit: false });
     });
 
@@ -69,7 +74,7 @@ describe('a failed deployment leaves nothing behind', () => {
 
     test('case 1, after the claim: a searched number whose flow association fails is released; repeated tries never add one', async () => {
       for (let attempt = 1; attempt <= 2; attempt++) {
-        world.emulator.injectErrors({ operation: 'AssociatePhoneNumberContactFlow', count: SDK_ATTEMPTS, status: 500 });
+        denyAssociation(world);
         await expect(world.deploy(s => number(s, searched('+1312'))))
           .rejects.toThrow(/ROLLBACK_COMPLETE after .*AssociatePhoneNumberContactFlow .*failed.* The number \+1312\d+ that this request claimed was released/);
         expect(held()).toEqual([]);
@@ -91,7 +96,7 @@ describe('a failed deployment leaves nothing behind', () => {
       expect(held().map(n => n.phoneNumber)).toEqual([MAIN]);
 
       // The association fails after the claim.
-      world.emulator.injectErrors({ operation: 'AssociatePhoneNumberContactFlow', count: SDK_ATTEMPTS, status: 500 });
+      denyAssociation(world);
       await expect(world.deploy(s => number(s, chosen(OTHER))))
         .rejects.toThrow(new RegExp(`UPDATE_ROLLBACK_COMPLETE after .*The number \\${OTHER} \\(.*\\) stays claimed to this account: it was chosen by phoneNumber`));
       const kept = held().find(n => n.phoneNumber === OTHER)!;
@@ -120,7 +125,7 @@ describe('a failed deployment leaves nothing behind', () => {
     test('case 2, searched: each failed prefix change releases its number; the stack keeps its own', async () => {
       const first = await world.deploy(s => number(s, searched('+1206')));
       for (let attempt = 1; attempt <= 2; attempt++) {
-        world.emulator.injectErrors({ operation: 'AssociatePhoneNumberContactFlow', count: SDK_ATTEMPTS, status: 500 });
+        denyAssociation(world);
         await expect(world.deploy(s => number(s, searched('+1312'))))
           .rejects.toThrow(/UPDATE_ROLLBACK_COMPLETE after .*that this request claimed was released/);
         expect(held().map(n => n.arn)).toEqual([first.outputs.LineArn]);
@@ -151,8 +156,9 @@ describe('a failed deployment leaves nothing behind', () => {
     };
 
     test.each([
-      ['the split keeps failing (HTTP 500 past the SDK\'s retries)', () => world.emulator.injectErrors({ operation: 'UpdateTrafficDistribution', count: SDK_ATTEMPTS, status: 500 }), /UpdateTrafficDistribution failed: InternalServiceException/],
-      ['throttling past the SDK\'s retries', () => world.emulator.injectErrors({ operation: 'UpdateTrafficDistribution', count: SDK_ATTEMPTS, status: 429 }), /UpdateTrafficDistribution failed: ThrottlingException/],
+      // Refused calls (not retried; throttling and 5xx are retried until the resource's deadline, see denyAssociation).
+      ['the split is refused (HTTP 400 InvalidRequestException)', () => world.emulator.injectErrors({ operation: 'UpdateTrafficDistribution', count: 1, status: 400 }), /Amazon Connect refused the split \(Injected InvalidRequestException/],
+      ['the split is denied (HTTP 403 AccessDeniedException)', () => world.emulator.injectErrors({ operation: 'UpdateTrafficDistribution', count: 1, status: 403 }), /UpdateTrafficDistribution failed: AccessDeniedException/],
       ['CREATION_FAILED', () => world.emulator.failNextGroupCreation(), /ended in status CREATION_FAILED/],
     ])('case 3: a rename that fails because %s deletes the new group; the rollback finds the old one; the same rename then succeeds', async (_, fault, reason) => {
       const first = await world.deploy(group('support'));
@@ -160,7 +166,7 @@ describe('a failed deployment leaves nothing behind', () => {
       const failure = world.deploy(group('support-v2'));
       await expect(failure).rejects.toThrow(/UPDATE_ROLLBACK_COMPLETE after /);
       await expect(failure).rejects.toThrow(reason);
-      // Deleted, or (after throttling, which slows the SDK's own sending) being deleted when the inline wait ends.
+      // Deleted, or being deleted when the inline wait ends (on a loaded machine).
       await expect(failure).rejects.toThrow(/The new group 'support-v2' that this replacement created (was deleted|is being deleted)/);
       expect(ownGroups().map(g => [g.name, g.arn, g.status])).toEqual([['support', first.outputs.GroupArn, 'ACTIVE']]);
       // The rollback Update went to the new group's id, which the FAILED response named, and answered with the old one.
@@ -174,7 +180,7 @@ describe('a failed deployment leaves nothing behind', () => {
       const fixed = await world.deploy(group('support-v2'));
       expect(ownGroups().map(g => [g.name, g.arn, g.status])).toEqual([['support-v2', fixed.outputs.GroupArn, 'ACTIVE']]);
       expect(served(world.emulator, 'CreateTrafficDistributionGroup').filter(c => c.status === 200)).toHaveLength(3);
-    }, 180_000); // after throttling, the SDK's adaptive retry slows its own sending for a while
+    }, 120_000);
   });
 
   describe('replicas', () => {

@@ -113,12 +113,19 @@ function onlyNewNumberWithFlows(before: StackConfig | undefined, config: StackCo
   return was === undefined || replacementKey(was, changed[0]) !== replacementKey(now, changed[0]) ? changed[0] : undefined;
 }
 
-/** The SDK's attempts per call (lambda/common.ts): this many 500s fail one call past its retries. */
-const SDK_ATTEMPTS = 6;
+/**
+ * A call the service refuses (403 AccessDeniedException: a permission boundary or SCP denies it),
+ * which fails its step at once. Throttling and 5xx are retried until the resource's deadline
+ * (lambda/common.ts), minutes this scaled world does not run: they are the transient faults above,
+ * which must not change a step's outcome.
+ */
+function deny(real: Real, operation: 'AssociatePhoneNumberContactFlow' | 'UpdateTrafficDistribution'): void {
+  real.emulator.injectErrors({ operation, count: 1, status: 403 });
+}
 
 /**
  * A deploy that fails (a group creation or a claim that ends FAILED; a flow association, or a
- * renamed group's split, failing past the SDK's retries): it must roll back to the model's state,
+ * renamed group's split, refused): it must roll back to the model's state,
  * leaving no number or group that neither the stack manages nor the failure reason names.
  */
 class FailedDeploy implements fc.AsyncCommand<Model, Real> {
@@ -162,12 +169,12 @@ class FailedDeploy implements fc.AsyncCommand<Model, Real> {
       real.emulator.failNextGroupCreation(reason);
       failure = /ended in status CREATION_FAILED/;
     } else if (this.fault === 'split fails in a group replacement') {
-      real.emulator.injectErrors({ operation: 'UpdateTrafficDistribution', count: SDK_ATTEMPTS, status: 500 });
-      failure = /UpdateTrafficDistribution failed: InternalServiceException.*The new group '\w+' that this replacement created (was deleted|is being deleted)/;
+      deny(real, 'UpdateTrafficDistribution');
+      failure = /UpdateTrafficDistribution failed: AccessDeniedException.*The new group '\w+' that this replacement created (was deleted|is being deleted)/;
     } else if (this.fault === 'flow association fails') {
-      real.emulator.injectErrors({ operation: 'AssociatePhoneNumberContactFlow', count: SDK_ATTEMPTS, status: 500 });
+      deny(real, 'AssociatePhoneNumberContactFlow');
       // A searched number is released; a chosen one is kept and named.
-      failure = /AssociatePhoneNumberContactFlow .*failed: InternalServiceException.*(that this request claimed was released|stays claimed to this account: it was chosen by phoneNumber)/;
+      failure = /AssociatePhoneNumberContactFlow .*failed: AccessDeniedException.*(that this request claimed was released|stays claimed to this account: it was chosen by phoneNumber)/;
     } else {
       real.emulator.failNextClaim(reason);
       // The handler reports the claim's status message; or, when another number of the stack
@@ -184,7 +191,7 @@ class FailedDeploy implements fc.AsyncCommand<Model, Real> {
     expectWorld(m, real);
     // Repeated failed tries never add a number: the same failure again leaves as many claimed.
     if (this.fault === 'flow association fails' || this.fault === 'split fails in a group replacement') {
-      real.emulator.injectErrors({ operation: this.fault === 'flow association fails' ? 'AssociatePhoneNumberContactFlow' : 'UpdateTrafficDistribution', count: SDK_ATTEMPTS, status: 500 });
+      deny(real, this.fault === 'flow association fails' ? 'AssociatePhoneNumberContactFlow' : 'UpdateTrafficDistribution');
       const again = await real.engine.deploy(real.cache.stack(this.config)).then(() => undefined, (e: Error) => e.message);
       expect(again).toMatch(failure);
       expect(again).not.toMatch(/rollback failed/);
