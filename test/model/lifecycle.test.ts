@@ -402,5 +402,5 @@ describe('lifecycle model', () => {
       `lifecycle model: seed ${seed}, ${RUNS} sequences, ${steps} steps run, ${cache.size} configurations synthesized, ${seconds.toFixed(1)} s`,
       ...perKind,
     ].join('\n'));
-  }, 280_000);
+  }, 600_000);
 });
