@@ -142,7 +142,7 @@ interface Replica {
 interface InjectedErrors {
   readonly operation?: string;
   count: number;
-  readonly status: 429 | 500 | 503;
+  readonly status: 400 | 403 | 429 | 500 | 503;
   readonly errorType?: string;
 }
 
@@ -407,8 +407,12 @@ export class ConnectEmulator {
     this.inventory.delete(phoneNumber);
   }
 
-  /** The next `count` calls (of `operation`, or any) fail with this status. */
-  injectErrors(spec: { operation?: string; count: number; status: 429 | 500 | 503; errorType?: string }): void {
+  /**
+   * The next `count` calls (of `operation`, or any) fail with this status: 429 and 5xx are
+   * transient (the handlers retry them until the resource's deadline), 400 and 403 are not (the
+   * call fails at once, as a refused request or a denied permission does on AWS).
+   */
+  injectErrors(spec: { operation?: string; count: number; status: 400 | 403 | 429 | 500 | 503; errorType?: string }): void {
     this.faults.errors.push({ ...spec });
   }
 
@@ -546,7 +550,9 @@ export class ConnectEmulator {
     if (f.count === 0) {
       this.faults.errors.splice(i, 1);
     }
-    const type = f.errorType ?? { 429: 'ThrottlingException', 500: 'InternalServiceException', 503: 'ServiceUnavailableException' }[f.status];
+    const type = f.errorType ?? {
+      400: 'InvalidRequestException', 403: 'AccessDeniedException', 429: 'ThrottlingException', 500: 'InternalServiceException', 503: 'ServiceUnavailableException',
+    }[f.status];
     throw new ConnectError(f.status, type, `Injected ${type} (scripted fault).`);
   }
 
