@@ -346,8 +346,8 @@ function startIndex(event: CfnEvent): number {
 }
 
 /**
- * Fails before claiming when a flow in contactFlowArns does not exist in its Region (one
- * DescribeContactFlow per flow): the association would fail after the claim otherwise.
+ * Fails before claiming (or importing) when a flow in contactFlowArns does not exist in its Region
+ * (one DescribeContactFlow per flow): the association would fail after the claim otherwise.
  */
 async function checkFlows(event: CfnEvent, spec: NumberSpec): Promise<void> {
   for (const f of spec.flows) {
@@ -357,7 +357,7 @@ async function checkFlows(event: CfnEvent, spec: NumberSpec): Promise<void> {
       } catch (e) {
         if (isNotFound(e)) {
           throw new UserError(`${label(event, spec.phoneNumber)}: the contact flow ${f.arn} does not exist in ${f.region} `
-            + `(DescribeContactFlow: ${errorName(e)}), so no number was claimed. Fix ${PhoneProps.CONTACT_FLOW_ARNS} `
+            + `(DescribeContactFlow: ${errorName(e)}), so no number was ${isImportedSpec(spec) ? 'imported' : 'claimed'}. Fix ${PhoneProps.CONTACT_FLOW_ARNS} `
             + '(each a flow of the target\'s instance, or of its replica, in that Region), then deploy again.');
         }
         throw e;

@@ -21,8 +21,8 @@ export const TDG_INSTANCE_ACTIONS = [
 ] as const;
 
 /**
- * Finding the group that has the requested name, when a rollback is sent to the group of a failed
- * replacement (resource: the group's instance and the groups).
+ * Finding the group that has the requested name before a replacement creates one: a rollback sent
+ * to the group of a failed replacement answers with it (resource: the group's instance and the groups).
  */
 export const TDG_LOOKUP_ACTIONS = [
   'connect:ListTrafficDistributionGroups',

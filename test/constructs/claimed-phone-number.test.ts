@@ -8,7 +8,8 @@ import {
   ClaimedPhoneNumber, ClaimedPhoneNumberProps, PhoneNumberTarget, PhoneNumberType, TrafficDistributionGroup,
 } from '../../src';
 import {
-  PHONE_NUMBER_ACTIONS, PHONE_NUMBER_FLOW_ACTIONS, PHONE_NUMBER_GROUP_LOOKUP_ACTIONS, TDG_GROUP_ACTIONS, TDG_INSTANCE_ACTIONS,
+  PHONE_NUMBER_ACTIONS, PHONE_NUMBER_FLOW_ACTIONS, PHONE_NUMBER_FLOW_CHECK_ACTIONS, PHONE_NUMBER_GROUP_LOOKUP_ACTIONS, TDG_GROUP_ACTIONS,
+  TDG_INSTANCE_ACTIONS, TDG_LOOKUP_ACTIONS,
 } from '../../src/shared/actions';
 import { CLAIMED_PHONE_NUMBER_RESOURCE_TYPE } from '../../src/shared/names';
 
@@ -124,7 +125,8 @@ describe('ClaimedPhoneNumber', () => {
       const statements = handlerStatements(stack);
       const actions = new Set(statements.flatMap(s => [s.Action].flat()));
       expect([...actions].sort()).toEqual([...new Set([
-        ...TDG_GROUP_ACTIONS, ...TDG_INSTANCE_ACTIONS, ...PHONE_NUMBER_ACTIONS, ...PHONE_NUMBER_GROUP_LOOKUP_ACTIONS, ...PHONE_NUMBER_FLOW_ACTIONS,
+        ...TDG_GROUP_ACTIONS, ...TDG_INSTANCE_ACTIONS, ...TDG_LOOKUP_ACTIONS, ...PHONE_NUMBER_ACTIONS, ...PHONE_NUMBER_GROUP_LOOKUP_ACTIONS,
+        ...PHONE_NUMBER_FLOW_ACTIONS, ...PHONE_NUMBER_FLOW_CHECK_ACTIONS,
       ])].sort());
       const text = JSON.stringify(statements);
       expect(text).not.toContain('connect:*');

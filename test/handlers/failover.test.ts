@@ -4,8 +4,8 @@
  * declaration changed while someone else moved that part fails with no UpdateTrafficDistribution.
  */
 import {
-  CreateTrafficDistributionGroupCommand, DescribeTrafficDistributionGroupCommand, GetTrafficDistributionCommand, TagResourceCommand,
-  TrafficDistributionGroupStatus, UntagResourceCommand, UpdateTrafficDistributionCommand,
+  CreateTrafficDistributionGroupCommand, DescribeTrafficDistributionGroupCommand, GetTrafficDistributionCommand, ListTrafficDistributionGroupsCommand,
+  TagResourceCommand, TrafficDistributionGroupStatus, UntagResourceCommand, UpdateTrafficDistributionCommand,
 } from '@aws-sdk/client-connect';
 import {
   DEFAULT_GROUP_ARN, expectFailed, expectSucceeded, GROUP2_ARN, GROUP_ARN, GROUP_ID, INSTANCE_ARN, inputsOf, REGION, REPLICA_REGION, run,
@@ -152,6 +152,9 @@ describe('TrafficDistributionGroup: a deploy moves live traffic only when its de
 
   test('a replacement group is a new group: it gets the declared split, whatever the old group\'s declaration was', async () => {
     cm.on(CreateTrafficDistributionGroupCommand).resolves({ Id: GROUP2_ARN.split('/')[1], Arn: GROUP2_ARN });
+    // Before it creates, the replacement checks that no group has the new name yet (a rollback would find it).
+    cm.on(ListTrafficDistributionGroupsCommand, { InstanceId: INSTANCE_ARN })
+      .resolves({ TrafficDistributionGroupSummaryList: [{ Arn: GROUP_ARN, Name: 'support', IsDefault: false }, { Arn: DEFAULT_GROUP_ARN, IsDefault: true }] });
     cm.on(DescribeTrafficDistributionGroupCommand)
       .resolvesOnce(describeAs('ACTIVE')) // the old group, as it is
       .resolves(describeAs('ACTIVE', { Arn: GROUP2_ARN, Name: 'support-2' }));

@@ -3,7 +3,7 @@
  * the outcomes of its calls, against a mocked SDK.
  */
 import {
-  AccessDeniedException, AssociatePhoneNumberContactFlowCommand, ClaimPhoneNumberCommand, DescribePhoneNumberCommand,
+  AccessDeniedException, AssociatePhoneNumberContactFlowCommand, ClaimPhoneNumberCommand, DescribeContactFlowCommand, DescribePhoneNumberCommand,
   DisassociatePhoneNumberContactFlowCommand, IdempotencyException, ImportPhoneNumberCommand, InvalidParameterException,
   ListPhoneNumbersV2Command, ReleasePhoneNumberCommand, ResourceNotFoundException, SearchAvailablePhoneNumbersCommand,
   TagResourceCommand, ThrottlingException, UntagResourceCommand, UpdatePhoneNumberCommand, UpdatePhoneNumberMetadataCommand,
@@ -16,6 +16,12 @@ import {
 import { CLAIMED_PHONE_NUMBER_RESOURCE_TYPE as TYPE } from '../../src/shared/names';
 
 const cm = useConnectMock();
+// Every declared flow exists unless a test says otherwise (the check before an import).
+// The account holds no other number unless a test says so (the look-up of a number to take back).
+beforeEach(() => {
+  cm.on(DescribeContactFlowCommand).callsFake((input: { ContactFlowId: string }) => ({ ContactFlow: { Id: input.ContactFlowId } }));
+  cm.on(ListPhoneNumbersV2Command).resolves({ ListPhoneNumbersSummaryList: [] });
+});
 const LOGICAL_ID = 'SmsLine';
 const o = { logicalId: LOGICAL_ID };
 
@@ -167,10 +173,19 @@ describe('imported number: Create', () => {
     expect(cm).not.toHaveReceivedCommand(DescribePhoneNumberCommand);
   });
 
-  test('throttling of the look-up is retried by the SDK, then fails with what to do', async () => {
+  test('throttling of the look-up past onEvent\'s retries fails with what to do, with nothing imported', async () => {
     cm.on(ListPhoneNumbersV2Command).rejects(sdkError(ThrottlingException, 'Rate exceeded'));
     const out = await run(createEvent(TYPE, IMPORTED, o));
     expectFailed(out, `Phone number ${LOGICAL_ID} (imported from ${SOURCE}): ListPhoneNumbersV2 failed: ThrottlingException`, 'deploy again');
+    expect(cm).not.toHaveReceivedCommand(ImportPhoneNumberCommand);
+  });
+
+  test('a declared flow that does not exist fails before anything is looked up or imported, naming the flow', async () => {
+    cm.on(DescribeContactFlowCommand).rejects(sdkError(ResourceNotFoundException, 'Contact flow not found'));
+    const out = await run(createEvent(TYPE, IMPORTED, o));
+    expectFailed(out, `Phone number ${LOGICAL_ID}`, `the contact flow ${FLOW_ARN} does not exist in ${REGION}`, 'so no number was imported');
+    expect(inputsOf(cm, DescribeContactFlowCommand)).toEqual([{ InstanceId: INSTANCE_ID, ContactFlowId: FLOW_ID }]);
+    expect(cm).not.toHaveReceivedCommand(ListPhoneNumbersV2Command);
     expect(cm).not.toHaveReceivedCommand(ImportPhoneNumberCommand);
   });
 

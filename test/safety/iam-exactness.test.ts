@@ -21,8 +21,20 @@ const TIME_SCALE = 0.01;
 
 interface Statement { Action: string | string[]; Resource: string | string[]; Effect: string }
 
-/** The handler role's statements, resolved to plain strings (the partition stays a placeholder). */
+const statementsOf = new Map<Stack, Statement[]>();
+
+/** The handler role's statements, resolved to plain strings (the partition stays a placeholder); read once, before the assemblies are removed. */
 function handlerStatements(stack: Stack): Statement[] {
+  const known = statementsOf.get(stack);
+  if (known !== undefined) {
+    return known;
+  }
+  const statements = readHandlerStatements(stack);
+  statementsOf.set(stack, statements);
+  return statements;
+}
+
+function readHandlerStatements(stack: Stack): Statement[] {
   const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
   const [, policy] = Object.entries(policies).find(([id]) => id.startsWith(PROVIDER_CONSTRUCT_ID.replace(/[^A-Za-z0-9]/g, '')) && id.includes('HandlerRole'))!;
   const flatten = (v: unknown): string => typeof v === 'string' ? v
@@ -55,25 +67,32 @@ beforeAll(async () => {
   };
   try {
     for (let step = 0; step < STEPS.length; step++) {
-      if (step === 2) {
-        // First a failed try of step 2: the renamed group's split fails past the SDK's retries, so
-        // the new group is deleted and the rollback, sent to its id, looks the old group up.
-        const failing = new Stack(new App({ outdir: path.join(outdir, `${step}-failing`) }), 'Iam', { env: { account: SEED.account, region: SEED.sourceRegion } });
-        lifecycleStack(failing, step);
-        templates.push(failing);
-        emulator.injectErrors({ operation: 'UpdateTrafficDistribution', count: 6, status: 500 });
-        await expect(engine.deploy(failing)).rejects.toThrow(/UPDATE_ROLLBACK_COMPLETE/);
-        emulator.clearFaults();
-        callsByStep.push(take());
-      }
       const stack = new Stack(new App({ outdir: path.join(outdir, String(step)) }), 'Iam', { env: { account: SEED.account, region: SEED.sourceRegion } });
       lifecycleStack(stack, step);
       templates.push(stack);
       await engine.deploy(stack);
       callsByStep.push(take());
     }
+    // Then a failed try: the group renamed again (a replacement only the group sees), its split
+    // refused (400, not retried: throttling and 5xx are retried until the deadline), so the new
+    // group is deleted and the rollback, sent to its id, looks the old group up. (Before the
+    // import's source change of step 2, the failure would release the newly imported number,
+    // whose source could then not be imported again for 180 days, as on AWS.)
+    const last = templates[templates.length - 1];
+    const failing = new Stack(new App({ outdir: path.join(outdir, 'failing') }), 'Iam', { env: { account: SEED.account, region: SEED.sourceRegion } });
+    lifecycleStack(failing, STEPS.length - 1, 'fixture-renamed-again');
+    templates.push(failing);
+    emulator.injectErrors({ operation: 'UpdateTrafficDistribution', count: 1, status: 400 });
+    await expect(engine.deploy(failing)).rejects.toThrow(/UPDATE_ROLLBACK_COMPLETE/);
+    emulator.clearFaults();
+    callsByStep.push(take());
+    expect(callsByStep[callsByStep.length - 1].map(c => c.operation)).toEqual(expect.arrayContaining([
+      'CreateTrafficDistributionGroup', 'UpdateTrafficDistribution', 'DeleteTrafficDistributionGroup', 'ListTrafficDistributionGroups',
+    ]));
+    templates.push(last); // the stack is back on the last step's template: the destroy runs with its role
     await engine.destroy('Iam');
     callsByStep.push(take());
+    templates.forEach(handlerStatements);
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }

@@ -18,7 +18,8 @@ export const STEPS = [
   'replacement: group renamed (its numbers move to the new group), a number re-declared, the imported number from another source; in place: a flow added back, a tag removed',
 ] as const;
 
-export function lifecycleStack(stack: Stack, step: number): void {
+/** @param groupName another name for the group (a replacement that only the group sees), for a failed try */
+export function lifecycleStack(stack: Stack, step: number, groupName?: string): void {
   const replica = new InstanceReplica(stack, 'Replica', {
     instanceArn: SEED.instanceArn,
     replicaRegion: SEED.replicaRegion,
@@ -27,7 +28,7 @@ export function lifecycleStack(stack: Stack, step: number): void {
   });
   const group = new TrafficDistributionGroup(stack, 'Group', {
     instanceArn: replica.instanceArn,
-    trafficDistributionGroupName: step >= 2 ? 'fixture-renamed' : 'fixture',
+    trafficDistributionGroupName: groupName ?? (step >= 2 ? 'fixture-renamed' : 'fixture'),
     description: 'Upgrade fixture',
     telephonyDistribution: step >= 1
       ? { [SEED.sourceRegion]: 50, [SEED.replicaRegion]: 50 }
