@@ -5,8 +5,8 @@ import {
   TagResourceCommand, UntagResourceCommand, UpdatePhoneNumberCommand, UpdatePhoneNumberMetadataCommand,
 } from '@aws-sdk/client-connect';
 import {
-  CfnEvent, pollUntilSettled, clientToken, clip, connect, deadlineFrom, errorName, isNotFound, IsCompleteResult, log,
-  OnEventResult, ownerOf, pollInline, pollSettings, sleep, step, userError, UserError, WaitEvent,
+  CfnEvent, pollUntilSettled, clientToken, clip, connect, deadlineFrom, errorName, isNotFound, IsCompleteResult, isTransient, log,
+  OnEventResult, ownerOf, pastDeadline, pollInline, pollSettings, sleep, step, userError, UserError, WaitEvent,
 } from './common';
 import { importNumber, isImported, isImportedSpec, meetsImported, parseImportedSpec } from './phone-number-import';
 import { applyTagChanges } from './tags';
@@ -648,6 +648,11 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
   try {
     return await settle(event, spec, arn);
   } catch (e) {
+    // Throttled, or failed on the service's side: not yet (the waiter calls again) until the
+    // deadline; only a failure that stands cleans up what this request made.
+    if (isTransient(e) && !pastDeadline(event)) {
+      throw e;
+    }
     if (event[CREATED_FIELD] === true || event[TAKEN_BACK_FIELD] === true) {
       throw await leaveNothingBehind(event, spec, arn, e);
     }

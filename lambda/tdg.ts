@@ -3,8 +3,8 @@ import {
   ListPhoneNumbersV2Command, ListTrafficDistributionGroupsCommand, TrafficDistributionGroup,
 } from '@aws-sdk/client-connect';
 import {
-  CfnEvent, pollUntilSettled, clientToken, clip, connect, deadlineFrom, errorName, isNotFound, IsCompleteResult, log,
-  OnEventResult, pollInline, step, UserError, WaitEvent,
+  CfnEvent, pollUntilSettled, clientToken, clip, connect, deadlineFrom, errorName, isNotFound, IsCompleteResult, isTransient, log,
+  OnEventResult, pastDeadline, pollInline, step, UserError, WaitEvent,
 } from './common';
 import { DeclaredSplit, declaredSplit, deploySplit } from './split';
 import { applyTagChanges } from './tags';
@@ -286,6 +286,11 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
   try {
     return await settle(event, spec, arn);
   } catch (e) {
+    // Throttled, or failed on the service's side: not yet (the waiter calls again) until the
+    // deadline; only a failure that stands cleans up what this request made.
+    if (isTransient(e) && !pastDeadline(event)) {
+      throw e;
+    }
     if (event.RequestType === 'Update' && event[CREATED_FIELD] === true) {
       throw await deleteFailedReplacement(event, spec, arn, e);
     }

@@ -1081,15 +1081,26 @@ describe('ClaimedPhoneNumber: a failed request leaves nothing behind', () => {
 
   test('a searched number whose flow association fails after the claim is released, and the reason says so', async () => {
     cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED', { TargetArn: INSTANCE_ARN }));
-    cm.on(AssociatePhoneNumberContactFlowCommand).rejects(sdkError(InternalServiceException, 'boom'));
+    cm.on(AssociatePhoneNumberContactFlowCommand).rejects(sdkError(AccessDeniedException, 'denied'));
     cm.on(ReleasePhoneNumberCommand).resolves({});
-    await expect(failedWait(WITH_FLOW)).rejects.toThrow(/AssociatePhoneNumberContactFlow .*failed: InternalServiceException: boom.* The number \+12065550100 that this request claimed was released/);
+    await expect(failedWait(WITH_FLOW)).rejects.toThrow(/AssociatePhoneNumberContactFlow .*failed: AccessDeniedException: denied.* The number \+12065550100 that this request claimed was released/);
     expect(inputsOf(cm, ReleasePhoneNumberCommand)).toEqual([{ PhoneNumberId: PN_ARN, ClientToken: expect.stringMatching(CLIENT_TOKEN_PATTERN) }]);
+  });
+
+  test('a flow association that fails on the service side (5xx) is not a failure before the deadline: nothing is released; past it, the number is', async () => {
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED', { TargetArn: INSTANCE_ARN }));
+    cm.on(AssociatePhoneNumberContactFlowCommand).rejects(sdkError(InternalServiceException, 'boom', { $metadata: { httpStatusCode: 500 } }));
+    cm.on(ReleasePhoneNumberCommand).resolves({});
+    await expect(failedWait(WITH_FLOW)).resolves.toEqual({ IsComplete: false });
+    expect(cm).not.toHaveReceivedCommand(ReleasePhoneNumberCommand);
+    const late = isComplete(waitEvent(createEvent(TYPE, WITH_FLOW, o), { PhysicalResourceId: PN_ARN, [DEADLINE_FIELD]: Date.now() - 1, [CREATED_FIELD]: true }));
+    await expect(late).rejects.toThrow(/InternalServiceException: boom.* The number \+12065550100 that this request claimed was released/);
+    expect(cm).toHaveReceivedCommandTimes(ReleasePhoneNumberCommand, 1);
   });
 
   test('a chosen number whose flow association fails after the claim is kept, tagged and named: never released', async () => {
     cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED'));
-    cm.on(AssociatePhoneNumberContactFlowCommand).rejects(sdkError(InternalServiceException, 'boom'));
+    cm.on(AssociatePhoneNumberContactFlowCommand).rejects(sdkError(AccessDeniedException, 'denied'));
     cm.on(TagResourceCommand).resolves({});
     await expect(failedWait(ON_GROUP)).rejects.toThrow(`The number ${NUMBER} (${PN_ARN}) stays claimed to this account: it was chosen by phoneNumber`);
     expect(inputsOf(cm, TagResourceCommand)).toEqual([{ resourceArn: PN_ARN, tags: { [KEPT_TAG]: expect.any(String) } }]);

@@ -643,6 +643,17 @@ describe('TrafficDistributionGroup: a failed replacement leaves nothing behind',
     expect(inputsOf(cm, ListTrafficDistributionGroupsCommand)).toEqual([{ InstanceId: INSTANCE_ARN, MaxResults: 10 }]);
   });
 
+  test('a replacement whose split is throttled is not a failure before the deadline: the new group is kept, the waiter calls again', async () => {
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE', { Arn: GROUP2_ARN, Name: 'support-2' }));
+    cm.on(GetTrafficDistributionCommand).resolves(split([100, 0]));
+    cm.on(UpdateTrafficDistributionCommand).rejects(sdkError(ThrottlingException, 'Rate exceeded', { $metadata: { httpStatusCode: 429 } }));
+    cm.on(DeleteTrafficDistributionGroupCommand).resolves({});
+    const event = updateEvent(TYPE, GROUP_ARN, { ...PROPS, Name: 'support-2' }, PROPS, o);
+    await expect(isComplete(waitEvent(event, { PhysicalResourceId: GROUP2_ARN, [DEADLINE_FIELD]: Date.now() + 60_000, [CREATED_FIELD]: true })))
+      .resolves.toEqual({ IsComplete: false });
+    expect(cm).not.toHaveReceivedCommand(DeleteTrafficDistributionGroupCommand);
+  });
+
   test('a replacement whose split is refused deletes the new group, waits until it is gone, and says so', async () => {
     cm.on(DescribeTrafficDistributionGroupCommand)
       .resolvesOnce(group('ACTIVE', { Arn: GROUP2_ARN, Name: 'support-2' }))
