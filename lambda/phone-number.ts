@@ -601,10 +601,14 @@ async function startDelete(event: CfnEvent & { PhysicalResourceId: string }): Pr
           return;
         }
         // A release already under way (an earlier delivery of this delete started it) is what we
-        // want: isComplete waits until the number is gone. Anything else in use is an error.
-        if (errorName(e) === 'ResourceInUseException' && (await describe(region, arn, label(event)))?.PhoneNumberStatus?.Status === 'IN_PROGRESS') {
-          log('INFO', 'the release is already under way', { arn });
-          return;
+        // want, and so is one that has finished meanwhile (a failed request's own cleanup released it
+        // moments ago): isComplete waits until the number is gone. Anything else in use is an error.
+        if (errorName(e) === 'ResourceInUseException') {
+          const now = await describe(region, arn, label(event));
+          if (now === undefined || now.PhoneNumberStatus?.Status === 'IN_PROGRESS') {
+            log('INFO', 'the release is already under way, or done', { arn });
+            return;
+          }
         }
         throw e;
       }

@@ -896,6 +896,15 @@ describe('ClaimedPhoneNumber: Delete', () => {
     expect(cm).toHaveReceivedCommandTimes(ReleasePhoneNumberCommand, 1);
   });
 
+  test('DESTROY whose release was started by another request and has finished meanwhile (ResourceInUse, then gone) succeeds', async () => {
+    cm.on(DescribePhoneNumberCommand)
+      .resolvesOnce(summary('CLAIMED', { TargetArn: INSTANCE_ARN }))
+      .rejects(gone());
+    cm.on(ReleasePhoneNumberCommand).rejects(sdkError(ResourceInUseException, `Phone number ${NUMBER} is already being released.`));
+    expectSucceeded(await run(deleteEvent(TYPE, PN_ARN, SEARCHED, o)), PN_ARN);
+    expect(cm).toHaveReceivedCommandTimes(ReleasePhoneNumberCommand, 1);
+  });
+
   test('DESTROY of a number in use by something else (ResourceInUse on a CLAIMED number) fails with the reason', async () => {
     cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED', { TargetArn: INSTANCE_ARN }));
     cm.on(ReleasePhoneNumberCommand).rejects(sdkError(ResourceInUseException, 'The phone number is the outbound caller ID of a queue'));
