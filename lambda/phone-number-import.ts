@@ -10,10 +10,11 @@
  * FAILED with a message). No group target.
  */
 import {
-  ImportPhoneNumberCommand, ListPhoneNumbersSummary, ListPhoneNumbersV2Command, TagResourceCommand, UpdatePhoneNumberCommand,
+  ImportPhoneNumberCommand, ListPhoneNumbersSummary, TagResourceCommand, UpdatePhoneNumberCommand,
   UpdatePhoneNumberMetadataCommand,
 } from '@aws-sdk/client-connect';
 import { CfnEvent, clientToken, connect, errorName, log, step, userError, UserError } from './common';
+import { findNumber } from './number-lookup';
 import type { NumberSpec } from './phone-number';
 import { PhoneProps } from '../src/shared/names';
 import {
@@ -81,19 +82,7 @@ function label(event: Pick<CfnEvent, 'LogicalResourceId'>, spec: ImportedNumberS
  * target), found by ListPhoneNumbersV2's SourcePhoneNumberArn.
  */
 async function findImported(region: string, source: string): Promise<ListPhoneNumbersSummary | undefined> {
-  let next: string | undefined;
-  for (let page = 0; page < 10; page++) {
-    const out = await connect(region).send(new ListPhoneNumbersV2Command({ MaxResults: 1000, NextToken: next }));
-    const hit = (out.ListPhoneNumbersSummaryList ?? []).find(n => n.SourcePhoneNumberArn === source);
-    if (hit !== undefined) {
-      return hit;
-    }
-    next = out.NextToken;
-    if (!next) {
-      return undefined;
-    }
-  }
-  return undefined;
+  return findNumber(region, { MaxResults: 1000 }, n => n.SourcePhoneNumberArn === source);
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   CfnEvent, pollUntilSettled, clientToken, clip, connect, deadlineFrom, errorName, isNotFound, IsCompleteResult, isTransient, log,
   OnEventResult, ownerOf, pastDeadline, pollInline, pollSettings, sleep, step, userError, UserError, WaitEvent,
 } from './common';
+import { findNumber } from './number-lookup';
 import { importNumber, isImported, isImportedSpec, meetsImported, parseImportedSpec } from './phone-number-import';
 import { applyTagChanges } from './tags';
 import {
@@ -476,19 +477,7 @@ async function leaveNothingBehind(event: WaitEvent, spec: NumberSpec, arn: strin
 
 /** A number this account holds in the Region, by its E.164 address. */
 async function findOwned(region: string, phoneNumber: string) {
-  let next: string | undefined;
-  for (let page = 0; page < 10; page++) {
-    const out = await connect(region).send(new ListPhoneNumbersV2Command({ PhoneNumberPrefix: phoneNumber, MaxResults: 100, NextToken: next }));
-    const hit = (out.ListPhoneNumbersSummaryList ?? []).find(n => n.PhoneNumber === phoneNumber);
-    if (hit !== undefined) {
-      return hit;
-    }
-    next = out.NextToken;
-    if (!next) {
-      return undefined;
-    }
-  }
-  return undefined;
+  return findNumber(region, { PhoneNumberPrefix: phoneNumber, MaxResults: 100 }, n => n.PhoneNumber === phoneNumber);
 }
 
 /** The number claimed on the target with this request's token (tagged at claim time). */
