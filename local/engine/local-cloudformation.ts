@@ -674,7 +674,8 @@ export class LocalCloudFormation {
     const role = [...this.stacks.values()].flatMap(s => [...s.resources.values()])
       .find(r => r.type === 'AWS::IAM::Role' && r.attributes.Arn === roleArn);
     const statements: PolicyStatement[] = [];
-    const docStatements = (doc: unknown): PolicyStatement[] => [(doc as { Statement?: PolicyStatement | PolicyStatement[] } | undefined)?.Statement ?? []].flat();
+    const docStatements = (doc: unknown): PolicyStatement[] =>
+      [(doc as { Statement?: PolicyStatement | PolicyStatement[] } | undefined)?.Statement ?? []].flat();
     if (role !== undefined) {
       for (const p of (role.props.Policies ?? []) as Array<{ PolicyDocument?: unknown }>) {
         statements.push(...docStatements(p.PolicyDocument));
