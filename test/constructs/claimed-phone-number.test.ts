@@ -156,7 +156,8 @@ describe('ClaimedPhoneNumber', () => {
     const target = PhoneNumberTarget.instance(INSTANCE_ARN);
     const cases: Array<[string, Partial<ClaimedPhoneNumberProps>, RegExp]> = [
       ['neither a number nor a search', {}, /phoneNumber, or countryCode and phoneNumberType, must be given/],
-      ['a country without a type', { countryCode: 'US' }, /phoneNumber, or countryCode and phoneNumberType, must be given/],
+      ['a country without a type', { countryCode: 'US' }, /phoneNumberType must be given to search for a number \(countryCode and phoneNumberType together\), or give phoneNumber/],
+      ['a type without a country', { phoneNumberType: PhoneNumberType.DID }, /countryCode must be given to search for a number/],
       ['both a number and a search', { phoneNumber: '+12065550100', countryCode: 'US', phoneNumberType: PhoneNumberType.DID }, /phoneNumber cannot be combined with countryCode/],
       ['a number and a prefix', { phoneNumber: '+12065550100', prefix: '+1206' }, /phoneNumber cannot be combined/],
       ['not E.164 (no +)', { phoneNumber: '12065550100' }, /phoneNumber must be an E.164 number/],
