@@ -585,7 +585,7 @@ async function isDeleted(event: WaitEvent, arn: string): Promise<IsCompleteResul
     if (status !== 'CLAIMED') {
       return undefined;
     }
-    if (!GROUP_ARN_PATTERN.test(n.TargetArn ?? '')) {
+    if (!GROUP_ARN_PATTERN.test(n.TargetArn ?? '') || event.ResourceProperties?.[PhoneProps.KEEP_ON_RETAINED_GROUP] === 'true') {
       return true;
     }
     // Still on a group: parked soon, unless the group is gone (onEvent then leaves the number as it is).
