@@ -79,7 +79,8 @@ export interface TrafficDistributionGroupProps {
    * place.
    *
    * @default - the split is left as Amazon Connect has it (100 % to the instance's Region for a new group)
-   * @example { 'us-east-1': 70, 'us-west-2': 30 }
+   * @example
+   * new TrafficDistributionGroup(this, 'Support', { instanceArn, telephonyDistribution: { 'us-east-1': 70, 'us-west-2': 30 } });
    */
   readonly telephonyDistribution?: { [region: string]: number };
 
@@ -88,7 +89,8 @@ export interface TrafficDistributionGroupProps {
    * Only agents associated with the group are distributed. Changed in place.
    *
    * @default - the split is left as Amazon Connect has it (100 % to the instance's Region for a new group)
-   * @example { 'us-east-1': 100, 'us-west-2': 0 }
+   * @example
+   * new TrafficDistributionGroup(this, 'Support', { instanceArn, agentDistribution: { 'us-east-1': 100, 'us-west-2': 0 } });
    */
   readonly agentDistribution?: { [region: string]: number };
 }

@@ -19,7 +19,8 @@ export interface TrafficDistributionProps {
    * that sum to 100.
    *
    * @default - the calls' split is left as it is
-   * @example { 'us-east-1': 70, 'us-west-2': 30 }
+   * @example
+   * new TrafficDistribution(this, 'Split', { trafficDistributionGroup: group, telephonyDistribution: { 'us-east-1': 70, 'us-west-2': 30 } });
    */
   readonly telephonyDistribution?: { [region: string]: number };
 
@@ -27,7 +28,8 @@ export interface TrafficDistributionProps {
    * The split of agents, with the same rules.
    *
    * @default - the agents' split is left as it is
-   * @example { 'us-east-1': 100, 'us-west-2': 0 }
+   * @example
+   * new TrafficDistribution(this, 'Split', { trafficDistributionGroup: group, agentDistribution: { 'us-east-1': 100, 'us-west-2': 0 } });
    */
   readonly agentDistribution?: { [region: string]: number };
 
@@ -36,7 +38,12 @@ export interface TrafficDistributionProps {
    * Only the default group of an instance (created by replication) takes it.
    *
    * @default - the sign-in distribution is left as it is
-   * @example { 'us-east-1': true, 'us-west-2': true }
+   * @example
+   * const replica = new InstanceReplica(this, 'Replica', { instanceArn, replicaRegion: 'us-west-2' });
+   * new TrafficDistribution(this, 'SignIn', {
+   *   trafficDistributionGroup: replica.defaultTrafficDistributionGroup,
+   *   signInDistribution: { 'us-east-1': true, 'us-west-2': true },
+   * });
    */
   readonly signInDistribution?: { [region: string]: boolean };
 }
