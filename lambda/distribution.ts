@@ -19,9 +19,11 @@ export function parseDistributionSpec(event: Pick<CfnEvent, 'LogicalResourceId'>
       groupArn: props[DistributionProps.GROUP_ARN] as string,
       region: group.region,
       telephony: present(DistributionProps.TELEPHONY_DISTRIBUTION)
-        ? parseDistribution(DistributionProps.TELEPHONY_DISTRIBUTION, props[DistributionProps.TELEPHONY_DISTRIBUTION], group.region, REPLICATION_PAIRS) : undefined,
+        ? parseDistribution(DistributionProps.TELEPHONY_DISTRIBUTION, props[DistributionProps.TELEPHONY_DISTRIBUTION],
+          group.region, REPLICATION_PAIRS) : undefined,
       agent: present(DistributionProps.AGENT_DISTRIBUTION)
-        ? parseDistribution(DistributionProps.AGENT_DISTRIBUTION, props[DistributionProps.AGENT_DISTRIBUTION], group.region, REPLICATION_PAIRS) : undefined,
+        ? parseDistribution(DistributionProps.AGENT_DISTRIBUTION, props[DistributionProps.AGENT_DISTRIBUTION],
+          group.region, REPLICATION_PAIRS) : undefined,
       signIn: present(DistributionProps.SIGN_IN_DISTRIBUTION)
         ? parseSignIn(DistributionProps.SIGN_IN_DISTRIBUTION, props[DistributionProps.SIGN_IN_DISTRIBUTION]) : undefined,
     };

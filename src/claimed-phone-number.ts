@@ -67,10 +67,6 @@ export abstract class PhoneNumberTarget {
     return new InstanceTarget(instanceArn);
   }
 
-  /** Use the static factories: `PhoneNumberTarget.instance()` or `PhoneNumberTarget.trafficDistributionGroup()`. */
-  protected constructor() {
-  }
-
   /** The ARN the number is claimed to. */
   public abstract readonly targetArn: string;
 
@@ -88,6 +84,10 @@ export abstract class PhoneNumberTarget {
    * @default - unknown
    */
   public abstract readonly instanceArn?: string;
+
+  /** Use the static factories: `PhoneNumberTarget.instance()` or `PhoneNumberTarget.trafficDistributionGroup()`. */
+  protected constructor() {
+  }
 }
 
 class GroupTarget extends PhoneNumberTarget {
@@ -282,7 +282,8 @@ export class ClaimedPhoneNumber extends ClaimedPhoneNumberBase implements ITagga
     Object.defineProperty(this, NUMBER_MARKER, { value: true });
     checkPropShapes(this, 'ClaimedPhoneNumber', props, {
       target: {
-        kind: v => v instanceof PhoneNumberTarget, required: true,
+        kind: v => v instanceof PhoneNumberTarget,
+        required: true,
         expected: 'a PhoneNumberTarget: PhoneNumberTarget.instance(instanceArn) or PhoneNumberTarget.trafficDistributionGroup(group)',
       },
       phoneNumber: { kind: 'string', expected: 'a string, the E.164 number such as +12065550100' },
@@ -330,7 +331,9 @@ export class ClaimedPhoneNumber extends ClaimedPhoneNumberBase implements ITagga
       [PhoneProps.PREFIX]: props.prefix,
       [PhoneProps.DESCRIPTION]: props.description,
       [PhoneProps.CONTACT_FLOW_ARNS]: props.contactFlowArns,
-      [PhoneProps.REMOVAL_POLICY]: Lazy.string({ produce: () => (this.removal === RemovalPolicy.DESTROY ? PhoneRemoval.DESTROY : PhoneRemoval.RETAIN) }),
+      [PhoneProps.REMOVAL_POLICY]: Lazy.string({
+        produce: () => (this.removal === RemovalPolicy.DESTROY ? PhoneRemoval.DESTROY : PhoneRemoval.RETAIN),
+      }),
       [PhoneProps.TAGS]: Lazy.any({ produce: () => this.tags.renderTags() }),
       // A retained number on a group that is retained too stays on the group (nothing to park it for).
       [PhoneProps.KEEP_ON_RETAINED_GROUP]: Lazy.string({
