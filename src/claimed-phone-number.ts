@@ -471,13 +471,13 @@ function grantFor(provider: ConnectProvider, props: ClaimedPhoneNumberProps): vo
     ? provider.connectArn('traffic-distribution-group/*')
     : provider.instanceResource(target.instanceArn);
   provider.grant(PHONE_NUMBER_ACTIONS, [numbers, targetResource]);
-  if (target.group !== undefined) {
-    // RETAIN parks a group's number on the group's instance: look the group up, move the number there.
-    provider.grant([...PHONE_NUMBER_GROUP_LOOKUP_ACTIONS, 'connect:UpdatePhoneNumber'], [
-      provider.connectArn('traffic-distribution-group/*'),
-      provider.instanceResource(target.instanceArn),
-    ]);
-  }
+  // RETAIN parks a group's number on the group's instance: look the group up, move the number there.
+  // Every number gets it, whatever its target now: a rollback moves a number back to the group it
+  // was on under the grants of the NEW template (found by the offline world's IAM enforcement).
+  provider.grant([...PHONE_NUMBER_GROUP_LOOKUP_ACTIONS, 'connect:UpdatePhoneNumber'], [
+    provider.connectArn('traffic-distribution-group/*'),
+    provider.instanceResource(target.instanceArn),
+  ]);
 
   // Flows. An update that drops a flow (or all of them, or the replica Region's) disassociates it
   // under the grants of the NEW template, where that flow no longer appears: so every number gets

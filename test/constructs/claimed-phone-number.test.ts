@@ -136,12 +136,12 @@ describe('ClaimedPhoneNumber', () => {
       expect(flowResources).toContain(`:connect:${REPLICA}:${ACCOUNT}:phone-number/*`);
     });
 
-    test('a number on an instance without flows: no group actions, and the flow actions in both Regions (an update may drop flows)', () => {
+    test('a number on an instance without flows: the group look-up (a rollback may move it back to a group), and the flow actions in both Regions (an update may drop flows)', () => {
       const stack = newStack();
       new ClaimedPhoneNumber(stack, 'N', { target: PhoneNumberTarget.instance(INSTANCE_ARN), phoneNumber: '+12065550100' });
       const statements = handlerStatements(stack);
       const actions = new Set(statements.flatMap(s => [s.Action].flat()));
-      expect([...actions].sort()).toEqual([...PHONE_NUMBER_ACTIONS, ...PHONE_NUMBER_FLOW_ACTIONS].sort());
+      expect([...actions].sort()).toEqual([...PHONE_NUMBER_ACTIONS, ...PHONE_NUMBER_FLOW_ACTIONS, 'connect:DescribeTrafficDistributionGroup'].sort());
       // Removing a flow runs under the new template's grants, where the flow no longer appears.
       const flowResources = JSON.stringify(statements.find(s => [s.Action].flat().includes('connect:DisassociatePhoneNumberContactFlow')).Resource);
       expect(flowResources).toContain(`:connect:${REGION}:${ACCOUNT}:instance/${INSTANCE_ID}/contact-flow/*`);
