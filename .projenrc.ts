@@ -83,7 +83,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Snapshots never rewrite themselves in a test run: `npx projen test:update` does that on purpose.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
-      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // Plain JavaScript tests too (test/**/*.test.js): they call the constructs as a caller the
+      // compiler does not check would (JavaScript, or a jsii language at run time).
+      testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/test/**/*.test.js'],
       coveragePathIgnorePatterns: ['/node_modules/', '/test/', '/local/'],
       testTimeout: 60_000,
       // Two workers on the 2-core CI machine (jest's default in CI is cores - 1 = one): most suites
