@@ -434,7 +434,7 @@ export class ConnectEmulator {
   }
 
   /** The next `count` calls (of `operation`, or any) fail with this status. */
-  injectErrors(spec: { operation?: string; count: number; status: 429 | 500 | 503; errorType?: string }): void {
+  injectErrors(spec: { operation?: string; count: number; status: 400 | 429 | 500 | 503; errorType?: string }): void {
     this.faults.errors.push({ ...spec });
   }
 
@@ -596,7 +596,7 @@ export class ConnectEmulator {
     if (f.count === 0) {
       this.faults.errors.splice(i, 1);
     }
-    const type = f.errorType ?? { 429: 'ThrottlingException', 500: 'InternalServiceException', 503: 'ServiceUnavailableException' }[f.status];
+    const type = f.errorType ?? { 400: 'InvalidRequestException', 429: 'ThrottlingException', 500: 'InternalServiceException', 503: 'ServiceUnavailableException' }[f.status];
     throw new ConnectError(f.status, type, `Injected ${type} (scripted fault).`);
   }
 

@@ -36,6 +36,9 @@ const connectActions = (statements: Statement[]) => new Set(statements.flatMap(s
 
 let emulator: ConnectEmulator;
 const templates: Stack[] = [];
+/** The source of the imported number in each template (lifecycle.ts), in the order of `templates`. */
+const sources: string[] = [];
+const outdirs: string[] = [];
 const callsByStep: Array<Array<{ operation: string; region: string }>> = [];
 
 beforeAll(async () => {
@@ -56,12 +59,16 @@ beforeAll(async () => {
   try {
     for (let step = 0; step < STEPS.length; step++) {
       if (step === 2) {
-        // First a failed try of step 2: the renamed group's split fails past the SDK's retries, so
-        // the new group is deleted and the rollback, sent to its id, looks the old group up.
+        // First a failed try of step 2: the renamed group's split is refused (a 400, not retried:
+        // 5xx are retried until onEvent's time is nearly up), so the new group is deleted and the
+        // rollback, sent to its id, looks the old group up.
         const failing = new Stack(new App({ outdir: path.join(outdir, `${step}-failing`) }), 'Iam', { env: { account: SEED.account, region: SEED.sourceRegion } });
-        lifecycleStack(failing, step);
+        // Its imported number comes from a third source: the rollback releases the one it imported
+        // (DESTROY), which Connect then refuses to import again for a while.
+        lifecycleStack(failing, step, 2);
         templates.push(failing);
-        emulator.injectErrors({ operation: 'UpdateTrafficDistribution', count: 6, status: 500 });
+        sources.push(SOURCE_NUMBERS[2].arn);
+        emulator.injectErrors({ operation: 'UpdateTrafficDistribution', count: 1, status: 400 });
         await expect(engine.deploy(failing)).rejects.toThrow(/UPDATE_ROLLBACK_COMPLETE/);
         emulator.clearFaults();
         callsByStep.push(take());
@@ -69,17 +76,22 @@ beforeAll(async () => {
       const stack = new Stack(new App({ outdir: path.join(outdir, String(step)) }), 'Iam', { env: { account: SEED.account, region: SEED.sourceRegion } });
       lifecycleStack(stack, step);
       templates.push(stack);
+      sources.push(SOURCE_NUMBERS[step >= 2 ? 1 : 0].arn); // lifecycle.ts: the import's source changes at step 2
       await engine.deploy(stack);
       callsByStep.push(take());
     }
     await engine.destroy('Iam');
     callsByStep.push(take());
   } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
+    // The assemblies stay until afterAll: the tests read the synthesized templates.
+    outdirs.push(outdir);
   }
 }, 180_000);
 
-afterAll(() => emulator.stop());
+afterAll(async () => {
+  outdirs.forEach(d => fs.rmSync(d, { recursive: true, force: true }));
+  await emulator.stop();
+});
 
 test('the granted Connect actions are exactly the ones called', () => {
   const called = new Set(callsByStep.flat().map(c => `connect:${c.operation}`));
@@ -91,9 +103,9 @@ const isConnect = (s: Statement) => list(s.Action).every(a => a.startsWith('conn
 
 test('outside Connect: only sms-voice:DescribePhoneNumbers, on exactly the source numbers the stack imports, when it imports one', () => {
   const others = templates.map(t => handlerStatements(t).filter(s => !isConnect(s)));
-  others.forEach((statements, step) => {
-    const source = SOURCE_NUMBERS[step >= 2 ? 1 : 0].arn; // lifecycle.ts: the import's source changes at step 2
-    expect(statements).toEqual([expect.objectContaining({ Effect: 'Allow', Action: 'sms-voice:DescribePhoneNumbers', Resource: [source] })]);
+  expect(sources).toHaveLength(templates.length);
+  others.forEach((statements, i) => {
+    expect(statements).toEqual([expect.objectContaining({ Effect: 'Allow', Action: 'sms-voice:DescribePhoneNumbers', Resource: [sources[i]] })]);
   });
 });
 

@@ -18,7 +18,12 @@ export const STEPS = [
   'replacement: group renamed (its numbers move to the new group), a number re-declared, the imported number from another source; in place: a flow added back, a tag removed',
 ] as const;
 
-export function lifecycleStack(stack: Stack, step: number): void {
+/**
+ * `smsSource`: the index in SOURCE_NUMBERS of the imported number's source (the step's own by
+ * default); a failed try of a step may import another, so that its rollback's release does not
+ * keep the step's own source in Connect's cool-down.
+ */
+export function lifecycleStack(stack: Stack, step: number, smsSource: number = step >= 2 ? 1 : 0): void {
   const replica = new InstanceReplica(stack, 'Replica', {
     instanceArn: SEED.instanceArn,
     replicaRegion: SEED.replicaRegion,
@@ -57,7 +62,7 @@ export function lifecycleStack(stack: Stack, step: number): void {
   });
   new ClaimedPhoneNumber(stack, 'Sms', {
     target: PhoneNumberTarget.instance(SEED.instanceArn),
-    sourcePhoneNumberArn: SOURCE_NUMBERS[step >= 2 ? 1 : 0].arn,
+    sourcePhoneNumberArn: SOURCE_NUMBERS[smsSource].arn,
     description: step >= 1 ? 'SMS and voice (updated)' : 'SMS and voice',
     contactFlowArns: [SEED.flowArn(SEED.sourceRegion)],
     removalPolicy: step >= 1 ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
