@@ -143,7 +143,7 @@ interface Replica {
 interface InjectedErrors {
   readonly operation?: string;
   count: number;
-  readonly status: 429 | 500 | 503;
+  readonly status: 400 | 429 | 500 | 503;
   readonly errorType?: string;
 }
 
