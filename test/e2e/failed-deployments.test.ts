@@ -21,7 +21,11 @@ const MAIN = '+12065550100';
 const OTHER = '+12065550111';
 
 /** The SDK's attempts per call (lambda/common.ts: maxAttempts 6): this many 500s fail one call. */
-const SDK_ATTEMPTS = 6;
+/**
+ * A failure that is not retried: transient ones (5xx, throttling) are retried until onEvent's time
+ * is nearly up, so a step fails for good on a refusal (a 400) or a quota (LimitExceededException).
+ */
+const REFUSED = { count: 1, status: 400, errorType: 'InvalidParameterException' } as const;
 
 function number(stack: Stack, props: Partial<ClaimedPhoneNumberProps>): void {
   const n = new ClaimedPhoneNumber(stack, 'Line', { target: PhoneNumberTarget.instance(SEED.instanceArn), ...props });
@@ -69,7 +73,7 @@ describe('a failed deployment leaves nothing behind', () => {
 
     test('case 1, after the claim: a searched number whose flow association fails is released; repeated tries never add one', async () => {
       for (let attempt = 1; attempt <= 2; attempt++) {
-        world.emulator.injectErrors({ operation: 'AssociatePhoneNumberContactFlow', count: SDK_ATTEMPTS, status: 500 });
+        world.emulator.injectErrors({ operation: 'AssociatePhoneNumberContactFlow', ...REFUSED });
         await expect(world.deploy(s => number(s, searched('+1312'))))
           .rejects.toThrow(/ROLLBACK_COMPLETE after .*AssociatePhoneNumberContactFlow .*failed.* The number \+1312\d+ that this request claimed was released/);
         expect(held()).toEqual([]);
@@ -91,7 +95,7 @@ describe('a failed deployment leaves nothing behind', () => {
       expect(held().map(n => n.phoneNumber)).toEqual([MAIN]);
 
       // The association fails after the claim.
-      world.emulator.injectErrors({ operation: 'AssociatePhoneNumberContactFlow', count: SDK_ATTEMPTS, status: 500 });
+      world.emulator.injectErrors({ operation: 'AssociatePhoneNumberContactFlow', ...REFUSED });
       await expect(world.deploy(s => number(s, chosen(OTHER))))
         .rejects.toThrow(new RegExp(`UPDATE_ROLLBACK_COMPLETE after .*The number \\${OTHER} \\(.*\\) stays claimed to this account: it was chosen by phoneNumber`));
       const kept = held().find(n => n.phoneNumber === OTHER)!;
@@ -120,7 +124,7 @@ describe('a failed deployment leaves nothing behind', () => {
     test('case 2, searched: each failed prefix change releases its number; the stack keeps its own', async () => {
       const first = await world.deploy(s => number(s, searched('+1206')));
       for (let attempt = 1; attempt <= 2; attempt++) {
-        world.emulator.injectErrors({ operation: 'AssociatePhoneNumberContactFlow', count: SDK_ATTEMPTS, status: 500 });
+        world.emulator.injectErrors({ operation: 'AssociatePhoneNumberContactFlow', ...REFUSED });
         await expect(world.deploy(s => number(s, searched('+1312'))))
           .rejects.toThrow(/UPDATE_ROLLBACK_COMPLETE after .*that this request claimed was released/);
         expect(held().map(n => n.arn)).toEqual([first.outputs.LineArn]);
@@ -151,8 +155,8 @@ describe('a failed deployment leaves nothing behind', () => {
     };
 
     test.each([
-      ['the split keeps failing (HTTP 500 past the SDK\'s retries)', () => world.emulator.injectErrors({ operation: 'UpdateTrafficDistribution', count: SDK_ATTEMPTS, status: 500 }), /UpdateTrafficDistribution failed: InternalServiceException/],
-      ['throttling past the SDK\'s retries', () => world.emulator.injectErrors({ operation: 'UpdateTrafficDistribution', count: SDK_ATTEMPTS, status: 429 }), /UpdateTrafficDistribution failed: ThrottlingException/],
+      ['the split is refused (HTTP 400, not retried)', () => world.emulator.injectErrors({ operation: 'UpdateTrafficDistribution', ...REFUSED }), /UpdateTrafficDistribution failed: InvalidParameterException/],
+      ['a quota (LimitExceededException, not retried)', () => world.emulator.injectErrors({ operation: 'UpdateTrafficDistribution', count: 1, status: 429, errorType: 'LimitExceededException' }), /UpdateTrafficDistribution failed: LimitExceededException/],
       ['CREATION_FAILED', () => world.emulator.failNextGroupCreation(), /ended in status CREATION_FAILED/],
     ])('case 3: a rename that fails because %s deletes the new group; the rollback finds the old one; the same rename then succeeds', async (_, fault, reason) => {
       const first = await world.deploy(group('support'));

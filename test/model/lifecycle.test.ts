@@ -114,11 +114,12 @@ function onlyNewNumberWithFlows(before: StackConfig | undefined, config: StackCo
 }
 
 /** The SDK's attempts per call (lambda/common.ts): this many 500s fail one call past its retries. */
-const SDK_ATTEMPTS = 6;
+/** A failure that is not retried (5xx and throttling are retried until onEvent's time is nearly up). */
+const REFUSED = { count: 1, status: 400, errorType: 'InvalidParameterException' } as const;
 
 /**
  * A deploy that fails (a group creation or a claim that ends FAILED; a flow association, or a
- * renamed group's split, failing past the SDK's retries): it must roll back to the model's state,
+ * renamed group's split, refused, a failure not retried): it must roll back to the model's state,
  * leaving no number or group that neither the stack manages nor the failure reason names.
  */
 class FailedDeploy implements fc.AsyncCommand<Model, Real> {
@@ -162,12 +163,12 @@ class FailedDeploy implements fc.AsyncCommand<Model, Real> {
       real.emulator.failNextGroupCreation(reason);
       failure = /ended in status CREATION_FAILED/;
     } else if (this.fault === 'split fails in a group replacement') {
-      real.emulator.injectErrors({ operation: 'UpdateTrafficDistribution', count: SDK_ATTEMPTS, status: 500 });
-      failure = /UpdateTrafficDistribution failed: InternalServiceException.*The new group '\w+' that this replacement created (was deleted|is being deleted)/;
+      real.emulator.injectErrors({ operation: 'UpdateTrafficDistribution', ...REFUSED });
+      failure = /UpdateTrafficDistribution failed: InvalidParameterException.*The new group '\w+' that this replacement created (was deleted|is being deleted)/;
     } else if (this.fault === 'flow association fails') {
-      real.emulator.injectErrors({ operation: 'AssociatePhoneNumberContactFlow', count: SDK_ATTEMPTS, status: 500 });
+      real.emulator.injectErrors({ operation: 'AssociatePhoneNumberContactFlow', ...REFUSED });
       // A searched number is released; a chosen one is kept and named.
-      failure = /AssociatePhoneNumberContactFlow .*failed: InternalServiceException.*(that this request claimed was released|stays claimed to this account: it was chosen by phoneNumber)/;
+      failure = /AssociatePhoneNumberContactFlow .*failed: InvalidParameterException.*(that this request claimed was released|stays claimed to this account: it was chosen by phoneNumber)/;
     } else {
       real.emulator.failNextClaim(reason);
       // The handler reports the claim's status message; or, when another number of the stack
@@ -184,7 +185,7 @@ class FailedDeploy implements fc.AsyncCommand<Model, Real> {
     expectWorld(m, real);
     // Repeated failed tries never add a number: the same failure again leaves as many claimed.
     if (this.fault === 'flow association fails' || this.fault === 'split fails in a group replacement') {
-      real.emulator.injectErrors({ operation: this.fault === 'flow association fails' ? 'AssociatePhoneNumberContactFlow' : 'UpdateTrafficDistribution', count: SDK_ATTEMPTS, status: 500 });
+      real.emulator.injectErrors({ operation: this.fault === 'flow association fails' ? 'AssociatePhoneNumberContactFlow' : 'UpdateTrafficDistribution', ...REFUSED });
       const again = await real.engine.deploy(real.cache.stack(this.config)).then(() => undefined, (e: Error) => e.message);
       expect(again).toMatch(failure);
       expect(again).not.toMatch(/rollback failed/);
