@@ -83,7 +83,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Snapshots never rewrite themselves in a test run: `npx projen test:update` does that on purpose.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
-      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // Plain JavaScript tests too (test/**/*.test.js): they call the constructs as a caller the
+      // compiler does not check would (JavaScript, or a jsii language at run time).
+      testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/test/**/*.test.js'],
       // test/package needs the packed tarball: it runs after the build (`npx projen test:package`).
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/package/'],
       coveragePathIgnorePatterns: ['/node_modules/', '/test/', '/local/'],

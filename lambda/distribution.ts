@@ -3,7 +3,7 @@ import {
   CfnEvent, pollUntilSettled, connect, deadlineFrom, isNotFound, IsCompleteResult, OnEventResult, step, UserError, WaitEvent,
 } from './common';
 import { DeclaredSplit, declaredSplit, deploySplit } from './split';
-import { DEADLINE_FIELD, Deadlines, DistributionProps } from '../src/shared/names';
+import { DEADLINE_FIELD, Deadlines, DistributionProps, REPLICATION_PAIRS } from '../src/shared/names';
 import { parseDistribution, parseGroupArn, parseSignIn } from '../src/shared/validate';
 
 interface DistributionSpec extends DeclaredSplit {
@@ -25,9 +25,11 @@ export function parseDistributionSpec(event: Pick<CfnEvent, 'LogicalResourceId'>
       groupArn: props[DistributionProps.GROUP_ARN] as string,
       region: group.region,
       telephony: present(DistributionProps.TELEPHONY_DISTRIBUTION)
-        ? parseDistribution(DistributionProps.TELEPHONY_DISTRIBUTION, props[DistributionProps.TELEPHONY_DISTRIBUTION], group.region) : undefined,
+        ? parseDistribution(DistributionProps.TELEPHONY_DISTRIBUTION, props[DistributionProps.TELEPHONY_DISTRIBUTION],
+          group.region, REPLICATION_PAIRS) : undefined,
       agent: present(DistributionProps.AGENT_DISTRIBUTION)
-        ? parseDistribution(DistributionProps.AGENT_DISTRIBUTION, props[DistributionProps.AGENT_DISTRIBUTION], group.region) : undefined,
+        ? parseDistribution(DistributionProps.AGENT_DISTRIBUTION, props[DistributionProps.AGENT_DISTRIBUTION],
+          group.region, REPLICATION_PAIRS) : undefined,
       signIn: present(DistributionProps.SIGN_IN_DISTRIBUTION)
         ? parseSignIn(DistributionProps.SIGN_IN_DISTRIBUTION, props[DistributionProps.SIGN_IN_DISTRIBUTION]) : undefined,
     };

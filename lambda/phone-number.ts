@@ -607,7 +607,7 @@ async function startDelete(event: CfnEvent & { PhysicalResourceId: string }): Pr
   // RETAIN: the number stays claimed. On a group, park it on the group's instance, so that the
   // group can be deleted in the same stack deletion.
   const target = number.TargetArn ?? '';
-  if (!GROUP_ARN_PATTERN.test(target)) {
+  if (!GROUP_ARN_PATTERN.test(target) || event.ResourceProperties?.[PhoneProps.KEEP_ON_RETAINED_GROUP] === 'true') {
     log('INFO', 'retaining phone number', { arn, number: number.PhoneNumber, target });
     return true;
   }
@@ -771,7 +771,7 @@ async function isDeleted(event: WaitEvent, arn: string): Promise<IsCompleteResul
     if (status !== 'CLAIMED') {
       return undefined;
     }
-    if (!GROUP_ARN_PATTERN.test(n.TargetArn ?? '')) {
+    if (!GROUP_ARN_PATTERN.test(n.TargetArn ?? '') || event.ResourceProperties?.[PhoneProps.KEEP_ON_RETAINED_GROUP] === 'true') {
       return true;
     }
     // Still on a group: parked soon, unless the group is gone (onEvent then leaves the number as it is).

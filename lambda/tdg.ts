@@ -8,7 +8,7 @@ import {
 } from './common';
 import { DeclaredSplit, declaredSplit, deploySplit } from './split';
 import { applyTagChanges } from './tags';
-import { CREATED_FIELD, DEADLINE_FIELD, Deadlines, TdgAttrs, TdgProps } from '../src/shared/names';
+import { CREATED_FIELD, DEADLINE_FIELD, Deadlines, REPLICATION_PAIRS, TdgAttrs, TdgProps } from '../src/shared/names';
 import {
   GROUP_ARN_PATTERN, parseDistribution, parseInstanceArn, validateGroupDescription, validateGroupName, validateTags,
 } from '../src/shared/validate';
@@ -34,9 +34,9 @@ export function parseGroupSpec(event: Pick<CfnEvent, 'LogicalResourceId'>, props
       name: validateGroupName(TdgProps.NAME, props[TdgProps.NAME]),
       description: present(TdgProps.DESCRIPTION) ? validateGroupDescription(TdgProps.DESCRIPTION, props[TdgProps.DESCRIPTION]) : undefined,
       telephony: present(TdgProps.TELEPHONY_DISTRIBUTION)
-        ? parseDistribution(TdgProps.TELEPHONY_DISTRIBUTION, props[TdgProps.TELEPHONY_DISTRIBUTION], instance.region) : undefined,
+        ? parseDistribution(TdgProps.TELEPHONY_DISTRIBUTION, props[TdgProps.TELEPHONY_DISTRIBUTION], instance.region, REPLICATION_PAIRS) : undefined,
       agent: present(TdgProps.AGENT_DISTRIBUTION)
-        ? parseDistribution(TdgProps.AGENT_DISTRIBUTION, props[TdgProps.AGENT_DISTRIBUTION], instance.region) : undefined,
+        ? parseDistribution(TdgProps.AGENT_DISTRIBUTION, props[TdgProps.AGENT_DISTRIBUTION], instance.region, REPLICATION_PAIRS) : undefined,
       tags: validateTags(TdgProps.TAGS, props[TdgProps.TAGS]),
     };
   } catch (e) {
@@ -90,6 +90,10 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
       return { PhysicalResourceId: event.PhysicalResourceId, [DEADLINE_FIELD]: deadline };
     }
     case 'Delete':
+      if (retained(event.ResourceProperties)) {
+        log('INFO', 'retaining traffic distribution group (removal policy RETAIN)', { arn: event.PhysicalResourceId });
+        return { PhysicalResourceId: event.PhysicalResourceId, [DEADLINE_FIELD]: deadline };
+      }
       await startDelete(event);
       return { PhysicalResourceId: event.PhysicalResourceId, [DEADLINE_FIELD]: deadline };
   }
@@ -223,6 +227,11 @@ async function describe(region: string, arn: string, what: string): Promise<Traf
   });
 }
 
+/** A group whose removal policy is RETAIN is left as it is on deletion (with its numbers and split). */
+function retained(props: Record<string, unknown> | undefined): boolean {
+  return props?.[TdgProps.REMOVAL_POLICY] === 'retain';
+}
+
 async function startDelete(event: CfnEvent & { PhysicalResourceId: string }): Promise<void> {
   const arn = event.PhysicalResourceId;
   if (!GROUP_ARN_PATTERN.test(arn)) {
@@ -280,7 +289,7 @@ async function inUseMessage(region: string, arn: string, what: string): Promise<
 export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
   const arn = event.PhysicalResourceId;
   if (event.RequestType === 'Delete') {
-    return isDeleted(event, arn);
+    return retained(event.ResourceProperties) ? { IsComplete: true } : isDeleted(event, arn);
   }
   const spec = parseGroupSpec(event, event.ResourceProperties);
   try {

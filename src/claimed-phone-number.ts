@@ -1,7 +1,7 @@
 import {
-  Arn, ArnFormat, CustomResource, IResource, ITaggable, Lazy, RemovalPolicy, Resource, Stack, TagManager, TagType, Token,
+  Annotations, Arn, ArnFormat, CustomResource, IResource, ITaggable, Lazy, RemovalPolicy, Resource, Stack, TagManager, TagType, Token,
 } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { ConnectProvider } from './provider/connect-provider';
 import {
   PHONE_NUMBER_ACTIONS, PHONE_NUMBER_FLOW_ACTIONS, PHONE_NUMBER_FLOW_CHECK_ACTIONS, PHONE_NUMBER_GROUP_LOOKUP_ACTIONS,
@@ -14,8 +14,14 @@ import {
   parseInstanceArn, parseSourcePhoneNumberArn, validateCountryCode, validateFlows, validatePhoneDescription, validatePhoneNumber,
   validatePhoneNumberType, validatePrefix, validateTags,
 } from './shared/validate';
-import { ITrafficDistributionGroup } from './traffic-distribution-group';
-import { checkLiteral, connectResource, unresolvedIn } from './util';
+import { ITrafficDistributionGroup, TrafficDistributionGroup } from './traffic-distribution-group';
+import { checkLiteral, checkPropShapes, connectResource, noRemovalPolicy, unresolvedIn } from './util';
+
+/** The id of the warning about a group number whose flows miss a Region: acknowledge it with `Annotations.of(number).acknowledgeWarning(id)`. */
+const FLOWS_MISS_REGION = 'cdk-connect-global-resiliency:flowsMissRegion';
+
+/** Marks this library's numbers (also across copies of the library loaded twice). */
+const NUMBER_MARKER = Symbol.for('cdk-connect-global-resiliency.ClaimedPhoneNumber');
 
 /**
  * The type of a phone number (the seven types of the Amazon Connect API).
@@ -42,12 +48,22 @@ export enum PhoneNumberType {
  * Regions) or an instance.
  */
 export abstract class PhoneNumberTarget {
-  /** Claim the number to a traffic distribution group. */
+  /**
+   * Claim the number to a traffic distribution group.
+   *
+   * @example
+   * PhoneNumberTarget.trafficDistributionGroup(group)
+   */
   public static trafficDistributionGroup(group: ITrafficDistributionGroup): PhoneNumberTarget {
     return new GroupTarget(group);
   }
 
-  /** Claim the number to an Amazon Connect instance, by its ARN. */
+  /**
+   * Claim the number to an Amazon Connect instance, by its ARN.
+   *
+   * @example
+   * PhoneNumberTarget.instance('arn:aws:connect:us-east-1:111122223333:instance/11111111-2222-3333-4444-555555555555')
+   */
   public static instance(instanceArn: string): PhoneNumberTarget {
     return new InstanceTarget(instanceArn);
   }
@@ -69,6 +85,10 @@ export abstract class PhoneNumberTarget {
    * @default - unknown
    */
   public abstract readonly instanceArn?: string;
+
+  /** Use the static factories: `PhoneNumberTarget.instance()` or `PhoneNumberTarget.trafficDistributionGroup()`. */
+  protected constructor() {
+  }
 }
 
 class GroupTarget extends PhoneNumberTarget {
@@ -121,6 +141,9 @@ export interface ClaimedPhoneNumberProps {
   /**
    * Where the number is claimed: a traffic distribution group or an instance. Changing it moves
    * the number in place (the number is kept, and its flows are associated again).
+   *
+   * @example
+   * PhoneNumberTarget.trafficDistributionGroup(group)
    */
   readonly target: PhoneNumberTarget;
 
@@ -183,6 +206,11 @@ export interface ClaimedPhoneNumberProps {
    * in place, without ever leaving the number without a flow.
    *
    * @default - no flow is associated
+   * @example
+   * [
+   *   'arn:aws:connect:us-east-1:111122223333:instance/11111111-2222-3333-4444-555555555555/contact-flow/aaaaaaaa-0000-4000-8000-000000000001',
+   *   'arn:aws:connect:us-west-2:111122223333:instance/11111111-2222-3333-4444-555555555555/contact-flow/aaaaaaaa-0000-4000-8000-000000000001',
+   * ]
    */
   readonly contactFlowArns?: string[];
 
@@ -211,6 +239,10 @@ abstract class ClaimedPhoneNumberBase extends Resource implements IClaimedPhoneN
   public abstract readonly phoneNumber: string;
   public abstract readonly phoneNumberArn: string;
   public abstract readonly phoneNumberId: string;
+
+  public applyRemovalPolicy(_policy: RemovalPolicy): void {
+    throw noRemovalPolicy(this, 'An imported phone number', 'this stack does not manage it, so deleting the stack never releases it');
+  }
 }
 
 /**
@@ -256,12 +288,38 @@ export class ClaimedPhoneNumber extends ClaimedPhoneNumberBase implements ITagga
   /** Tags of the number: `Tags.of(scope).add()` reaches them, and changes apply in place. */
   public readonly tags: TagManager;
 
+  /** What happens to the number on deletion; see `removalPolicy` and `applyRemovalPolicy`. */
+  private removal: RemovalPolicy;
+  /** The literal E.164 number, when given: two declarations of one number are refused at synth. */
+  private readonly declaredNumber?: string;
+
   constructor(scope: Construct, id: string, props: ClaimedPhoneNumberProps) {
     super(scope, id);
+    Object.defineProperty(this, NUMBER_MARKER, { value: true });
+    checkPropShapes(this, 'ClaimedPhoneNumber', props, {
+      target: {
+        kind: v => v instanceof PhoneNumberTarget,
+        required: true,
+        expected: 'a PhoneNumberTarget: PhoneNumberTarget.instance(instanceArn) or PhoneNumberTarget.trafficDistributionGroup(group)',
+      },
+      phoneNumber: { kind: 'string', expected: 'a string, the E.164 number such as +12065550100' },
+      countryCode: { kind: 'string', expected: 'a string, the ISO 3166-1 alpha-2 country such as US' },
+      phoneNumberType: { kind: 'string', expected: 'a PhoneNumberType, such as PhoneNumberType.DID' },
+      prefix: { kind: 'string', expected: 'a string, such as +1206' },
+      description: { kind: 'string' },
+      contactFlowArns: { kind: 'string[]', expected: 'an array of contact flow ARNs' },
+      removalPolicy: { kind: 'RemovalPolicy', expected: 'RemovalPolicy.RETAIN or RemovalPolicy.DESTROY' },
+      sourcePhoneNumberArn: { kind: 'string', expected: 'a string, the ARN of an AWS End User Messaging SMS phone number' },
+    });
     const stack = Stack.of(this);
-    const removal = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.removal = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
-    checkLiteral(this, undefined, () => validateProps(stack, props, removal));
+    checkLiteral(this, undefined, () => validateProps(stack, props, this.removal));
+    if (props.phoneNumber !== undefined && !Token.isUnresolved(props.phoneNumber)) {
+      this.declaredNumber = props.phoneNumber;
+      this.node.addValidation({ validate: () => this.duplicates() });
+    }
+    warnIfFlowsMissARegion(this, stack, props);
 
     this.tags = new TagManager(TagType.MAP, CLAIMED_PHONE_NUMBER_RESOURCE_TYPE, undefined, { tagPropertyName: 'tags' });
     this.node.addValidation({
@@ -280,7 +338,7 @@ export class ClaimedPhoneNumber extends ClaimedPhoneNumberBase implements ITagga
     });
 
     const provider = ConnectProvider.getOrCreate(this);
-    grantFor(provider, stack, props);
+    grantFor(provider, props);
 
     const resource = connectResource(this, provider.serviceToken, CLAIMED_PHONE_NUMBER_RESOURCE_TYPE, {
       [PhoneProps.TARGET_ARN]: props.target.targetArn,
@@ -290,9 +348,15 @@ export class ClaimedPhoneNumber extends ClaimedPhoneNumberBase implements ITagga
       [PhoneProps.PREFIX]: props.prefix,
       [PhoneProps.DESCRIPTION]: props.description,
       [PhoneProps.CONTACT_FLOW_ARNS]: props.contactFlowArns,
-      [PhoneProps.REMOVAL_POLICY]: removal === RemovalPolicy.DESTROY ? PhoneRemoval.DESTROY : PhoneRemoval.RETAIN,
+      [PhoneProps.REMOVAL_POLICY]: Lazy.string({
+        produce: () => (this.removal === RemovalPolicy.DESTROY ? PhoneRemoval.DESTROY : PhoneRemoval.RETAIN),
+      }),
       [PhoneProps.TAGS]: Lazy.any({ produce: () => this.tags.renderTags() }),
       [PhoneProps.SOURCE_PHONE_NUMBER_ARN]: props.sourcePhoneNumberArn,
+      // A retained number on a group that is retained too stays on the group (nothing to park it for).
+      [PhoneProps.KEEP_ON_RETAINED_GROUP]: Lazy.string({
+        produce: () => (props.target.group instanceof TrafficDistributionGroup && props.target.group._retained() ? 'true' : undefined),
+      }),
     });
     // The target's ARN is a GetAtt of the group when the group is in this stack: CloudFormation
     // then deletes (releases or parks) the number before it deletes the group.
@@ -302,6 +366,59 @@ export class ClaimedPhoneNumber extends ClaimedPhoneNumberBase implements ITagga
     this.phoneNumberArn = resource.getAttString(PhoneAttrs.PHONE_NUMBER_ARN);
     this.phoneNumberId = resource.getAttString(PhoneAttrs.PHONE_NUMBER_ID);
   }
+
+  /**
+   * Sets what happens to the number when the resource is deleted (stack deletion, or
+   * replacement), like the `removalPolicy` prop: RETAIN keeps it claimed, DESTROY releases it.
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    if (policy !== RemovalPolicy.RETAIN && policy !== RemovalPolicy.DESTROY) {
+      throw new Error(`${this.node.path}: applyRemovalPolicy() takes RemovalPolicy.RETAIN (the number stays claimed) or RemovalPolicy.DESTROY (it is released); got ${policy}`);
+    }
+    this.removal = policy;
+  }
+
+  /** The other ClaimedPhoneNumbers of the app that declare the same number. */
+  private duplicates(): string[] {
+    const others = this.node.root.node.findAll()
+      .filter(c => c !== this && (c as unknown as Record<symbol, unknown>)[NUMBER_MARKER] === true
+        && (c as ClaimedPhoneNumber).declaredNumber === this.declaredNumber)
+      .map(c => c.node.path);
+    if (others.length === 0) {
+      return [];
+    }
+    return [`phoneNumber ${this.declaredNumber} is also declared by ${others.join(', ')} (phoneNumber). A number is claimed once: `
+      + 'the second declaration adopts it from the first, and deleting either one releases or parks it under its own removal policy. '
+      + 'Declare each number in exactly one ClaimedPhoneNumber of the app.'];
+  }
+}
+
+/**
+ * Warns when a number on a group has flows that answer it in only one Region of the pair: calls the
+ * group routes to the other Region find no flow there (unless a default flow is set up outside).
+ */
+function warnIfFlowsMissARegion(scope: IConstruct, stack: Stack, props: ClaimedPhoneNumberProps): void {
+  const flows = props.contactFlowArns;
+  if (props.target.group === undefined || flows === undefined || unresolvedIn(flows) || flows.length === 0) {
+    return;
+  }
+  const region = regionOfLiteral(props.target.instanceArn) ?? (Token.isUnresolved(stack.region) ? undefined : stack.region);
+  if (region === undefined || REPLICATION_PAIRS[region] === undefined) {
+    return;
+  }
+  const covered = new Set(flows.map(f => f.split(':')[3]));
+  const missing = [region, ...REPLICATION_PAIRS[region]].filter(r => !covered.has(r));
+  if (missing.length > 0) {
+    Annotations.of(scope).addWarningV2(FLOWS_MISS_REGION, `contactFlowArns has no flow in ${missing.join(' and ')}, a Region of the group `
+      + `${props.target.group.node.path} (target): calls the group sends there find no flow for this number. Add the flow of `
+      + `${missing.join(' and ')} to contactFlowArns, or, if a default flow answers there, acknowledge this warning: `
+      + `Annotations.of(number).acknowledgeWarning('${FLOWS_MISS_REGION}', 'why').`);
+  }
+}
+
+/** The Region of a literal ARN. */
+function regionOfLiteral(arn: string | undefined): string | undefined {
+  return arn === undefined || Token.isUnresolved(arn) ? undefined : arn.split(':')[3];
 }
 
 /**
@@ -336,9 +453,15 @@ function validateProps(stack: Stack, props: ClaimedPhoneNumberProps, removal: Re
   } else if (props.phoneNumber !== undefined && searched) {
     throw new Error('phoneNumber cannot be combined with countryCode, phoneNumberType or prefix: give either the exact number, or what to search for');
   }
-  const claimGiven = props.phoneNumber !== undefined || (props.countryCode !== undefined && props.phoneNumberType !== undefined);
-  if (props.sourcePhoneNumberArn === undefined && !claimGiven) {
-    throw new Error('phoneNumber, or countryCode and phoneNumberType, or sourcePhoneNumberArn must be given: the exact number to claim, what to search for, or the End User Messaging number to import');
+  if (props.sourcePhoneNumberArn === undefined && props.phoneNumber === undefined) {
+    if (props.countryCode === undefined && props.phoneNumberType === undefined) {
+      throw new Error('phoneNumber, or countryCode and phoneNumberType, or sourcePhoneNumberArn must be given: the exact number to claim, what to search for, or the End User Messaging number to import');
+    }
+    for (const [name, value] of [['countryCode', props.countryCode], ['phoneNumberType', props.phoneNumberType]] as const) {
+      if (value === undefined) {
+        throw new Error(`${name} must be given to search for a number (countryCode and phoneNumberType together), or give phoneNumber to claim exactly that number`);
+      }
+    }
   }
   if (lit(props.phoneNumber)) {
     validatePhoneNumber('phoneNumber', props.phoneNumber);
@@ -399,9 +522,12 @@ function validateImport(props: ClaimedPhoneNumberProps): void {
 }
 
 /** Grants the handlers what this number needs: the actions called, on the ARNs known here. */
-function grantFor(provider: ConnectProvider, stack: Stack, props: ClaimedPhoneNumberProps): void {
+function grantFor(provider: ConnectProvider, props: ClaimedPhoneNumberProps): void {
   const target = props.target;
-  const numbers = provider.connectArn('phone-number/*');
+  // The handler claims in the target's Region: an instance's own (which may be another than the
+  // stack's), a group's (checked at synth to be the stack's). Unknown (a token): the stack's.
+  const home = (target.group === undefined ? regionOfLiteral(target.instanceArn) : undefined);
+  const numbers = provider.connectArn('phone-number/*', home);
   const targetResource = target.group !== undefined
     ? provider.connectArn('traffic-distribution-group/*')
     : provider.instanceResource(target.instanceArn);
@@ -412,25 +538,25 @@ function grantFor(provider: ConnectProvider, stack: Stack, props: ClaimedPhoneNu
     provider.grant(PHONE_NUMBER_IMPORT_ACTIONS, [numbers, targetResource]);
     provider.grant(PHONE_NUMBER_IMPORT_SOURCE_ACTIONS, [props.sourcePhoneNumberArn]);
   }
-  if (target.group !== undefined) {
-    // RETAIN parks a group's number on the group's instance: look the group up, move the number there.
-    provider.grant([...PHONE_NUMBER_GROUP_LOOKUP_ACTIONS, 'connect:UpdatePhoneNumber'], [
-      provider.connectArn('traffic-distribution-group/*'),
-      provider.instanceResource(target.instanceArn),
-    ]);
-  }
+  // RETAIN parks a group's number on the group's instance: look the group up, move the number there.
+  // Every number gets it, whatever its target now: a rollback moves a number back to the group it
+  // was on under the grants of the NEW template (found by the offline world's IAM enforcement).
+  provider.grant([...PHONE_NUMBER_GROUP_LOOKUP_ACTIONS, 'connect:UpdatePhoneNumber'], [
+    provider.connectArn('traffic-distribution-group/*'),
+    provider.instanceResource(target.instanceArn),
+  ]);
 
   // Flows. An update that drops a flow (or all of them, or the replica Region's) disassociates it
   // under the grants of the NEW template, where that flow no longer appears: so every number gets
   // the flow actions, on its numbers and its instance's flows in both Regions of the pair (the
   // replica keeps the instance's id), whatever its flows are now. Flows are validated at synth to
   // be on the target's instance or its replica.
-  const pair = Token.isUnresolved(stack.region) ? ['*'] : (REPLICATION_PAIRS[stack.region] ?? ['*']);
+  const pair = provider.pairOf(home ?? regionOfLiteral(target.instanceArn));
   const instanceId = target.instanceArn !== undefined && !Token.isUnresolved(target.instanceArn)
     ? parseInstanceArn('target', target.instanceArn).id
     : undefined;
   const resources = new Set<string>();
-  for (const region of [undefined, ...pair]) {
+  for (const region of [home, ...pair]) {
     resources.add(provider.connectArn('phone-number/*', region));
     resources.add(provider.connectArn(`instance/${instanceId ?? '*'}`, region));
     resources.add(provider.connectArn(`instance/${instanceId ?? '*'}/contact-flow/*`, region));
@@ -439,7 +565,7 @@ function grantFor(provider: ConnectProvider, stack: Stack, props: ClaimedPhoneNu
   if ((props.contactFlowArns ?? []).length > 0) {
     // Each declared flow is read (DescribeContactFlow) before a number is claimed.
     const flows = new Set<string>();
-    for (const region of [undefined, ...pair]) {
+    for (const region of [home, ...pair]) {
       flows.add(provider.connectArn(`instance/${instanceId ?? '*'}`, region));
       flows.add(provider.connectArn(`instance/${instanceId ?? '*'}/contact-flow/*`, region));
     }

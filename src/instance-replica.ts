@@ -1,4 +1,4 @@
-import { Fn, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Fn, Lazy, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ConnectProvider } from './provider/connect-provider';
@@ -8,7 +8,7 @@ import {
 } from './shared/names';
 import { parseInstanceArn, validateReplicaAlias, validateReplicaRegion } from './shared/validate';
 import { grantTrafficDistributionOn, ITrafficDistributionGroup } from './traffic-distribution-group';
-import { checkLiteral, connectResource } from './util';
+import { checkLiteral, checkPropShapes, connectResource, noRemovalPolicy } from './util';
 
 /**
  * Properties of an {@link InstanceReplica}.
@@ -24,6 +24,8 @@ export interface InstanceReplicaProps {
   /**
    * The Region of the replica: one the source Region replicates to (us-east-1 and us-west-2,
    * eu-west-2 and eu-central-1, ap-northeast-1 to ap-northeast-3).
+   *
+   * @example 'us-west-2'
    */
   readonly replicaRegion: string;
 
@@ -79,10 +81,20 @@ export class InstanceReplica extends Resource {
    */
   public readonly defaultTrafficDistributionGroup: ITrafficDistributionGroup;
 
+  /** What happens to the replica on deletion; see `removalPolicy` and `applyRemovalPolicy`. */
+  private removal: RemovalPolicy;
+
   constructor(scope: Construct, id: string, props: InstanceReplicaProps) {
     super(scope, id);
+    checkPropShapes(this, 'InstanceReplica', props, {
+      instanceArn: { kind: 'string', required: true, expected: 'a string, the ARN of the instance to replicate' },
+      replicaRegion: { kind: 'string', required: true, expected: 'a string, the Region of the replica such as us-west-2' },
+      replicaAlias: { kind: 'string' },
+      removalPolicy: { kind: 'RemovalPolicy', expected: 'RemovalPolicy.RETAIN or RemovalPolicy.DESTROY' },
+    });
     const stack = Stack.of(this);
     const removal = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.removal = removal;
 
     checkLiteral(this, undefined, () => {
       let sourceRegion: string | undefined;
@@ -108,7 +120,7 @@ export class InstanceReplica extends Resource {
     const provider = ConnectProvider.getOrCreate(this);
     const source = provider.instanceResource(props.instanceArn);
     const replicaInstances = Token.isUnresolved(props.replicaRegion)
-      ? provider.connectArn('instance/*', '*')
+      ? provider.connectArn('instance/*', provider.pairOf(ConnectProvider.regionOf(props.instanceArn))[0] ?? '*')
       : provider.connectArn('instance/*', props.replicaRegion);
     provider.grant(REPLICA_ACTIONS, [source, replicaInstances]);
     provider.grant(REPLICA_DEFAULT_GROUP_ACTIONS, [source, provider.connectArn('traffic-distribution-group/*')]);
@@ -117,7 +129,7 @@ export class InstanceReplica extends Resource {
       [ReplicaProps.INSTANCE_ARN]: props.instanceArn,
       [ReplicaProps.REPLICA_REGION]: props.replicaRegion,
       [ReplicaProps.REPLICA_ALIAS]: props.replicaAlias ?? replicaAliasFor(props.instanceArn, props.replicaRegion),
-      [ReplicaProps.REMOVAL_POLICY]: removal === RemovalPolicy.DESTROY ? 'destroy' : 'retain',
+      [ReplicaProps.REMOVAL_POLICY]: Lazy.string({ produce: () => (this.removal === RemovalPolicy.DESTROY ? 'destroy' : 'retain') }),
     });
 
     this.replicaRegion = props.replicaRegion;
@@ -128,6 +140,17 @@ export class InstanceReplica extends Resource {
       trafficDistributionGroupId: resource.getAttString(ReplicaAttrs.DEFAULT_GROUP_ID),
       instanceArn: this.instanceArn,
     });
+  }
+
+  /**
+   * Sets what happens to the replica when the resource is deleted, like the `removalPolicy` prop:
+   * RETAIN keeps it running, DESTROY deletes the replica instance.
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    if (policy !== RemovalPolicy.RETAIN && policy !== RemovalPolicy.DESTROY) {
+      throw new Error(`${this.node.path}: applyRemovalPolicy() takes RemovalPolicy.RETAIN (the replica keeps running) or RemovalPolicy.DESTROY (it is deleted); got ${policy}`);
+    }
+    this.removal = policy;
   }
 }
 
@@ -160,5 +183,9 @@ class DefaultTrafficDistributionGroup extends Resource implements ITrafficDistri
 
   public grantTrafficDistribution(grantee: IGrantable): Grant {
     return grantTrafficDistributionOn(this, grantee);
+  }
+
+  public applyRemovalPolicy(_policy: RemovalPolicy): void {
+    throw noRemovalPolicy(this, 'The default traffic distribution group', 'it belongs to the replica and goes with it (set the InstanceReplica\'s removal policy)');
   }
 }

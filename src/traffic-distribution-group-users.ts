@@ -1,11 +1,11 @@
-import { Resource, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Resource, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ConnectProvider } from './provider/connect-provider';
 import { GROUP_USERS_ACTIONS } from './shared/actions';
 import { GroupUsersProps, TRAFFIC_DISTRIBUTION_GROUP_USERS_RESOURCE_TYPE } from './shared/names';
 import { parseInstanceArn, parseUserId } from './shared/validate';
 import { ITrafficDistributionGroup } from './traffic-distribution-group';
-import { checkLiteral, connectResource } from './util';
+import { checkLiteral, checkPropShapes, connectResource, noRemovalPolicy } from './util';
 
 /**
  * Properties of {@link TrafficDistributionGroupUsers}.
@@ -21,7 +21,11 @@ export interface TrafficDistributionGroupUsersProps {
    */
   readonly instanceArn?: string;
 
-  /** The Connect users (ids or ARNs) to associate with the group. */
+  /**
+   * The Connect users (ids or ARNs) to associate with the group.
+   *
+   * @example ['cccccccc-0000-4000-8000-000000000001']
+   */
   readonly userIds: string[];
 }
 
@@ -35,6 +39,15 @@ export interface TrafficDistributionGroupUsersProps {
 export class TrafficDistributionGroupUsers extends Resource {
   constructor(scope: Construct, id: string, props: TrafficDistributionGroupUsersProps) {
     super(scope, id);
+    checkPropShapes(this, 'TrafficDistributionGroupUsers', props, {
+      trafficDistributionGroup: {
+        kind: v => typeof v === 'object' && v !== null && typeof (v as { trafficDistributionGroupArn?: unknown }).trafficDistributionGroupArn === 'string',
+        required: true,
+        expected: 'a traffic distribution group (a TrafficDistributionGroup or TrafficDistributionGroup.fromTrafficDistributionGroupArn())',
+      },
+      instanceArn: { kind: 'string' },
+      userIds: { kind: 'string[]', required: true, expected: 'an array of user ids or ARNs' },
+    });
     const instanceArn = props.instanceArn ?? props.trafficDistributionGroup.instanceArn;
 
     checkLiteral(this, undefined, () => {
@@ -76,5 +89,10 @@ export class TrafficDistributionGroupUsers extends Resource {
       [GroupUsersProps.INSTANCE_ARN]: instanceArn,
       [GroupUsersProps.USER_IDS]: props.userIds,
     });
+  }
+
+  /** Refused: deleting it disassociates the users, and nothing of theirs is deleted (nothing to retain or destroy). */
+  public applyRemovalPolicy(_policy: RemovalPolicy): void {
+    throw noRemovalPolicy(this, 'TrafficDistributionGroupUsers', 'deleting it only disassociates the users from the group (nothing is retained or destroyed)');
   }
 }

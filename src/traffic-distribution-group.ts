@@ -1,6 +1,6 @@
 import * as crypto from 'crypto';
 import {
-  Arn, ArnFormat, IResource, ITaggable, Lazy, Names, Resource, Stack, TagManager, TagType, Token,
+  Arn, ArnFormat, IResource, ITaggable, Lazy, Names, RemovalPolicy, Resource, Stack, TagManager, TagType, Token,
 } from 'aws-cdk-lib';
 import { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -10,7 +10,7 @@ import { REPLICATION_PAIRS, TdgAttrs, TdgProps, TRAFFIC_DISTRIBUTION_GROUP_RESOU
 import {
   parseDistribution, parseGroupArn, parseInstanceArn, validateGroupDescription, validateGroupName, validateTags,
 } from './shared/validate';
-import { checkLiteral, connectResource, rejectTokenKeys, unresolvedIn } from './util';
+import { checkLiteral, checkPropShapes, connectResource, noRemovalPolicy, rejectTokenKeys, unresolvedIn } from './util';
 
 /**
  * A traffic distribution group: links an Amazon Connect instance and its replica in another
@@ -82,6 +82,8 @@ export interface TrafficDistributionGroupProps {
    * where ReplicateInstance was called). Give `replica.instanceArn` of an `InstanceReplica` in
    * this stack to make the dependency explicit: the group is then created only once replication
    * is complete.
+   *
+   * @example 'arn:aws:connect:us-east-1:111122223333:instance/11111111-2222-3333-4444-555555555555'
    */
   readonly instanceArn: string;
 
@@ -106,6 +108,8 @@ export interface TrafficDistributionGroupProps {
    * place.
    *
    * @default - the split is left as Amazon Connect has it (100 % to the instance's Region for a new group)
+   * @example
+   * new TrafficDistributionGroup(this, 'Support', { instanceArn, telephonyDistribution: { 'us-east-1': 70, 'us-west-2': 30 } });
    */
   readonly telephonyDistribution?: { [region: string]: number };
 
@@ -114,6 +118,8 @@ export interface TrafficDistributionGroupProps {
    * Only agents associated with the group are distributed. Changed in place.
    *
    * @default - the split is left as Amazon Connect has it (100 % to the instance's Region for a new group)
+   * @example
+   * new TrafficDistributionGroup(this, 'Support', { instanceArn, agentDistribution: { 'us-east-1': 100, 'us-west-2': 0 } });
    */
   readonly agentDistribution?: { [region: string]: number };
 }
@@ -126,6 +132,10 @@ abstract class TrafficDistributionGroupBase extends Resource implements ITraffic
 
   public grantTrafficDistribution(grantee: IGrantable): Grant {
     return grantTrafficDistributionOn(this, grantee);
+  }
+
+  public applyRemovalPolicy(_policy: RemovalPolicy): void {
+    throw noRemovalPolicy(this, 'An imported traffic distribution group', 'this stack does not manage it, so deleting the stack never deletes it');
   }
 }
 
@@ -162,8 +172,18 @@ export class TrafficDistributionGroup extends TrafficDistributionGroupBase imple
   /** Tags of the group: `Tags.of(scope).add()` reaches them, and changes apply in place. */
   public readonly tags: TagManager;
 
+  /** RETAIN keeps the group (and the retained numbers on it) on deletion; see `applyRemovalPolicy`. */
+  private retain = false;
+
   constructor(scope: Construct, id: string, props: TrafficDistributionGroupProps) {
     super(scope, id);
+    checkPropShapes(this, 'TrafficDistributionGroup', props, {
+      instanceArn: { kind: 'string', required: true, expected: 'a string, the ARN of the replicated instance' },
+      trafficDistributionGroupName: { kind: 'string' },
+      description: { kind: 'string' },
+      telephonyDistribution: { kind: 'map of numbers', expected: "a map of Region to percentage, such as { 'us-east-1': 70, 'us-west-2': 30 }" },
+      agentDistribution: { kind: 'map of numbers', expected: "a map of Region to percentage, such as { 'us-east-1': 100, 'us-west-2': 0 }" },
+    });
     const stack = Stack.of(this);
 
     // Synth-time validation of literal values; the handler checks the resolved values again.
@@ -184,7 +204,7 @@ export class TrafficDistributionGroup extends TrafficDistributionGroupBase imple
       for (const [prop, value] of [['telephonyDistribution', props.telephonyDistribution], ['agentDistribution', props.agentDistribution]] as const) {
         rejectTokenKeys(prop, value);
         if (value !== undefined && !unresolvedIn(value)) {
-          parseDistribution(prop, value, instanceRegion ?? (Token.isUnresolved(stack.region) ? undefined : stack.region));
+          parseDistribution(prop, value, instanceRegion ?? (Token.isUnresolved(stack.region) ? undefined : stack.region), REPLICATION_PAIRS);
         }
       }
     });
@@ -221,10 +241,32 @@ export class TrafficDistributionGroup extends TrafficDistributionGroupBase imple
       [TdgProps.TELEPHONY_DISTRIBUTION]: props.telephonyDistribution,
       [TdgProps.AGENT_DISTRIBUTION]: props.agentDistribution,
       [TdgProps.TAGS]: Lazy.any({ produce: () => this.tags.renderTags() }),
+      [TdgProps.REMOVAL_POLICY]: Lazy.string({ produce: () => (this.retain ? 'retain' : undefined) }),
     });
 
     this.trafficDistributionGroupArn = resource.getAttString(TdgAttrs.ARN);
     this.trafficDistributionGroupId = resource.getAttString(TdgAttrs.ID);
+  }
+
+  /**
+   * What happens to the group when the resource is deleted (stack deletion, or replacement).
+   * DESTROY (what happens without a call) deletes it, after the numbers of this stack left it.
+   * RETAIN keeps the group, its split, and the numbers on it whose own removal policy is RETAIN
+   * (they stay on the group instead of being parked on its instance).
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    if (policy !== RemovalPolicy.RETAIN && policy !== RemovalPolicy.DESTROY) {
+      throw new Error(`${this.node.path}: applyRemovalPolicy() takes RemovalPolicy.RETAIN (the group and its numbers are kept) or RemovalPolicy.DESTROY (it is deleted); got ${policy}`);
+    }
+    this.retain = policy === RemovalPolicy.RETAIN;
+  }
+
+  /**
+   * Whether the group is retained on deletion (read by the numbers on it).
+   * @internal
+   */
+  public _retained(): boolean {
+    return this.retain;
   }
 }
 

@@ -1,11 +1,11 @@
-import { Resource, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Resource, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ConnectProvider } from './provider/connect-provider';
 import { DISTRIBUTION_ACTIONS } from './shared/actions';
-import { DistributionProps, TRAFFIC_DISTRIBUTION_RESOURCE_TYPE } from './shared/names';
+import { DistributionProps, REPLICATION_PAIRS, TRAFFIC_DISTRIBUTION_RESOURCE_TYPE } from './shared/names';
 import { parseDistribution, parseInstanceArn, parseSignIn } from './shared/validate';
 import { ITrafficDistributionGroup } from './traffic-distribution-group';
-import { checkLiteral, connectResource, rejectTokenKeys, unresolvedIn } from './util';
+import { checkLiteral, checkPropShapes, connectResource, noRemovalPolicy, rejectTokenKeys, unresolvedIn } from './util';
 
 /**
  * Properties of a {@link TrafficDistribution}.
@@ -19,6 +19,8 @@ export interface TrafficDistributionProps {
    * that sum to 100.
    *
    * @default - the calls' split is left as it is
+   * @example
+   * new TrafficDistribution(this, 'Split', { trafficDistributionGroup: group, telephonyDistribution: { 'us-east-1': 70, 'us-west-2': 30 } });
    */
   readonly telephonyDistribution?: { [region: string]: number };
 
@@ -26,6 +28,8 @@ export interface TrafficDistributionProps {
    * The split of agents, with the same rules.
    *
    * @default - the agents' split is left as it is
+   * @example
+   * new TrafficDistribution(this, 'Split', { trafficDistributionGroup: group, agentDistribution: { 'us-east-1': 100, 'us-west-2': 0 } });
    */
   readonly agentDistribution?: { [region: string]: number };
 
@@ -34,6 +38,12 @@ export interface TrafficDistributionProps {
    * Only the default group of an instance (created by replication) takes it.
    *
    * @default - the sign-in distribution is left as it is
+   * @example
+   * const replica = new InstanceReplica(this, 'Replica', { instanceArn, replicaRegion: 'us-west-2' });
+   * new TrafficDistribution(this, 'SignIn', {
+   *   trafficDistributionGroup: replica.defaultTrafficDistributionGroup,
+   *   signInDistribution: { 'us-east-1': true, 'us-west-2': true },
+   * });
    */
   readonly signInDistribution?: { [region: string]: boolean };
 }
@@ -49,6 +59,16 @@ export interface TrafficDistributionProps {
 export class TrafficDistribution extends Resource {
   constructor(scope: Construct, id: string, props: TrafficDistributionProps) {
     super(scope, id);
+    checkPropShapes(this, 'TrafficDistribution', props, {
+      trafficDistributionGroup: {
+        kind: v => typeof v === 'object' && v !== null && typeof (v as { trafficDistributionGroupArn?: unknown }).trafficDistributionGroupArn === 'string',
+        required: true,
+        expected: 'a traffic distribution group (a TrafficDistributionGroup, InstanceReplica.defaultTrafficDistributionGroup, or TrafficDistributionGroup.fromTrafficDistributionGroupArn())',
+      },
+      telephonyDistribution: { kind: 'map of numbers', expected: "a map of Region to percentage, such as { 'us-east-1': 70, 'us-west-2': 30 }" },
+      agentDistribution: { kind: 'map of numbers', expected: "a map of Region to percentage, such as { 'us-east-1': 100, 'us-west-2': 0 }" },
+      signInDistribution: { kind: 'map of booleans', expected: "a map of Region to true or false, such as { 'us-east-1': true, 'us-west-2': true }" },
+    });
     const group = props.trafficDistributionGroup;
 
     checkLiteral(this, undefined, () => {
@@ -61,7 +81,7 @@ export class TrafficDistribution extends Resource {
       for (const [prop, value] of [['telephonyDistribution', props.telephonyDistribution], ['agentDistribution', props.agentDistribution]] as const) {
         rejectTokenKeys(prop, value);
         if (value !== undefined && !unresolvedIn(value)) {
-          parseDistribution(prop, value, instanceRegion);
+          parseDistribution(prop, value, instanceRegion, REPLICATION_PAIRS);
         }
       }
       rejectTokenKeys('signInDistribution', props.signInDistribution);
@@ -85,5 +105,10 @@ export class TrafficDistribution extends Resource {
       [DistributionProps.AGENT_DISTRIBUTION]: props.agentDistribution,
       [DistributionProps.SIGN_IN_DISTRIBUTION]: props.signInDistribution,
     });
+  }
+
+  /** Refused: deleting a TrafficDistribution leaves the split as it is, so there is nothing to retain or destroy. */
+  public applyRemovalPolicy(_policy: RemovalPolicy): void {
+    throw noRemovalPolicy(this, 'TrafficDistribution', 'deleting it already leaves the split as it is (nothing to retain or destroy)');
   }
 }

@@ -73,3 +73,76 @@ export function connectResource(scope: Construct, serviceToken: string, resource
   cfn.cfnOptions.updateReplacePolicy = undefined;
   return resource;
 }
+
+/** What a prop must be, for callers the compiler does not check (plain JavaScript, or a jsii language at run time). */
+export type PropKind = 'string' | 'string[]' | 'map of numbers' | 'map of booleans' | 'RemovalPolicy';
+
+function describeValue(value: unknown): string {
+  if (value === null) {
+    return 'null';
+  }
+  if (Array.isArray(value)) {
+    return 'an array';
+  }
+  if (typeof value === 'string') {
+    return `the string '${value.length > 40 ? `${value.slice(0, 40)}...` : value}'`;
+  }
+  if (typeof value === 'object') {
+    const name = (value as object).constructor?.name;
+    return name !== undefined && name !== 'Object' ? `a ${name}` : 'an object';
+  }
+  return `${typeof value === 'number' ? 'the number' : `a ${typeof value}`} ${String(value)}`;
+}
+
+function isKind(value: unknown, kind: PropKind): boolean {
+  switch (kind) {
+    case 'string':
+      return typeof value === 'string';
+    case 'RemovalPolicy':
+      return typeof value === 'string';
+    case 'string[]':
+      return (Array.isArray(value) && value.every(v => typeof v === 'string')) || (typeof value === 'string' && Token.isUnresolved(value))
+        || Tokenization.isResolvable(value);
+    case 'map of numbers':
+    case 'map of booleans': {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        return false;
+      }
+      if (Tokenization.isResolvable(value)) {
+        return true;
+      }
+      const want = kind === 'map of numbers' ? 'number' : 'boolean';
+      return Object.values(value).every(v => typeof v === want || Token.isUnresolved(v));
+    }
+  }
+}
+
+/**
+ * Checks the shape of props given at run time: the props object itself, each required prop
+ * present, and each given prop of its kind. The message names the construct's path and the prop.
+ */
+export function checkPropShapes(scope: Construct, className: string, props: unknown,
+  shapes: Record<string, { kind: PropKind | ((v: unknown) => boolean); required?: boolean; expected?: string }>): void {
+  if (typeof props !== 'object' || props === null) {
+    const required = Object.entries(shapes).filter(([, s]) => s.required).map(([k]) => k);
+    throw new Error(`${scope.node.path}: ${className} needs props${required.length > 0 ? ` with ${required.join(', ')}` : ''}; got ${props === undefined ? 'none' : describeValue(props)}`);
+  }
+  for (const [name, shape] of Object.entries(shapes)) {
+    const value = (props as Record<string, unknown>)[name];
+    if (value === undefined) {
+      if (shape.required) {
+        throw new Error(`${scope.node.path}: ${name} must be given (${shape.expected ?? `a ${shape.kind}`}); it is missing from the props of ${className}`);
+      }
+      continue;
+    }
+    const ok = typeof shape.kind === 'function' ? shape.kind(value) : isKind(value, shape.kind);
+    if (!ok) {
+      throw new Error(`${scope.node.path}: ${name} must be ${shape.expected ?? `a ${String(shape.kind)}`}; got ${describeValue(value)}`);
+    }
+  }
+}
+
+/** The message of `applyRemovalPolicy` on a construct where a removal policy means nothing. */
+export function noRemovalPolicy(scope: Construct, className: string, why: string): Error {
+  return new Error(`${scope.node.path}: ${className} takes no removal policy: ${why}. Remove the applyRemovalPolicy() call.`);
+}

@@ -10,6 +10,7 @@
 import * as crypto from 'crypto';
 import * as http from 'http';
 import { AddressInfo } from 'net';
+import { accessKeyOf, Authorizer, resourcesOf } from './iam';
 import { ImportHost, importPhoneNumber } from './import';
 import { EmulatorWorld, InventoryNumber, worldOf } from './seed';
 import { ConnectError, fail, matchRoute, offsetOf, pageToken, regionOfRequest, TokenBucket } from './wire';
@@ -173,6 +174,9 @@ const TAG_KEY_RE = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 type Body = Record<string, any>;
 
+/** The emulators running in this process, by endpoint (the engine finds its emulator's from AWS_ENDPOINT_URL_CONNECT). */
+const RUNNING = new Map<string, ConnectEmulator>();
+
 interface Request {
   readonly region: string;
   readonly labels: Record<string, string>;
@@ -188,7 +192,13 @@ export class ConnectEmulator {
       emulator.server.once('error', reject);
       emulator.server.listen(0, '127.0.0.1', () => resolve());
     });
+    RUNNING.set(emulator.endpoint, emulator);
     return emulator;
+  }
+
+  /** The running emulator serving `endpoint` (AWS_ENDPOINT_URL_CONNECT), if any in this process. */
+  static at(endpoint: string | undefined): ConnectEmulator | undefined {
+    return endpoint === undefined ? undefined : RUNNING.get(endpoint.replace(/\/+$/, ''));
   }
 
   private readonly server: http.Server;
@@ -199,6 +209,7 @@ export class ConnectEmulator {
   private readonly log: CallRecord[] = [];
   /** What the emulated account holds besides what the API creates (SEED unless `options.world`). */
   private readonly world: ReturnType<typeof worldOf>;
+  private readonly authorizers: Authorizer[] = [];
 
   private readonly groupsById = new Map<string, Group>();
   private readonly numbersById = new Map<string, ClaimedNumber>();
@@ -250,10 +261,25 @@ export class ConnectEmulator {
 
   /** Closes the server and every connection (the SDK keeps connections alive). */
   async stop(): Promise<void> {
+    RUNNING.delete(this.endpoint);
     await new Promise<void>(resolve => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });
+  }
+
+  /**
+   * Registers an authorizer: from now on, every call signed with an access key it knows is allowed
+   * or refused (403 AccessDeniedException) by it. Returns a function that unregisters it.
+   */
+  addAuthorizer(authorizer: Authorizer): () => void {
+    this.authorizers.push(authorizer);
+    return () => {
+      const i = this.authorizers.indexOf(authorizer);
+      if (i >= 0) {
+        this.authorizers.splice(i, 1);
+      }
+    };
   }
 
   /** Every request answered, in order. */
@@ -490,8 +516,6 @@ export class ConnectEmulator {
         if (this.downRegions.has(region)) {
           throw new ConnectError(503, 'ServiceUnavailableException', `Region ${region} is unavailable (scripted outage).`);
         }
-        this.throttle(region);
-        this.injected(operation);
         const text = Buffer.concat(chunks).toString('utf8');
         let body: Body = {};
         if (text !== '') {
@@ -501,8 +525,12 @@ export class ConnectEmulator {
             throw new ConnectError(400, 'SerializationException', 'The request body is not valid JSON.');
           }
         }
+        const request = { region, labels: matched.labels, query: url.searchParams, body };
+        this.authorize(accessKeyOf(req.headers.authorization), operation, request);
+        this.throttle(region);
+        this.injected(operation);
         this.advance();
-        out = this.dispatch(operation, { region, labels: matched.labels, query: url.searchParams, body });
+        out = this.dispatch(operation, request);
       } catch (e) {
         // A fault of the emulator itself is answered, under its own name, rather than crashing the test process.
         const err = e instanceof ConnectError ? e : new ConnectError(500, 'EmulatorBugException', String((e as Error)?.stack ?? e));
@@ -523,6 +551,28 @@ export class ConnectEmulator {
       res.writeHead(status, headers);
       res.end(payload);
     });
+  }
+
+  /**
+   * Enforces the caller's IAM policy: an authorizer registered by the local CloudFormation engine
+   * decides for the access keys it gave its functions; a refusal is AWS's 403
+   * AccessDeniedException (connect-api.md: error shapes). A key no authorizer knows is the
+   * test's own client, let through as the account's administrator.
+   */
+  private authorize(accessKeyId: string | undefined, operation: string, r: Request): void {
+    if (accessKeyId === undefined || this.authorizers.length === 0) {
+      return;
+    }
+    const request = { accessKeyId, action: `connect:${operation}`, resources: resourcesOf(operation, r, this.world.account) };
+    for (const authorizer of this.authorizers) {
+      const decision = authorizer(request);
+      if (decision !== undefined) {
+        if (!decision.allowed) {
+          throw new ConnectError(403, 'AccessDeniedException', decision.message);
+        }
+        return;
+      }
+    }
   }
 
   /** connect-api.md (Rate limits): per account per Region, 2/s, burst 5; throttled → 429 ThrottlingException. */

@@ -14,12 +14,14 @@
  * and UpdateReplacePolicy Retain; ServiceTimeout; a response over 4096 bytes fails the resource.
  * The engine also asserts the contract: exactly one response per request delivery.
  */
-import { randomUUID } from 'crypto';
+import { createHash, randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Stack } from 'aws-cdk-lib';
+import { AuthorizationDecision, AuthorizationRequest, ConnectEmulator } from '../emulator';
 import { readAssembly, selectStack } from './cloud-assembly';
+import { accessDeniedMessage, evaluate, PolicyStatement } from './iam';
 import { InvokeResult, LambdaFunctionConfig, LambdaRuntime, LogLine, SandboxStats } from './lambda-runtime';
 import { NativeConnect } from './native-connect';
 import { runExecution, StateMachineDefinition } from './state-machine';
@@ -193,10 +195,17 @@ export class LocalCloudFormation {
   /** AWS::Connect::PhoneNumber (the L1), run against the functions' Connect endpoint (native-connect.ts). */
   private readonly native: NativeConnect;
 
+  /** The access key each function runs with (its role's credentials), to the function. */
+  private readonly accessKeys = new Map<string, { stack: string; logicalId: string }>();
+  private readonly engineId = randomUUID();
+
   constructor(private readonly options: LocalCloudFormationOptions = {}) {
     this.waiterScale = options.waiterIntervalScale ?? 1;
     this.serviceTimeoutScale = options.serviceTimeoutScale ?? this.waiterScale;
     this.native = new NativeConnect(options.env?.AWS_ENDPOINT_URL_CONNECT, this.waiterScale);
+    // IAM is enforced: the Connect emulator these functions call asks this engine about every call
+    // signed with a function's access key, and refuses what the function's role does not allow.
+    ConnectEmulator.at(options.env?.AWS_ENDPOINT_URL_CONNECT)?.addAuthorizer(req => this.authorize(req));
   }
 
   /** Every log line the Lambda functions wrote. */
@@ -754,6 +763,57 @@ export class LocalCloudFormation {
     return runtime;
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // IAM: each function runs with credentials of its own, and its role's deployed policies decide
+
+  /** The access key of a function (stable per engine, stack and function), as Lambda gives it its role's session. */
+  private accessKeyFor(st: StackState, logicalId: string): string {
+    const key = `ASIA${createHash('sha256').update(`${this.engineId}/${st.name}/${logicalId}`).digest('hex').slice(0, 16).toUpperCase()}`;
+    this.accessKeys.set(key, { stack: st.name, logicalId });
+    return key;
+  }
+
+  /**
+   * Decides a call signed with one of this engine's access keys: the function's role's
+   * identity-based policies as deployed now (the role's inline policies, and every AWS::IAM::Policy
+   * or AWS::IAM::ManagedPolicy attached to it). AWS managed policies (the Lambda execution
+   * policies) grant no Connect action and are not read.
+   */
+  private authorize(req: AuthorizationRequest): AuthorizationDecision | undefined {
+    const caller = this.accessKeys.get(req.accessKeyId);
+    if (caller === undefined) {
+      return undefined;
+    }
+    const st = this.stacks.get(caller.stack);
+    const fn = st?.resources.get(caller.logicalId);
+    const roleArn = String(fn?.props.Role ?? '');
+    const role = [...this.stacks.values()].flatMap(s => [...s.resources.values()])
+      .find(r => r.type === 'AWS::IAM::Role' && r.attributes.Arn === roleArn);
+    const statements: PolicyStatement[] = [];
+    const docStatements = (doc: unknown): PolicyStatement[] =>
+      [(doc as { Statement?: PolicyStatement | PolicyStatement[] } | undefined)?.Statement ?? []].flat();
+    if (role !== undefined) {
+      for (const p of (role.props.Policies ?? []) as Array<{ PolicyDocument?: unknown }>) {
+        statements.push(...docStatements(p.PolicyDocument));
+      }
+      for (const s of this.stacks.values()) {
+        for (const r of s.resources.values()) {
+          const attached = ((r.props.Roles ?? []) as unknown[]).includes(role.physicalId);
+          if (attached && (r.type === 'AWS::IAM::Policy' || r.type === 'AWS::IAM::ManagedPolicy')) {
+            statements.push(...docStatements(r.props.PolicyDocument));
+          }
+        }
+      }
+    }
+    const evaluation = evaluate(statements, req.action, req.resources);
+    if (evaluation.allowed) {
+      return evaluation;
+    }
+    const account = st?.account ?? 'unknown';
+    const principal = `arn:aws:sts::${account}:assumed-role/${role?.physicalId ?? 'deleted-role'}/${fn?.physicalId ?? caller.logicalId}`;
+    return { allowed: false, message: accessDeniedMessage(principal, req.action, evaluation) };
+  }
+
   /** The deployed Lambda function with this name or ARN. */
   private lambdaFunction(nameOrArn: string): LambdaFunctionConfig | undefined {
     for (const st of this.stacks.values()) {
@@ -781,7 +841,11 @@ export class LocalCloudFormation {
       functionArn: r.attributes.Arn,
       codeDir: this.codeDir(st, r.logicalId, p.Code),
       handler: p.Handler,
-      environment: Object.fromEntries(Object.entries(p.Environment?.Variables ?? {}).map(([k, v]) => [k, String(v)])),
+      environment: {
+        ...Object.fromEntries(Object.entries(p.Environment?.Variables ?? {}).map(([k, v]) => [k, String(v)])),
+        // The credentials of the function's role: the emulator tells the functions apart by them.
+        AWS_ACCESS_KEY_ID: this.accessKeyFor(st, r.logicalId),
+      },
       runtime: p.Runtime,
       memorySize: p.MemorySize,
       timeoutSeconds: p.Timeout,

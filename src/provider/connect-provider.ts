@@ -1,14 +1,15 @@
-import { Arn, ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, Aws, CfnMapping, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { IsCompleteFunction } from './is-complete-function';
 import { acknowledgeProviderFindings, acknowledgeWildcardResources } from './nag';
 import { OnEventFunction } from './on-event-function';
 import type { GlobalResiliencyProviderSettings } from './settings';
-import { PROVIDER_CONSTRUCT_ID, Waiter } from '../shared/names';
+import { PROVIDER_CONSTRUCT_ID, REPLICATION_PAIRS, Waiter } from '../shared/names';
 
 /** Retention of the provider's logs when the stack's settings give none. */
 const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
@@ -125,6 +126,39 @@ export class ConnectProvider extends Construct {
     });
     this.serviceToken = provider.serviceToken;
     acknowledgeProviderFindings(provider, this.role, [onEvent, isComplete], { vpc: settings.vpc !== undefined });
+
+    // An update that removes the last group of a stack deletes that group under the NEW template's
+    // policy, where no group grants it any more: every provider may delete (after checking for
+    // numbers on it) the groups of its account and Region.
+    this.grant(['connect:DeleteTrafficDistributionGroup', 'connect:DescribeTrafficDistributionGroup', 'connect:ListPhoneNumbersV2'],
+      [this.connectArn('traffic-distribution-group/*'), this.connectArn('phone-number/*')]);
+
+    if (Token.isUnresolved(scope.region) || Token.isUnresolved(scope.account)) {
+      Annotations.of(this).addWarningV2('cdk-connect-global-resiliency:environmentAgnostic', `The stack ${scope.node.path} is environment-agnostic `
+        + '(no env): the synth-time checks against the stack\'s Region are skipped (an instanceArn, target or replicaRegion in '
+        + 'another Region fails only at deploy), and the handler\'s grants name the account and Region the stack is deployed to '
+        + '(${AWS::AccountId}, ${AWS::Region}), the Regions of the ARNs given, and the replica Region of the deployment Region '
+        + '(looked up in a mapping of the replication pairs). Set env: { account, region } on the stack to check everything at synth.');
+    }
+  }
+
+  /**
+   * The Regions an instance in `region` is replicated to (empty when it has none). `region`
+   * undefined: the stack's Region; in an environment-agnostic stack, a lookup of the deployment
+   * Region in a mapping of every Region aws-cdk-lib knows (a Region without a pair maps to itself).
+   */
+  public pairOf(region: string | undefined): string[] {
+    const stack = Stack.of(this);
+    const r = region ?? (Token.isUnresolved(stack.region) ? undefined : stack.region);
+    if (r !== undefined) {
+      return REPLICATION_PAIRS[r] ?? [];
+    }
+    const id = 'ReplicationPairs';
+    const mapping = (this.node.tryFindChild(id) as CfnMapping | undefined) ?? new CfnMapping(this, id, {
+      mapping: Object.fromEntries([...new Set([...RegionInfo.regions.map(ri => ri.name), ...Object.keys(REPLICATION_PAIRS)])].sort()
+        .map(name => [name, { replica: REPLICATION_PAIRS[name]?.[0] ?? name }])),
+    });
+    return [mapping.findInMap(Aws.REGION, 'replica')];
   }
 
   /**

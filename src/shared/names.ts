@@ -25,6 +25,8 @@ export const TdgProps = {
   AGENT_DISTRIBUTION: 'AgentDistribution',
   /** Map of tag key to value. */
   TAGS: 'Tags',
+  /** `retain` (the group is kept on deletion) or absent (deleted). */
+  REMOVAL_POLICY: 'RemovalPolicy',
 } as const;
 
 /** Attribute keys (`Data`) of a traffic distribution group custom resource. */
@@ -52,6 +54,11 @@ export const PhoneProps = {
    * claiming one; exclusive with PHONE_NUMBER and the search keys; instance targets only.
    */
   SOURCE_PHONE_NUMBER_ARN: 'SourcePhoneNumberArn',
+  /**
+   * `true` when the number's group is retained on deletion: a retained number then stays on the
+   * group rather than being parked on the group's instance. Absent otherwise.
+   */
+  KEEP_ON_RETAINED_GROUP: 'KeepOnRetainedGroup',
 } as const;
 
 /** Attribute keys (`Data`) of a claimed phone number custom resource. */

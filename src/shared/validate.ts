@@ -204,7 +204,7 @@ export function parsePercentage(prop: string, value: unknown): number {
  * percentages 0-100 in steps of 10 that sum to 100. `instanceRegion` is skipped when unknown.
  * Returns the distribution with numeric values.
  */
-export function parseDistribution(prop: string, value: unknown, instanceRegion?: string): Record<string, number> {
+export function parseDistribution(prop: string, value: unknown, instanceRegion?: string, pairs?: Record<string, string[]>): Record<string, number> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return fail(prop, 'must be a map of Region to percentage, such as { "us-east-1": 70, "us-west-2": 30 }', value);
   }
@@ -224,6 +224,17 @@ export function parseDistribution(prop: string, value: unknown, instanceRegion?:
   }
   if (instanceRegion !== undefined && !hasOwn(out, instanceRegion)) {
     fail(prop, `must include the instance's Region ${instanceRegion}`, value);
+  }
+  if (pairs !== undefined) {
+    const [a, b] = Object.keys(out);
+    const paired = (x: string, y: string) => (pairs[x] ?? []).includes(y);
+    const ok = instanceRegion !== undefined ? paired(instanceRegion, instanceRegion === a ? b : a) : paired(a, b) || paired(b, a);
+    if (!ok) {
+      const source = instanceRegion ?? a;
+      const expected = (pairs[source] ?? []).map(r => `'${source}' and '${r}'`).join(', or ');
+      fail(prop, `names ${a} and ${b}, which are not a replication pair of Global Resiliency: `
+        + (expected !== '' ? `an instance in ${source} replicates to ${(pairs[source] ?? []).join(', ')}, so name ${expected}` : `${source} replicates to no Region`), value);
+    }
   }
   return out;
 }

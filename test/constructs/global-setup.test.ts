@@ -44,7 +44,9 @@ describe('InstanceReplica', () => {
     const statements = handlerStatements(stack);
     const actions = new Set(statements.flatMap(s => [s.Action].flat()));
     expect([...actions].sort()).toEqual([
-      'connect:DeleteInstance', 'connect:DescribeInstance', 'connect:ListTrafficDistributionGroups', 'connect:ReplicateInstance',
+      // The provider's own: deleting the stack's last group after an update removed it (ConnectProvider).
+      'connect:DeleteInstance', 'connect:DeleteTrafficDistributionGroup', 'connect:DescribeInstance', 'connect:DescribeTrafficDistributionGroup',
+      'connect:ListPhoneNumbersV2', 'connect:ListTrafficDistributionGroups', 'connect:ReplicateInstance',
     ]);
     const text = JSON.stringify(statements);
     expect(text).toContain(INSTANCE_ARN);
@@ -102,8 +104,9 @@ describe('TrafficDistribution', () => {
     const actions = new Set(handlerStatements(stack).flatMap(s => [s.Action].flat()));
     // Tag/Untag: the tag that records a refused split change on the group (lambda/split.ts).
     expect([...actions].sort()).toEqual([
-      'connect:DescribeTrafficDistributionGroup', 'connect:GetTrafficDistribution', 'connect:TagResource', 'connect:UntagResource',
-      'connect:UpdateTrafficDistribution',
+      // Delete and ListPhoneNumbersV2: the provider's own (deleting the stack's last group after an update removed it).
+      'connect:DeleteTrafficDistributionGroup', 'connect:DescribeTrafficDistributionGroup', 'connect:GetTrafficDistribution',
+      'connect:ListPhoneNumbersV2', 'connect:TagResource', 'connect:UntagResource', 'connect:UpdateTrafficDistribution',
     ]);
   });
 

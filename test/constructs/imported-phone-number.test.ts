@@ -48,6 +48,8 @@ describe('ClaimedPhoneNumber imported from End User Messaging (sourcePhoneNumber
     const actions = new Set(statements.flatMap(s => [s.Action].flat()));
     expect([...actions].sort()).toEqual([
       ...PHONE_NUMBER_ACTIONS, ...PHONE_NUMBER_FLOW_ACTIONS, ...PHONE_NUMBER_IMPORT_ACTIONS, ...PHONE_NUMBER_IMPORT_SOURCE_ACTIONS,
+      // Every number: the group look-up (a rollback may move it back to a group); the provider's group deletion.
+      'connect:DescribeTrafficDistributionGroup', 'connect:DeleteTrafficDistributionGroup',
     ].sort());
     const importing = statements.find(s => [s.Action].flat().includes('connect:ImportPhoneNumber'));
     expect(JSON.stringify(importing.Resource)).toContain(INSTANCE_ARN);

@@ -159,6 +159,7 @@ describe('a failed deployment leaves nothing behind', () => {
       // Refused calls (not retried; throttling and 5xx are retried until the resource's deadline, see denyAssociation).
       ['the split is refused (HTTP 400 InvalidRequestException)', () => world.emulator.injectErrors({ operation: 'UpdateTrafficDistribution', count: 1, status: 400 }), /Amazon Connect refused the split \(Injected InvalidRequestException/],
       ['the split is denied (HTTP 403 AccessDeniedException)', () => world.emulator.injectErrors({ operation: 'UpdateTrafficDistribution', count: 1, status: 403 }), /UpdateTrafficDistribution failed: AccessDeniedException/],
+      ['a quota (HTTP 429 LimitExceededException, not retried)', () => world.emulator.injectErrors({ operation: 'UpdateTrafficDistribution', count: 1, status: 429, errorType: 'LimitExceededException' }), /UpdateTrafficDistribution failed: LimitExceededException/],
       ['CREATION_FAILED', () => world.emulator.failNextGroupCreation(), /ended in status CREATION_FAILED/],
     ])('case 3: a rename that fails because %s deletes the new group; the rollback finds the old one; the same rename then succeeds', async (_, fault, reason) => {
       const first = await world.deploy(group('support'));

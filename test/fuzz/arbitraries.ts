@@ -5,6 +5,7 @@
  * property and stays under 1 KB, so that it fits in CloudFormation's 4 KB response.
  */
 import * as fc from 'fast-check';
+import { REPLICATION_PAIRS } from '../../src/shared/names';
 
 export const REGION = 'us-east-1';
 export const REPLICA = 'us-west-2';
@@ -65,10 +66,10 @@ export const TAG_KEY_CHARS = `${ALNUM}_.:/=+-@ éßŁ日本語ΩжЖ١٢٣\u00a0
 const tagKey = stringOf(TAG_KEY_CHARS, 1, 128).filter(k => !k.toLowerCase().startsWith('aws:'));
 export const tags = fc.dictionary(tagKey, fc.string({ unit: 'binary', maxLength: 256 }).filter(v => v.length <= 256), { maxKeys: 50 });
 
-/** A split of 100 % in steps of 10 between two distinct Regions, the first the instance's; values as numbers or as CloudFormation's strings. */
-export const split = fc.tuple(fc.constantFrom(REGION, 'eu-west-2', 'ap-northeast-1'), fc.constantFrom(REPLICA, 'eu-central-1', 'ap-northeast-3'),
+/** A split of 100 % in steps of 10 between the two Regions of a replication pair, the first the instance's; values as numbers or as CloudFormation's strings. */
+export const split = fc.tuple(fc.constantFrom(...Object.entries(REPLICATION_PAIRS).flatMap(([a, bs]) => bs.map(b => [a, b] as const))),
   fc.integer({ min: 0, max: 10 }), fc.boolean())
-  .map(([a, b, tenths, asString]) => {
+  .map(([[a, b], tenths, asString]) => {
     const pct = (n: number) => asString ? String(n) : n;
     return { instanceRegion: a, value: { [a]: pct(tenths * 10), [b]: pct(100 - tenths * 10) } };
   });

@@ -3,7 +3,8 @@
  * throws an Error that names the construct's path and the property as users write it (camelCase),
  * under 1 KB; a Token in its place is accepted (the handler checks the resolved value at deploy).
  */
-import { Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { App, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import {
   expectUserFacingError, flowArn, GROUP_ARN, groupArn, INSTANCE_ARN, REGION, REPLICA, RUNS, split, stringOf, thrown, uuid, wildString,
@@ -32,7 +33,7 @@ const badSplits = [
   { 'eu-west-2': 50, [REPLICA]: 50 }, { [REGION]: 10.5, [REPLICA]: 89.5 }, { [REGION]: 110, [REPLICA]: -10 }, { [REGION]: NaN, [REPLICA]: 100 },
 ];
 const validSplit = split
-  .filter(s => s.instanceRegion === REGION)
+  .filter(s => s.instanceRegion === REGION && Object.keys(s.value).every(r => r === REGION || REPLICATION_PAIRS[REGION].includes(r)))
   .map(s => Object.fromEntries(Object.entries(s.value).map(([k, v]) => [k, Number(v)])));
 
 /**
@@ -248,5 +249,64 @@ describe('tags', () => {
     t.tags.setTag('team', Fn.importValue('V'));
     t.tags.setTag(Lazy.string({ produce: () => 'k' }), 'v');
     expect(t.node.validate()).toEqual([]);
+  });
+});
+
+describe('cross-construct rules', () => {
+  const NUMBERS = ['+12065550100', '+12065550101', '+12065550102'];
+  const synthError = (app: App): string | undefined => (thrown(() => app.synth()) as Error | undefined)?.message;
+
+  test('an app fails synth exactly when some number is declared twice, naming every declaration of it', () => {
+    // Numbers spread over two stacks of one app, each declaration a random number of the pool.
+    fc.assert(fc.property(fc.array(fc.tuple(fc.constantFrom(0, 1), fc.constantFrom(...NUMBERS)), { minLength: 1, maxLength: 5 }), decls => {
+      const app = new App();
+      const stacks = ['A', 'B'].map(id => new Stack(app, id, { env: { account: '111122223333', region: REGION } }));
+      decls.forEach(([s, n], i) => new ClaimedPhoneNumber(stacks[s], `N${i}`, { target: instanceTarget, phoneNumber: n }));
+      const message = synthError(app);
+      const counts = new Map<string, number>();
+      decls.forEach(([, n]) => counts.set(n, (counts.get(n) ?? 0) + 1));
+      const twice = [...counts].filter(([, c]) => c > 1).map(([n]) => n);
+      if (twice.length === 0) {
+        expect(message).toBeUndefined();
+        return;
+      }
+      decls.forEach(([s, n], i) => {
+        if (twice.includes(n)) {
+          expect(message).toContain(`[${['A', 'B'][s]}/N${i}] phoneNumber ${n} is also declared by`);
+        }
+      });
+    }), { numRuns: 25 });
+  });
+
+  test('a split is accepted exactly when its two Regions are the instance\'s replication pair', () => {
+    const regions = [...new Set([...Object.keys(REPLICATION_PAIRS), ...Object.values(REPLICATION_PAIRS).flat(), 'eu-west-1'])];
+    let n = 0;
+    fc.assert(fc.property(fc.constantFrom(...Object.keys(REPLICATION_PAIRS)), fc.constantFrom(...regions), fc.integer({ min: 0, max: 10 }),
+      (source, other, tenths) => {
+        fc.pre(source !== other);
+        const stack = new Stack(new App(), 'S', { env: { account: '111122223333', region: source } });
+        const instanceArn = INSTANCE_ARN.replace(REGION, source);
+        const build = () => new TrafficDistributionGroup(stack, `G${n++}`, { instanceArn, telephonyDistribution: { [source]: tenths * 10, [other]: 100 - tenths * 10 } });
+        if (REPLICATION_PAIRS[source].includes(other)) {
+          expect(build).not.toThrow();
+        } else {
+          expect(build).toThrow(new RegExp(`telephonyDistribution names .*which are not a replication pair of Global Resiliency: an instance in ${source} replicates to ${REPLICATION_PAIRS[source].join(', ')}`));
+        }
+      }), { numRuns: 60 });
+  });
+
+  test('a group number warns exactly when its flows miss a Region of the pair', () => {
+    const flowIn = (r: string) => `${INSTANCE_ARN.replace(REGION, r)}/contact-flow/f`;
+    fc.assert(fc.property(fc.subarray([REGION, REPLICA], { minLength: 1 }), flowRegions => {
+      const stack = newStack('S');
+      const g = new TrafficDistributionGroup(stack, 'G', { instanceArn: INSTANCE_ARN });
+      new ClaimedPhoneNumber(stack, 'N', { target: PhoneNumberTarget.trafficDistributionGroup(g), phoneNumber: NUMBERS[0], contactFlowArns: flowRegions.map(flowIn) });
+      const warnings = Annotations.fromStack(stack).findWarning('/S/N', Match.stringLikeRegexp('contactFlowArns has no flow in'));
+      const missing = [REGION, REPLICA].filter(r => !flowRegions.includes(r));
+      expect(warnings.length).toBe(missing.length > 0 ? 1 : 0);
+      if (missing.length > 0) {
+        expect(String(warnings[0].entry.data)).toContain(`contactFlowArns has no flow in ${missing.join(' and ')}, a Region of the group S/G (target)`);
+      }
+    }), { numRuns: 10 });
   });
 });

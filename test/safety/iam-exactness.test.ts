@@ -48,6 +48,9 @@ const connectActions = (statements: Statement[]) => new Set(statements.flatMap(s
 
 let emulator: ConnectEmulator;
 const templates: Stack[] = [];
+/** The source of the imported number in each template (lifecycle.ts), in the order of `templates`. */
+const sources: string[] = [];
+const outdirs: string[] = [];
 const callsByStep: Array<Array<{ operation: string; region: string }>> = [];
 
 beforeAll(async () => {
@@ -70,6 +73,7 @@ beforeAll(async () => {
       const stack = new Stack(new App({ outdir: path.join(outdir, String(step)) }), 'Iam', { env: { account: SEED.account, region: SEED.sourceRegion } });
       lifecycleStack(stack, step);
       templates.push(stack);
+      sources.push(SOURCE_NUMBERS[step >= 2 ? 1 : 0].arn); // lifecycle.ts: the import's source changes at step 2
       await engine.deploy(stack);
       callsByStep.push(take());
     }
@@ -82,6 +86,7 @@ beforeAll(async () => {
     const failing = new Stack(new App({ outdir: path.join(outdir, 'failing') }), 'Iam', { env: { account: SEED.account, region: SEED.sourceRegion } });
     lifecycleStack(failing, STEPS.length - 1, 'fixture-renamed-again');
     templates.push(failing);
+    sources.push(SOURCE_NUMBERS[1].arn);
     emulator.injectErrors({ operation: 'UpdateTrafficDistribution', count: 1, status: 400 });
     await expect(engine.deploy(failing)).rejects.toThrow(/UPDATE_ROLLBACK_COMPLETE/);
     emulator.clearFaults();
@@ -90,15 +95,20 @@ beforeAll(async () => {
       'CreateTrafficDistributionGroup', 'UpdateTrafficDistribution', 'DeleteTrafficDistributionGroup', 'ListTrafficDistributionGroups',
     ]));
     templates.push(last); // the stack is back on the last step's template: the destroy runs with its role
+    sources.push(SOURCE_NUMBERS[1].arn);
     await engine.destroy('Iam');
     callsByStep.push(take());
     templates.forEach(handlerStatements);
   } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
+    // The assemblies stay until afterAll: the tests read the synthesized templates.
+    outdirs.push(outdir);
   }
 }, 180_000);
 
-afterAll(() => emulator.stop());
+afterAll(async () => {
+  outdirs.forEach(d => fs.rmSync(d, { recursive: true, force: true }));
+  await emulator.stop();
+});
 
 test('the granted Connect actions are exactly the ones called', () => {
   const called = new Set(callsByStep.flat().map(c => `connect:${c.operation}`));
@@ -110,9 +120,9 @@ const isConnect = (s: Statement) => list(s.Action).every(a => a.startsWith('conn
 
 test('outside Connect: only sms-voice:DescribePhoneNumbers, on exactly the source numbers the stack imports, when it imports one', () => {
   const others = templates.map(t => handlerStatements(t).filter(s => !isConnect(s)));
-  others.forEach((statements, step) => {
-    const source = SOURCE_NUMBERS[step >= 2 ? 1 : 0].arn; // lifecycle.ts: the import's source changes at step 2
-    expect(statements).toEqual([expect.objectContaining({ Effect: 'Allow', Action: 'sms-voice:DescribePhoneNumbers', Resource: [source] })]);
+  expect(sources).toHaveLength(templates.length);
+  others.forEach((statements, i) => {
+    expect(statements).toEqual([expect.objectContaining({ Effect: 'Allow', Action: 'sms-voice:DescribePhoneNumbers', Resource: [sources[i]] })]);
   });
 });
 
