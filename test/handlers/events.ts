@@ -11,6 +11,7 @@ import 'aws-sdk-client-mock-jest';
 import { CfnEvent, IsCompleteResult, OnEventResult, WaitEvent } from '../../lambda/common';
 import { handler as isCompleteHandler } from '../../lambda/is-complete.lambda';
 import { handler as onEventHandler } from '../../lambda/on-event.lambda';
+import { forgetSeenFlows } from '../../lambda/phone-number';
 import { DEADLINE_FIELD } from '../../src/shared/names';
 
 export const ACCOUNT = '111122223333';
@@ -107,7 +108,8 @@ export function waitEvent(event: CfnEvent, result: Partial<OnEventResult> & { Ph
 
 /**
  * A Connect client mock on which every command fails unless the test sets it up, so an
- * unexpected call breaks the test instead of returning `undefined`. Reset before each test.
+ * unexpected call breaks the test instead of returning `undefined`. Reset before each test, as is
+ * the sandbox's memory of the flows it found to exist.
  * Also silences the handlers' JSON log lines.
  */
 export function useConnectMock(): AwsStub<any, any, any> {
@@ -119,6 +121,8 @@ export function useConnectMock(): AwsStub<any, any, any> {
   });
   beforeEach(() => {
     cm.reset();
+    forgetSeenFlows(); // each test runs in a new sandbox
+
     cm.onAnyCommand().callsFake((input: unknown) => {
       throw new Error(`unexpected call: ${JSON.stringify(input)}`);
     });

@@ -122,7 +122,13 @@ describe('ClaimedPhoneNumber: Create', () => {
     cm.on(ClaimPhoneNumberCommand).resolves({ PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN });
     cm.on(DescribePhoneNumberCommand).rejectsOnce(gone()).rejectsOnce(gone()).resolves(summary('CLAIMED'));
     cm.on(AssociatePhoneNumberContactFlowCommand).resolves({});
-    expectSucceeded(await run(createEvent(TYPE, ON_GROUP, o)), PN_ARN, DATA);
+    // The grace is 60 first poll intervals: 600 ms here, not the suite's 60 ms (a loaded machine took longer).
+    process.env.CONNECT_GR_POLL_FIRST_MS = '10';
+    try {
+      expectSucceeded(await run(createEvent(TYPE, ON_GROUP, o)), PN_ARN, DATA);
+    } finally {
+      process.env.CONNECT_GR_POLL_FIRST_MS = '1';
+    }
     expect(cm).toHaveReceivedCommandTimes(DescribePhoneNumberCommand, 3);
   });
 
@@ -1082,6 +1088,36 @@ describe('ClaimedPhoneNumber: a failed request leaves nothing behind', () => {
     expect(inputsOf(cm, DescribeContactFlowCommand)).toEqual([{ InstanceId: INSTANCE_ID, ContactFlowId: FLOW_ID }]);
     expect(cm).not.toHaveReceivedCommand(SearchAvailablePhoneNumbersCommand);
     expect(cm).not.toHaveReceivedCommand(ClaimPhoneNumberCommand);
+  });
+
+  test('a flow found to exist is not described again by the same sandbox for 300 first poll intervals (5 minutes); a missing one is described every time', async () => {
+    const withFlow = (flow: string) => ({ TargetArn: INSTANCE_ARN, PhoneNumber: NUMBER, ContactFlowArns: [flow], RemovalPolicy: 'destroy' });
+    const previous = process.env.CONNECT_GR_POLL_FIRST_MS;
+    process.env.CONNECT_GR_POLL_FIRST_MS = '1000'; // the window: 300 s
+    try {
+      cm.on(ClaimPhoneNumberCommand).resolves({ PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN });
+      // FLOW2 exists: the first number describes it, the next ones (same sandbox, within the window) do not.
+      for (const logicalId of ['LineA', 'LineB', 'LineC']) {
+        expect((await onEvent(createEvent(TYPE, withFlow(FLOW2_ARN), { logicalId }))).PhysicalResourceId).toBe(PN_ARN);
+      }
+      expect(inputsOf(cm, DescribeContactFlowCommand)).toEqual([{ InstanceId: INSTANCE_ID, ContactFlowId: FLOW2_ID }]);
+      // A flow that does not exist is never remembered: each number describes it, and fails before its claim.
+      const missing = FLOW_ARN.replace(FLOW_ID, '00000000-0000-4000-8000-00000000dead');
+      cm.on(DescribeContactFlowCommand, { ContactFlowId: '00000000-0000-4000-8000-00000000dead' }).rejects(sdkError(ResourceNotFoundException, 'Contact flow not found'));
+      for (const logicalId of ['LineD', 'LineE']) {
+        await expect(onEvent(createEvent(TYPE, withFlow(missing), { logicalId }))).rejects.toThrow(/does not exist/);
+      }
+      expect(inputsOf(cm, DescribeContactFlowCommand)).toHaveLength(3);
+      expect(cm).toHaveReceivedCommandTimes(ClaimPhoneNumberCommand, 3);
+      // Past the window, the flow is described again.
+      jest.useFakeTimers({ doNotFake: ['setTimeout', 'setImmediate', 'nextTick', 'queueMicrotask', 'setInterval'] });
+      jest.setSystemTime(Date.now() + 301_000);
+      await onEvent(createEvent(TYPE, withFlow(FLOW2_ARN), { logicalId: 'LineF' }));
+      expect(inputsOf(cm, DescribeContactFlowCommand)).toHaveLength(4);
+    } finally {
+      jest.useRealTimers();
+      process.env.CONNECT_GR_POLL_FIRST_MS = previous;
+    }
   });
 
   const failedWait = (props: Record<string, unknown>) => isComplete(waitEvent(createEvent(TYPE, props, o), {
