@@ -1268,6 +1268,7 @@ export class ConnectEmulator {
   private importHost(): ImportHost {
     const live = () => [...this.numbersById.values()].filter(n => n.status !== 'FAILED');
     return {
+      world: this.world,
       instanceIn: (region, idOrArn) => this.instanceIn(region, idOrArn),
       validateTags: tags => this.validateTags(tags, 'InvalidParameterException'),
       idempotent: (token, params, run) => this.idempotent('ImportPhoneNumber', token, params, run),

@@ -163,7 +163,7 @@ describe('local deploy, update and destroy of a cloud assembly', () => {
     expect(report.emulator.groups.filter(g => !g.isDefault)).toEqual([]);
   }, 130_000);
 
-  test('an app of another account and Regions deploys to a world derived from its template', () => {
+  test('an app of another account and Regions deploys to a world derived from its template, and imports into that account', () => {
     const r = local('deploy', fixtureOut, '--stack', 'London', '--json');
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
     const report = json(r);
@@ -172,7 +172,7 @@ describe('local deploy, update and destroy of a cloud assembly', () => {
     const group = report.emulator.groups.find(g => g.name === 'london');
     expect(group).toMatchObject({ status: 'ACTIVE', telephony: { 'eu-west-2': 60, 'eu-central-1': 40 } });
     expect(group?.arn).toMatch(/^arn:aws:connect:eu-west-2:444455556666:traffic-distribution-group\//);
-    expect(report.emulator.numbers).toEqual([{
+    expect(report.emulator.numbers.find(n => n.phoneNumber === '+442071234567')).toEqual({
       phoneNumber: '+442071234567',
       status: 'CLAIMED',
       targetArn: group?.arn,
@@ -180,7 +180,11 @@ describe('local deploy, update and destroy of a cloud assembly', () => {
         'eu-west-2': `${instance}/contact-flow/cccccccc-0000-4000-8000-000000000001`,
         'eu-central-1': `${instance.replace('eu-west-2', 'eu-central-1')}/contact-flow/cccccccc-0000-4000-8000-000000000001`,
       },
-    }]);
+    });
+    // The End User Messaging number the stack names is imported into the stack's account, not the emulator's default one.
+    expect(report.outputs.ImportedNumberArn).toMatch(/^arn:aws:connect:eu-west-2:444455556666:phone-number\/[0-9a-f-]{36}$/);
+    expect(report.emulator.numbers).toHaveLength(2);
+    expect(report.emulator.numbers.find(n => n.phoneNumber !== '+442071234567')).toMatchObject({ status: 'CLAIMED', targetArn: instance });
   }, 130_000);
 
   test('usage errors name what to do', () => {
