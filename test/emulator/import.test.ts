@@ -150,7 +150,8 @@ test('an emulator of another account imports that account\'s numbers, into that 
     expect(did.arn).toMatch(/^arn:aws:sms-voice:eu-west-2:444455556666:phone-number\//);
     const out = await client.send(new ImportPhoneNumberCommand({ InstanceId: instanceArn, SourcePhoneNumberArn: did.arn }));
     expect(out.PhoneNumberArn).toMatch(new RegExp(`^arn:aws:connect:eu-west-2:444455556666:phone-number/${out.PhoneNumberId}$`));
-    expect(other.claimedNumbers()).toEqual([expect.objectContaining({ phoneNumber: did.phoneNumber, targetArn: instanceArn, sourcePhoneNumberArn: did.arn })]);
+    expect(other.claimedNumbers())
+      .toEqual([expect.objectContaining({ phoneNumber: did.phoneNumber, targetArn: instanceArn, sourcePhoneNumberArn: did.arn })]);
     // The same number's ARN in the SEED account: another account's number in this world.
     const seedArn = did.arn.replace('444455556666', SEED.account);
     expect(await failure(client.send(new ImportPhoneNumberCommand({ InstanceId: instanceArn, SourcePhoneNumberArn: seedArn }))))

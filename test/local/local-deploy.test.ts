@@ -42,8 +42,9 @@ interface CommandReport {
   stack: string;
   succeeded: boolean;
   error?: string;
-  resources: Array<{ logicalId: string; resourceType: string; status: string; seconds: number; reason?: string }>;
+  resources: Array<{ logicalId: string; resourceType: string; status: string; seconds: number; reason?: string; meaning?: string }>;
   outputs: Record<string, string>;
+  leftRunning?: string[];
   emulator: {
     instance: { arn: string; replicas: Record<string, string> };
     groups: Array<{
@@ -96,6 +97,8 @@ describe('local deploy, update and destroy of a cloud assembly', () => {
       expect(r.stdout).toMatch(new RegExp(`CREATE_COMPLETE +\\d+\\.\\d\\d s  ${type.replace(/:/g, ':')} +${id}[0-9A-F]{8}\\n`));
     }
     expect(r.stdout).not.toMatch(/FAILED/);
+    // The modelled real durations, next to what they take at the default --time-scale (0.01).
+    expect(r.stdout).toMatch(/\n    replication of the instance +60 s -> 0\.6 s here\n/);
     const groupArn = /\n  GroupArn +(arn:aws:connect:us-east-1:111122223333:traffic-distribution-group\/\S+)/.exec(r.stdout)?.[1];
     expect(groupArn).toBeDefined();
     expect(r.stdout).toMatch(/MainNumber +\+12065550100\n/);
@@ -132,6 +135,17 @@ describe('local deploy, update and destroy of a cloud assembly', () => {
     const report = json(r);
     expect(report).toMatchObject({ command: 'destroy', stack: STACK, succeeded: true });
     expect(Object.values(customStatuses(report))).toEqual(Object.keys(CUSTOM_RESOURCES).map(() => 'DELETE_COMPLETE'));
+    // Each Delete says what its removal policy did; what was retained is read back from the account.
+    const meaning = (id: string) => report.resources.find(l => l.logicalId.startsWith(id) && l.resourceType.startsWith('Custom::'))?.meaning;
+    expect(meaning('Main')).toBe('retained, left running: the number stays claimed, parked on the instance (RETAIN)');
+    expect(meaning('Backup')).toBe('deleted: the number is released (DESTROY)');
+    expect(meaning('Replica')).toBe('retained, left running: the replica in us-west-2 and its default group stay (RETAIN)');
+    expect(report.leftRunning).toHaveLength(3);
+    expect(report.leftRunning).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^replica in us-west-2 \(Replica[0-9A-F]{8}, RETAIN\), with its default group /),
+      `${deployed.outputs.MainNumber} claimed on ${INSTANCE_ARN} (Main54E5BC70, RETAIN)`,
+      `${deployed.outputs.SearchedNumber} claimed on ${INSTANCE_ARN} (Searched7661879E, RETAIN)`,
+    ]));
     expect(report.emulator.groups.filter(g => !g.isDefault)).toEqual([]);
     expect(report.emulator.numbers.map(n => [n.phoneNumber, n.status, n.targetArn]).sort()).toEqual([
       [deployed.outputs.MainNumber, 'CLAIMED', INSTANCE_ARN],
