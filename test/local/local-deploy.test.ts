@@ -201,10 +201,61 @@ describe('local deploy, update and destroy of a cloud assembly', () => {
     expect(report.emulator.numbers.find(n => n.phoneNumber !== '+442071234567')).toMatchObject({ status: 'CLAIMED', targetArn: instance });
   }, 130_000);
 
+  test('the README\'s Python example: its TypeScript twin deploys with the README\'s command; every option the README uses exists', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf-8');
+    const section = readme.slice(readme.indexOf('## Test your stack offline'), readme.indexOf('\n## ', readme.indexOf('## Test your stack offline') + 3));
+    const pythonApp = /```python\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    // The Python block declares what the twin (test/local/fixtures/app.ts, MyConnectStack) declares.
+    for (const fragment of [
+      'Stack(app, "MyConnectStack", env=Environment(account="111122223333", region="us-east-1"))',
+      `INSTANCE_ARN = "${INSTANCE_ARN}"`,
+      `FLOW = "contact-flow/${FLOW_ID}"`,
+      'TrafficDistributionGroup(stack, "Group",',
+      'traffic_distribution_group_name="support"',
+      'telephony_distribution={"us-east-1": 70, "us-west-2": 30})',
+      'ClaimedPhoneNumber(stack, "Main",',
+      'target=PhoneNumberTarget.traffic_distribution_group(group)',
+      'phone_number="+12065550123"',
+      'contact_flow_arns=[f"{INSTANCE_ARN}/{FLOW}", f"{INSTANCE_ARN.replace(\'us-east-1\', \'us-west-2\')}/{FLOW}"])',
+      'CfnOutput(stack, "MainNumber", value=line.phone_number)',
+    ]) {
+      expect(pythonApp).toContain(fragment);
+    }
+    // The README's command for it.
+    const command = /npx cdk-connect-global-resiliency (local deploy cdk\.out --stack MyConnectStack --json)/.exec(section)?.[1];
+    expect(command).toBeDefined();
+    const r = local(...command!.replace('local ', '').replace('cdk.out', fixtureOut).split(' '));
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+    const report = json(r);
+    expect(report).toMatchObject({ command: 'deploy', stack: 'MyConnectStack', succeeded: true, outputs: { MainNumber: '+12065550123' } });
+    const group = report.emulator.groups.find(g => g.name === 'support');
+    expect(group).toMatchObject({ status: 'ACTIVE', telephony: { 'us-east-1': 70, 'us-west-2': 30 } });
+    expect(report.emulator.numbers).toEqual([expect.objectContaining({ phoneNumber: '+12065550123', status: 'CLAIMED', targetArn: group?.arn })]);
+
+    // Every option of the section's commands is one the command accepts.
+    const used = new Map<string, Set<string>>();
+    for (const m of section.matchAll(/npx cdk-connect-global-resiliency local (deploy|update|destroy)([^\n#]*)/g)) {
+      const options = used.get(m[1]) ?? new Set<string>();
+      [...m[2].matchAll(/--[a-z-]+/g)].forEach(o => options.add(o[0]));
+      used.set(m[1], options);
+    }
+    expect([...used.keys()].sort()).toEqual(['deploy', 'destroy', 'update']);
+    for (const [sub, options] of used) {
+      const help = local(sub, '--help').stdout;
+      for (const option of options) {
+        expect(`${sub} ${help.includes(`${option} `) ? option : 'missing'}`).toBe(`${sub} ${option}`);
+      }
+    }
+    // And every option the prose names.
+    for (const option of section.match(/`--[a-z-]+/g) ?? []) {
+      expect(local('deploy', '--help').stdout).toContain(`${option.slice(1)} `);
+    }
+  }, 130_000);
+
   test('usage errors name what to do', () => {
     const several = local('deploy', fixtureOut);
     expect(several.status).toBe(1);
-    expect(several.stderr).toContain('has 4 stacks (ConnectGlobalResiliency, WrongRegionFlow, SplitOver100, London): name one with --stack.');
+    expect(several.stderr).toContain('has 5 stacks (ConnectGlobalResiliency, WrongRegionFlow, SplitOver100, London, MyConnectStack): name one with --stack.');
     const noState = local('update', exampleOut);
     expect(noState.status).toBe(1);
     expect(noState.stderr).toContain('pass the --state file that deploy wrote');
