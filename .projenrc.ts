@@ -180,9 +180,9 @@ project.addTask('test:package', {
     + '--coverage=false --ci --json --outputFile=test-reports/jest-package-results.json',
 });
 
-// `npm run demo`: deploy the example app to the local Connect emulator, update it, destroy it.
+// `npm run demo`: `cdk synth` of examples/, then `local deploy`, `local update` and `local destroy` (the code the CLI runs).
 const demo = project.addTask('demo', {
-  description: 'Deploys examples/app.ts to the local Amazon Connect emulator, updates it and destroys it',
+  description: 'Synthesizes examples/app.ts with cdk synth, then deploys, updates and destroys it with the local commands (runLocalCommand) on the embedded Connect emulator',
 });
 if (bundleTask) {
   demo.spawn(bundleTask);

@@ -5,7 +5,7 @@
  * agents on the group. Copy it, put in your instance, flow and user ids, and `cdk deploy`.
  *
  * The ids below are the ones the local Connect emulator seeds, so `npm run demo` deploys exactly
- * this app offline.
+ * this app offline (`cdk synth`, then the package's `local deploy`).
  */
 import { App, CfnOutput, RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -117,7 +117,12 @@ export class GlobalResiliencyStack extends Stack {
 }
 
 if (require.main === module) {
+  // `cdk synth -c sourcePercent=50 -c backupOnGroup=true`: the update `npm run demo` deploys.
   const app = new App();
-  new GlobalResiliencyStack(app, 'ConnectGlobalResiliency');
+  const percent = app.node.tryGetContext('sourcePercent') as string | number | undefined;
+  new GlobalResiliencyStack(app, 'ConnectGlobalResiliency', {
+    sourcePercent: percent === undefined ? undefined : Number(percent),
+    backupOnGroup: String(app.node.tryGetContext('backupOnGroup')) === 'true',
+  });
   app.synth();
 }

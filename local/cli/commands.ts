@@ -9,14 +9,20 @@
  *   local destroy [--stack NAME]              delete it (needs --state)
  *
  * A failed command prints the engine's message (the failed resource and its handler's reason)
- * and sets a non-zero exit code.
+ * and sets a non-zero exit code. A destroy also fails when the emulated account does not hold
+ * what the resources' removal policies say (a RETAIN number gone, a DESTROY one still claimed).
+ *
+ * `runLocalCommand` is what each command runs: `npm run demo` (local/demo/demo.ts) calls it too.
  */
 import * as path from 'path';
 import * as connect from '@aws-sdk/client-connect';
 import * as lambda from '@aws-sdk/client-lambda';
 import * as sfn from '@aws-sdk/client-sfn';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { emulatorReport, CommandReport, formatEmulator, formatOutputs, formatResourceLine, resourceLine, ResourceLine } from './report';
+import {
+  afterDestroy, CommandReport, DeployedResource, emulatorReport, formatEmulator, formatLeftRunning, formatOutputs, formatResourceLine,
+  resourceLine, ResourceLine, Resources, timeScaleLines,
+} from './report';
 import { loadState, LocalState, mergeWorld, saveState } from './state';
 import { deriveWorld } from './world';
 import { ConnectEmulator, EmulatorWorld } from '../emulator';
@@ -25,7 +31,8 @@ import { AssemblyStack, LocalCloudFormation, pollEnv, provideRuntimePackages, re
 /** The default `--time-scale`: the service's durations (replication, claims, the waiter's interval) at 1/100. */
 export const DEFAULT_TIME_SCALE = 0.01;
 
-interface LocalOptions {
+/** The options of the `local` commands, as commander parses them. */
+export interface LocalOptions {
   readonly stack?: string;
   readonly timeScale: number;
   readonly state?: string;
@@ -47,13 +54,13 @@ export function registerLocalCommands(program: Command): Command {
 
   common(local.command('deploy <assembly>')
     .description('deploy a stack of a cloud assembly (the cdk.out directory of `cdk synth`)'))
-    .action(async (assembly: string, opts: LocalOptions) => run('deploy', opts, assembly));
+    .action(async (assembly: string, opts: LocalOptions) => exitCodeOf(await runLocalCommand('deploy', opts, assembly)));
   common(local.command('update <assembly>')
     .description('update the stack deployed before (with --state) to a new cloud assembly'))
-    .action(async (assembly: string, opts: LocalOptions) => run('update', opts, assembly));
+    .action(async (assembly: string, opts: LocalOptions) => exitCodeOf(await runLocalCommand('update', opts, assembly)));
   common(local.command('destroy')
     .description('delete the stack deployed before (with --state)'))
-    .action(async (opts: LocalOptions) => run('destroy', opts));
+    .action(async (opts: LocalOptions) => exitCodeOf(await runLocalCommand('destroy', opts)));
   return local;
 }
 
@@ -65,9 +72,22 @@ function parseTimeScale(value: string): number {
   return n;
 }
 
-/** Runs one command; sets process.exitCode to 1 on failure. */
-async function run(command: CommandReport['command'], opts: LocalOptions, assemblyDir?: string): Promise<void> {
+function exitCodeOf(report: CommandReport): void {
+  if (!report.succeeded) {
+    process.exitCode = 1;
+  }
+}
+
+/**
+ * Runs one command and prints what it did (text, or with `json` one JSON document); a failure is
+ * printed too (to stderr in text mode) and returned as a report that did not succeed.
+ */
+export async function runLocalCommand(command: CommandReport['command'], opts: LocalOptions, assemblyDir?: string): Promise<CommandReport> {
+  const started = Date.now();
   const lines: ResourceLine[] = [];
+  /** The resources a Delete may concern: the new template's, then (winning) the deployed ones with their resolved properties. */
+  let resources: Resources = {};
+  let leftRunning: string[] | undefined;
   const print = (text: string) => {
     if (opts.json !== true) {
       console.log(text);
@@ -104,7 +124,7 @@ async function run(command: CommandReport['command'], opts: LocalOptions, assemb
       waiterIntervalScale: opts.timeScale,
       printLogs: opts.logs === true,
       onProgress: p => {
-        const line = resourceLine(p);
+        const line = resourceLine(p, resources);
         if (line !== undefined) {
           lines.push(line);
           print(formatResourceLine(line));
@@ -127,11 +147,26 @@ async function run(command: CommandReport['command'], opts: LocalOptions, assemb
     }
 
     print(`${header(command, stackName, assemblyDir)} (Connect emulator on ${emulator.endpoint}, instance ${world.instanceId} in ${world.sourceRegion}, time scale ${opts.timeScale})`);
+    if (command === 'deploy') {
+      print(`Each wait of the emulator's model of Amazon Connect (and of the provider's polling) takes ${opts.timeScale} of its modelled real length:`);
+      timeScaleLines(emulator.realDurations(), opts.timeScale).forEach(print);
+      print('  AWS publishes none of these figures. The seconds per resource below add the local run of the Lambda functions to these waits.\n');
+    }
+    const before = deployedResources(engine, stackName);
+    resources = {
+      ...stack?.template.Resources,
+      ...Object.fromEntries(before.map(r => [r.logicalId, { Type: r.type, Properties: r.props }])),
+    };
     let outputs: Record<string, string> = {};
     let error: string | undefined;
     try {
       if (command === 'destroy') {
         await engine.destroy(stackName);
+        const after = afterDestroy(emulator, before);
+        leftRunning = after.leftRunning;
+        if (after.problems.length > 0) {
+          error = `After the destroy, the account does not hold what the removal policies say: ${after.problems.join('; ')}`;
+        }
       } else {
         outputs = (await engine.deployAssembly(stack!.assemblyDir, stack!.artifactId)).outputs;
       }
@@ -146,6 +181,9 @@ async function run(command: CommandReport['command'], opts: LocalOptions, assemb
       resources: lines,
       outputs,
       emulator: emulatorReport(emulator),
+      ...(leftRunning !== undefined ? { leftRunning } : {}),
+      apiCalls: emulator.callCount(),
+      seconds: (Date.now() - started) / 1000,
     };
     if (opts.state !== undefined) {
       const state: LocalState = { version: 1, world, emulator: emulator.snapshot(), engine: engine.exportState() };
@@ -160,14 +198,23 @@ async function run(command: CommandReport['command'], opts: LocalOptions, assemb
   if (opts.json === true) {
     console.log(JSON.stringify(report, undefined, 2));
   } else {
-    [...formatOutputs(report.outputs), ...(report.emulator !== undefined ? formatEmulator(report.emulator) : [])].forEach(l => console.log(l));
+    [
+      ...formatOutputs(report.outputs),
+      ...(report.emulator !== undefined ? formatEmulator(report.emulator) : []),
+      ...(report.leftRunning !== undefined ? formatLeftRunning(report.leftRunning) : []),
+      ...(report.apiCalls !== undefined ? ['', `${report.succeeded ? 'Done' : 'Failed'} in ${report.seconds?.toFixed(1)} s: ${report.apiCalls} Amazon Connect API calls.`] : []),
+    ].forEach(l => console.log(l));
   }
-  if (!report.succeeded) {
-    if (opts.json !== true) {
-      console.error(`\nlocal ${command} of ${stackName || 'the stack'} failed: ${report.error}`);
-    }
-    process.exitCode = 1;
+  if (!report.succeeded && opts.json !== true) {
+    console.error(`\nlocal ${command} of ${stackName || 'the stack'} failed: ${report.error}`);
   }
+  return report;
+}
+
+/** The resources of a stack the engine has deployed (none when it has not). */
+function deployedResources(engine: LocalCloudFormation, stackName: string): DeployedResource[] {
+  const stack = engine.exportState().stacks.find(s => s.name === stackName);
+  return (stack?.resources ?? []) as unknown as DeployedResource[];
 }
 
 function header(command: CommandReport['command'], stack: string, assemblyDir: string | undefined): string {

@@ -1,9 +1,15 @@
 /**
- * What the `local` commands print: a line per resource operation (status, seconds), the stack's
- * outputs, and what the emulated account holds afterwards (the instance and its replica, the
- * groups with their split and agents, the numbers with their target and flows).
+ * What the `local` commands print: the emulator's modelled durations next to the scaled ones, a
+ * line per resource operation (status, seconds; a Delete says what its removal policy did:
+ * deleted, released, or retained and left running), the stack's outputs, what the emulated
+ * account holds afterwards (the instance and its replica, the groups with their split and agents,
+ * the numbers with their target and flows), and after a destroy what it left running.
  */
-import { ConnectEmulator } from '../emulator';
+import {
+  CLAIMED_PHONE_NUMBER_RESOURCE_TYPE, INSTANCE_REPLICA_RESOURCE_TYPE, PhoneProps, PhoneRemoval, ReplicaProps, TdgProps,
+  TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE, TRAFFIC_DISTRIBUTION_GROUP_USERS_RESOURCE_TYPE, TRAFFIC_DISTRIBUTION_RESOURCE_TYPE,
+} from '../../src/shared/names';
+import { ConnectEmulator, EmulatorDurations } from '../emulator';
 import { ProgressEvent } from '../engine';
 
 /** One resource operation, as CloudFormation's events name it. */
@@ -14,6 +20,8 @@ export interface ResourceLine {
   readonly status: string;
   readonly seconds: number;
   readonly reason?: string;
+  /** A completed Delete: what it did (deleted, released, or retained and left running), from the resource's removal policy. */
+  readonly meaning?: string;
 }
 
 export interface EmulatorReport {
@@ -42,10 +50,16 @@ export interface CommandReport {
   readonly resources: ResourceLine[];
   readonly outputs: Record<string, string>;
   readonly emulator?: EmulatorReport;
+  /** After a destroy: what the stack's removal policies left running in the account, outside any stack. */
+  readonly leftRunning?: string[];
+  /** Amazon Connect API calls the emulator answered during the command. */
+  readonly apiCalls?: number;
+  /** Wall-clock seconds of the command. */
+  readonly seconds?: number;
 }
 
-/** The line of a finished resource operation (IN_PROGRESS events give none). */
-export function resourceLine(p: ProgressEvent): ResourceLine | undefined {
+/** The line of a finished resource operation (IN_PROGRESS events give none); a completed Delete says what it did. */
+export function resourceLine(p: ProgressEvent, resources: Resources = {}): ResourceLine | undefined {
   if (p.status === 'IN_PROGRESS') {
     return undefined;
   }
@@ -56,11 +70,14 @@ export function resourceLine(p: ProgressEvent): ResourceLine | undefined {
     status,
     seconds: Math.round(p.elapsedMs) / 1000,
     ...(p.reason !== undefined ? { reason: p.reason } : {}),
+    ...(p.requestType === 'Delete' && p.status === 'SUCCESS' && p.resourceType.startsWith('Custom::')
+      ? { meaning: deleteMeaning(p.resourceType, resources[p.logicalId]?.Properties ?? {}, resources) || undefined } : {}),
   };
 }
 
 export function formatResourceLine(l: ResourceLine): string {
   return `  ${l.status.padEnd(16)} ${l.seconds.toFixed(2).padStart(7)} s  ${l.resourceType.padEnd(44)} ${l.logicalId}`
+    + (l.meaning !== undefined ? `\n      ${l.meaning}` : '')
     + (l.reason !== undefined ? `\n      ${l.reason}` : '');
 }
 
@@ -123,4 +140,121 @@ export function formatEmulator(r: EmulatorReport): string[] {
     lines.push(`    ${n.phoneNumber}  ${n.status}  on ${n.targetArn}  flows: ${flows}${n.message !== undefined ? `  (${n.message})` : ''}`);
   }
   return lines;
+}
+
+/** A template's resources (or the engine's deployed ones, with their resolved properties): logical id -> type and properties. */
+export type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+
+/** A resource of a deployed stack as the engine keeps it (`exportState`): its physical id and resolved properties. */
+export interface DeployedResource {
+  readonly logicalId: string;
+  readonly type: string;
+  readonly physicalId: string;
+  readonly props: Record<string, unknown>;
+}
+
+/** The steps of the emulator's model of the service, each with its real duration and its duration at this time scale. */
+export function timeScaleLines(durations: Required<EmulatorDurations>, timeScale: number): string[] {
+  const steps: Array<[keyof EmulatorDurations, string]> = [
+    ['replicate', 'replication of the instance'],
+    ['groupCreate', 'creation of a group'],
+    ['groupUpdate', 'a change of split'],
+    ['claim', 'a number claimed'],
+    ['move', 'a number moved'],
+    ['release', 'a number released'],
+    ['groupDelete', 'deletion of a group'],
+    ['replicaDelete', 'deletion of a replica'],
+  ];
+  const secs = (ms: number) => `${Number((ms / 1000).toFixed(2))} s`;
+  return steps.map(([key, what]) => `    ${what.padEnd(28)} ${secs(durations[key]).padStart(5)} -> ${secs(durations[key] * timeScale)} here`);
+}
+
+/** Whether a number's target is a traffic distribution group (an ARN, or a reference to one of the stack). */
+function onGroup(props: Record<string, unknown>, resources: Resources): boolean {
+  const target = props[PhoneProps.TARGET_ARN];
+  if (typeof target === 'string') {
+    return target.includes(':traffic-distribution-group/');
+  }
+  const t = target as { 'Ref'?: string; 'Fn::GetAtt'?: [string, string] } | undefined;
+  const id = typeof t === 'object' && t !== null ? t.Ref ?? t['Fn::GetAtt']?.[0] : undefined;
+  return id !== undefined && resources[id]?.Type === TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE;
+}
+
+/** What a Delete of this resource does, from its properties in the deployed template ('' for a type this library does not define). */
+export function deleteMeaning(type: string, props: Record<string, unknown>, resources: Resources): string {
+  switch (type) {
+    case INSTANCE_REPLICA_RESOURCE_TYPE:
+      return props[ReplicaProps.REMOVAL_POLICY] === 'destroy'
+        ? `deleted: the replica in ${String(props[ReplicaProps.REPLICA_REGION])} is deleted (DESTROY)`
+        : `retained, left running: the replica in ${String(props[ReplicaProps.REPLICA_REGION])} and its default group stay (RETAIN)`;
+    case CLAIMED_PHONE_NUMBER_RESOURCE_TYPE:
+      return props[PhoneProps.REMOVAL_POLICY] === PhoneRemoval.DESTROY
+        ? 'deleted: the number is released (DESTROY)'
+        : onGroup(props, resources)
+          ? 'retained, left running: the number stays claimed, parked on the instance (RETAIN)'
+          : 'retained, left running: the number stays claimed on the instance (RETAIN)';
+    case TRAFFIC_DISTRIBUTION_RESOURCE_TYPE:
+      return 'left as it is: a stack deletion never moves live traffic';
+    case TRAFFIC_DISTRIBUTION_GROUP_USERS_RESOURCE_TYPE:
+      return 'deleted: the agents are disassociated from the group';
+    case TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE:
+      return props[TdgProps.REMOVAL_POLICY] === 'retain'
+        ? 'retained, left running: the group stays, with its split and its numbers (RETAIN)'
+        : 'deleted: the group is deleted';
+    default:
+      return '';
+  }
+}
+
+/**
+ * After a destroy: what the removal policies of the destroyed stack's resources left running, read
+ * back from the emulator, and where the emulator contradicts what the Delete lines said (a RETAIN
+ * number no longer claimed, a DESTROY one still claimed, a replica gone or still there, a group
+ * of the stack not deleted).
+ */
+export function afterDestroy(emulator: ConnectEmulator, destroyed: ReadonlyArray<DeployedResource>): { leftRunning: string[]; problems: string[] } {
+  const leftRunning: string[] = [];
+  const problems: string[] = [];
+  const replication = emulator.instance().replicationStatus;
+  const numbers = emulator.claimedNumbers();
+  const groups = emulator.groups();
+  for (const r of destroyed) {
+    const retained = r.props[PhoneProps.REMOVAL_POLICY] !== 'destroy';
+    const policy = retained ? 'RETAIN' : 'DESTROY';
+    if (r.type === INSTANCE_REPLICA_RESOURCE_TYPE) {
+      const region = String(r.props[ReplicaProps.REPLICA_REGION]);
+      const running = replication[region] === 'INSTANCE_REPLICATION_COMPLETE';
+      if (running) {
+        const defaultGroup = groups.find(g => g.isDefault);
+        leftRunning.push(`replica in ${region} (${r.logicalId}, ${policy})${defaultGroup !== undefined ? `, with its default group ${defaultGroup.name}` : ''}`);
+      }
+      if (running !== retained) {
+        problems.push(`${r.logicalId}: the replica in ${region} is ${running ? 'still running' : replication[region] ?? 'gone'}, but its removal policy is ${policy}`);
+      }
+    } else if (r.type === CLAIMED_PHONE_NUMBER_RESOURCE_TYPE) {
+      const number = numbers.find(n => n.arn === r.physicalId && n.status === 'CLAIMED');
+      if (number !== undefined) {
+        leftRunning.push(`${number.phoneNumber} claimed on ${number.targetArn} (${r.logicalId}, ${policy})`);
+      }
+      if ((number !== undefined) !== retained) {
+        problems.push(`${r.logicalId}: the number ${r.physicalId} is ${number !== undefined ? 'still' : 'no longer'} claimed, but its removal policy is ${policy}`);
+      }
+    } else if (r.type === TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE) {
+      const kept = r.props[TdgProps.REMOVAL_POLICY] === 'retain';
+      const group = groups.find(g => g.arn === r.physicalId);
+      if (group !== undefined) {
+        leftRunning.push(`group ${group.name} ${group.status} (${r.logicalId}, ${kept ? 'RETAIN' : 'DESTROY'})`);
+      }
+      if ((group !== undefined) !== kept) {
+        problems.push(`${r.logicalId}: the group ${r.physicalId} ${group !== undefined ? 'was not deleted' : 'is gone'}, but its removal policy is ${kept ? 'RETAIN' : 'DESTROY'}`);
+      }
+    }
+  }
+  return { leftRunning, problems };
+}
+
+/** The lines of what a destroy left running. */
+export function formatLeftRunning(leftRunning: ReadonlyArray<string>): string[] {
+  return ['', `Left running in the account, outside any stack (${leftRunning.length}):`,
+    ...(leftRunning.length === 0 ? ['  nothing'] : leftRunning.map(l => `  ${l}`))];
 }

@@ -56,10 +56,17 @@ export function mergeWorld(saved: EmulatorWorld, derived: EmulatorWorld, file: s
       inventory.push(n);
     }
   }
+  const sourceNumbers = [...(saved.sourceNumbers ?? [])];
+  for (const n of derived.sourceNumbers ?? []) {
+    if (!sourceNumbers.some(s => s.arn === n.arn)) {
+      sourceNumbers.push(n);
+    }
+  }
   return {
     ...saved,
     flowIds: [...new Set([...saved.flowIds, ...derived.flowIds])],
     userIds: [...new Set([...saved.userIds, ...derived.userIds])],
     inventory,
+    ...(saved.sourceNumbers !== undefined || derived.sourceNumbers !== undefined ? { sourceNumbers } : {}),
   };
 }

@@ -3,8 +3,8 @@
  * references: the Connect instance (its ARNs give the account, the source Region and the id),
  * the replica Region (an InstanceReplica's ReplicaRegion, or the second Region of a split or of a
  * flow), whether the instance is already replicated (a group or a replica-Region flow without an
- * InstanceReplica in the stack), the flow ids, the user ids, and numbers on offer for every
- * specific number or search the stack declares.
+ * InstanceReplica in the stack), the flow ids, the user ids, numbers on offer for every
+ * specific number or search the stack declares, and the End User Messaging numbers it imports.
  *
  * The emulator cannot know what a real account holds: every flow and user the template names is
  * taken to exist. What it checks is everything else (Regions, targets, splits, statuses).
@@ -14,7 +14,7 @@ import {
   TdgProps, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE, TRAFFIC_DISTRIBUTION_GROUP_USERS_RESOURCE_TYPE,
   TRAFFIC_DISTRIBUTION_RESOURCE_TYPE, GroupUsersProps,
 } from '../../src/shared/names';
-import { EmulatorWorld, InventoryNumber, SEED } from '../emulator/seed';
+import { EmulatorWorld, InventoryNumber, SEED, SourceNumber, sourceNumbersOf } from '../emulator/seed';
 import { AssemblyStack } from '../engine/cloud-assembly';
 import { Template } from '../engine/template';
 
@@ -77,9 +77,10 @@ export function deriveWorld(stack: AssemblyStack): DerivedWorld {
     .flatMap(u => (Array.isArray(u[GroupUsersProps.USER_IDS]) ? u[GroupUsersProps.USER_IDS] as unknown[] : []))
     .filter((u): u is string => typeof u === 'string');
 
+  const account = stack.environmentSet ? stack.account : instance?.account ?? stack.account;
   return {
     world: {
-      account: stack.environmentSet ? stack.account : instance?.account ?? stack.account,
+      account,
       sourceRegion,
       replicaRegion,
       instanceId,
@@ -88,6 +89,7 @@ export function deriveWorld(stack: AssemblyStack): DerivedWorld {
       flowIds: [...flowIds],
       userIds: [...new Set(userIds)],
       inventory: inventoryFor(ofType(CLAIMED_PHONE_NUMBER_RESOURCE_TYPE)),
+      sourceNumbers: sourceNumbersFor(ofType(CLAIMED_PHONE_NUMBER_RESOURCE_TYPE), { account, sourceRegion, replicaRegion }),
     },
     // A stack that uses a replicated instance without replicating it needs it replicated already.
     replicated: replicas.length === 0 && referencedReplica !== undefined,
@@ -132,6 +134,26 @@ function inventoryFor(numbers: Array<Record<string, unknown>>): InventoryNumber[
     }
   }
   return inventory;
+}
+
+const SOURCE_ARN = /^arn:aws(?:-us-gov)?:sms-voice:([a-z]{2}-[a-z-]+-\d):(\d{12}):phone-number\/[A-Za-z0-9_-]+$/;
+
+/**
+ * The account's End User Messaging numbers: the default catalogue of the world's account, and
+ * each SourcePhoneNumberArn of the stack that names this account (a made-up US DID, +1425555 02xx,
+ * stands for its number). An ARN of another account is left out: the import fails, as in AWS.
+ */
+function sourceNumbersFor(numbers: Array<Record<string, unknown>>, world: Pick<EmulatorWorld, 'account' | 'sourceRegion' | 'replicaRegion'>): SourceNumber[] {
+  const catalogue = sourceNumbersOf(world);
+  for (const props of numbers) {
+    const arn = props[PhoneProps.SOURCE_PHONE_NUMBER_ARN];
+    const m = typeof arn === 'string' ? SOURCE_ARN.exec(arn) : null;
+    if (m !== null && m[2] === world.account && !catalogue.some(n => n.arn === arn)) {
+      const phoneNumber = `+1425555${String(200 + catalogue.length).padStart(4, '0')}`;
+      catalogue.push({ arn: arn as string, region: m[1], phoneNumber, countryCode: 'US', type: 'DID' });
+    }
+  }
+  return catalogue;
 }
 
 function regionOfArn(value: unknown): string | undefined {

@@ -10,32 +10,16 @@
  * harsher reading chosen (local/emulator/README.md lists each).
  */
 import * as crypto from 'crypto';
-import { SEED } from './seed';
+import { SEED, SourceNumber, sourceNumbersOf } from './seed';
 import { fail } from './wire';
 
-/** A number this account holds in AWS End User Messaging SMS, which Connect can import. */
-export interface SourceNumber {
-  readonly arn: string;
-  readonly region: string;
-  readonly phoneNumber: string;
-  readonly countryCode: string;
-  /** The type the number gets in Connect [inferred: a toll-free number stays TOLL_FREE, a 10DLC or long code is a DID]. */
-  readonly type: 'DID' | 'TOLL_FREE';
-}
-
-const sourceArn = (region: string, id: string) => `arn:aws:sms-voice:${region}:${SEED.account}:phone-number/phone-${id}`;
+export type { SourceNumber } from './seed';
 
 /**
- * The End User Messaging catalogue of the emulated account: three numbers in the source Region
- * (none of them in the claim inventory), one in the replica Region (importable only to an
- * instance there, which the emulated account does not have), and one of another account.
+ * The End User Messaging catalogue of the SEED account (`sourceNumbersOf(SEED)`); an emulator
+ * started with another world holds its own (`EmulatorWorld.sourceNumbers`).
  */
-export const SOURCE_NUMBERS: ReadonlyArray<SourceNumber> = [
-  { arn: sourceArn(SEED.sourceRegion, '0123456789abcdef0123456789abcde1'), region: SEED.sourceRegion, phoneNumber: '+18885550101', countryCode: 'US', type: 'TOLL_FREE' },
-  { arn: sourceArn(SEED.sourceRegion, '0123456789abcdef0123456789abcde2'), region: SEED.sourceRegion, phoneNumber: '+14255550102', countryCode: 'US', type: 'DID' },
-  { arn: sourceArn(SEED.sourceRegion, '0123456789abcdef0123456789abcde3'), region: SEED.sourceRegion, phoneNumber: '+14255550103', countryCode: 'US', type: 'DID' },
-  { arn: sourceArn(SEED.replicaRegion, '0123456789abcdef0123456789abcde4'), region: SEED.replicaRegion, phoneNumber: '+15035550104', countryCode: 'US', type: 'DID' },
-];
+export const SOURCE_NUMBERS: ReadonlyArray<SourceNumber> = sourceNumbersOf(SEED);
 
 /** A number of End User Messaging held by another account (its ARN names that account). */
 export const FOREIGN_SOURCE_NUMBER_ARN = 'arn:aws:sms-voice:us-east-1:444455556666:phone-number/phone-0123456789abcdef0123456789abcde9';
@@ -44,6 +28,8 @@ const SOURCE_ARN_RE = /^arn:(?:aws|aws-us-gov):sms-voice:([a-z]{2}-[a-z-]+-[0-9]
 
 /** What the import needs of the emulator (its state and its shared rules). */
 export interface ImportHost {
+  /** The emulated account and its End User Messaging numbers (the emulator's world). */
+  readonly world: { readonly account: string; readonly sourceNumbers: ReadonlyArray<SourceNumber> };
   /** The instance an InstanceId names in the calling Region (ResourceNotFound otherwise). */
   instanceIn(region: string, idOrArn: unknown): { arn: string };
   validateTags(tags: unknown): Record<string, string>;
@@ -98,8 +84,8 @@ export function importPhoneNumber(host: ImportHost, region: string, body: Record
     if (m[1] !== region) {
       return fail('InvalidParameterException', `The source phone number is in ${m[1]}; import it into an instance of that Region.`);
     }
-    const number = SOURCE_NUMBERS.find(n => n.arn === source);
-    if (m[2] !== SEED.account || number === undefined) {
+    const number = host.world.sourceNumbers.find(n => n.arn === source);
+    if (m[2] !== host.world.account || number === undefined) {
       // Another account's number, or none: not found [inferred: the caller cannot see it].
       return fail('ResourceNotFoundException', `Phone number not found in AWS End User Messaging: ${source}`);
     }
@@ -113,7 +99,7 @@ export function importPhoneNumber(host: ImportHost, region: string, body: Record
       return fail('InvalidParameterException', `Phone number ${number.phoneNumber} was released from Amazon Connect and cannot be imported again yet.`);
     }
     const id = crypto.randomUUID();
-    const arn = `arn:aws:connect:${region}:${SEED.account}:phone-number/${id}`;
+    const arn = `arn:aws:connect:${region}:${host.world.account}:phone-number/${id}`;
     host.addImported({
       id,
       arn,

@@ -106,6 +106,7 @@ export function claim(s: EmulatorState, r: Request): Body {
 export function importHost(s: EmulatorState): ImportHost {
   const live = () => [...s.numbersById.values()].filter(n => n.status !== 'FAILED');
   return {
+    world: s.world,
     instanceIn: (region, idOrArn) => instanceIn(s, region, idOrArn),
     validateTags: tags => validateTags(tags, 'InvalidParameterException'),
     idempotent: (token, params, run) => idempotent(s, 'ImportPhoneNumber', token, params, run),

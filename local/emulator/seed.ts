@@ -3,6 +3,16 @@
  * its flows and agents, and the numbers the service offers for claiming.
  */
 
+/** A number this account holds in AWS End User Messaging SMS, which Connect can import (ImportPhoneNumber). */
+export interface SourceNumber {
+  readonly arn: string;
+  readonly region: string;
+  readonly phoneNumber: string;
+  readonly countryCode: string;
+  /** The type the number gets in Connect [inferred: a toll-free number stays TOLL_FREE, a 10DLC or long code is a DID]. */
+  readonly type: 'DID' | 'TOLL_FREE';
+}
+
 /** A number the service offers (SearchAvailablePhoneNumbers) until someone claims it. */
 export interface InventoryNumber {
   readonly phoneNumber: string;
@@ -70,6 +80,26 @@ export interface EmulatorWorld {
   readonly userIds: ReadonlyArray<string>;
   /** @default SEED.inventory */
   readonly inventory?: ReadonlyArray<InventoryNumber>;
+  /**
+   * The account's numbers in AWS End User Messaging SMS (what ImportPhoneNumber can import).
+   * @default sourceNumbersOf(world): four numbers of the world's account, three in its source Region, one in its replica Region
+   */
+  readonly sourceNumbers?: ReadonlyArray<SourceNumber>;
+}
+
+/**
+ * The End User Messaging catalogue of an account: three numbers in the source Region (none of
+ * them in the claim inventory), one in the replica Region (importable only to an instance there,
+ * which the emulated account does not have). The ARNs name the world's account.
+ */
+export function sourceNumbersOf(world: Pick<EmulatorWorld, 'account' | 'sourceRegion' | 'replicaRegion'>): SourceNumber[] {
+  const arn = (region: string, id: string) => `arn:aws:sms-voice:${region}:${world.account}:phone-number/phone-0123456789abcdef0123456789abcde${id}`;
+  return [
+    { arn: arn(world.sourceRegion, '1'), region: world.sourceRegion, phoneNumber: '+18885550101', countryCode: 'US', type: 'TOLL_FREE' },
+    { arn: arn(world.sourceRegion, '2'), region: world.sourceRegion, phoneNumber: '+14255550102', countryCode: 'US', type: 'DID' },
+    { arn: arn(world.sourceRegion, '3'), region: world.sourceRegion, phoneNumber: '+14255550103', countryCode: 'US', type: 'DID' },
+    { arn: arn(world.replicaRegion, '4'), region: world.replicaRegion, phoneNumber: '+15035550104', countryCode: 'US', type: 'DID' },
+  ];
 }
 
 /** A world with its derived names (the instance ARN, a flow's ARN in a Region). SEED when none is given. */
@@ -84,6 +114,7 @@ export function worldOf(world: EmulatorWorld = SEED) {
     flowIds: [...world.flowIds],
     userIds: [...world.userIds],
     inventory: [...(world.inventory ?? SEED.inventory)],
+    sourceNumbers: [...(world.sourceNumbers ?? sourceNumbersOf(world))],
     instanceArn: `arn:aws:connect:${world.sourceRegion}:${account}:instance/${instanceId}`,
     flowArn: (region: string, flowId: string = world.flowIds[0]) => `arn:aws:connect:${region}:${account}:instance/${instanceId}/contact-flow/${flowId}`,
   };

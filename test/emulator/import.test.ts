@@ -6,7 +6,7 @@ import {
   ConnectClient, DescribePhoneNumberCommand, ImportPhoneNumberCommand, ListPhoneNumbersV2Command, ReleasePhoneNumberCommand,
 } from '@aws-sdk/client-connect';
 import { clientFor, failure, replicaInstanceArn, until } from './helpers';
-import { ConnectEmulator, FOREIGN_SOURCE_NUMBER_ARN, SEED, SOURCE_NUMBERS } from '../../local/emulator';
+import { ConnectEmulator, EmulatorWorld, FOREIGN_SOURCE_NUMBER_ARN, SEED, SOURCE_NUMBERS, sourceNumbersOf, worldOf } from '../../local/emulator';
 
 const TOKEN = '0b5f8c1e-2d3a-4b5c-8d9e-0f1a2b3c4d5e';
 const [TOLL_FREE, DID] = SOURCE_NUMBERS;
@@ -130,4 +130,52 @@ test('released: gone from Connect, and (harsher reading of what the docs leave o
   await until(() => (emulator.claimedNumbers().length === 0 ? true : undefined));
   expect(await failure(source.send(new ImportPhoneNumberCommand({ InstanceId: SEED.instanceArn, SourcePhoneNumberArn: DID.arn }))))
     .toMatchObject({ name: 'InvalidParameterException', message: expect.stringContaining('released') });
+});
+
+test('an emulator of another account imports that account\'s numbers, into that account; the SEED account\'s are another account\'s there', async () => {
+  const world: EmulatorWorld = {
+    account: '444455556666',
+    sourceRegion: 'eu-west-2',
+    replicaRegion: 'eu-central-1',
+    instanceId: '22222222-3333-4444-5555-666666666666',
+    instanceAlias: 'london',
+    flowIds: [],
+    userIds: [],
+  };
+  const other = await ConnectEmulator.start({ timeScale: 0.005, rateLimit: false, world });
+  const client = clientFor(other, world.sourceRegion);
+  try {
+    const instanceArn = worldOf(world).instanceArn;
+    const [, did] = sourceNumbersOf(world);
+    expect(did.arn).toMatch(/^arn:aws:sms-voice:eu-west-2:444455556666:phone-number\//);
+    const out = await client.send(new ImportPhoneNumberCommand({ InstanceId: instanceArn, SourcePhoneNumberArn: did.arn }));
+    expect(out.PhoneNumberArn).toMatch(new RegExp(`^arn:aws:connect:eu-west-2:444455556666:phone-number/${out.PhoneNumberId}$`));
+    expect(other.claimedNumbers())
+      .toEqual([expect.objectContaining({ phoneNumber: did.phoneNumber, targetArn: instanceArn, sourcePhoneNumberArn: did.arn })]);
+    // The same number's ARN in the SEED account: another account's number in this world.
+    const seedArn = did.arn.replace('444455556666', SEED.account);
+    expect(await failure(client.send(new ImportPhoneNumberCommand({ InstanceId: instanceArn, SourcePhoneNumberArn: seedArn }))))
+      .toMatchObject({ name: 'ResourceNotFoundException', status: 404 });
+    expect(other.claimedNumbers()).toHaveLength(1);
+  } finally {
+    client.destroy();
+    await other.stop();
+  }
+});
+
+test('a world\'s own End User Messaging numbers replace the default catalogue', async () => {
+  const arn = 'arn:aws:sms-voice:us-east-1:111122223333:phone-number/phone-mine';
+  const world: EmulatorWorld = { ...SEED, sourceNumbers: [{ arn, region: 'us-east-1', phoneNumber: '+14255550299', countryCode: 'US', type: 'DID' }] };
+  const mine = await ConnectEmulator.start({ timeScale: 0.005, rateLimit: false, world });
+  const client = clientFor(mine);
+  try {
+    expect(await failure(client.send(new ImportPhoneNumberCommand({ InstanceId: SEED.instanceArn, SourcePhoneNumberArn: DID.arn }))))
+      .toMatchObject({ name: 'ResourceNotFoundException', status: 404 });
+    const out = await client.send(new ImportPhoneNumberCommand({ InstanceId: SEED.instanceArn, SourcePhoneNumberArn: arn }));
+    expect(out.PhoneNumberArn).toMatch(/^arn:aws:connect:us-east-1:111122223333:phone-number\//);
+    expect(mine.claimedNumbers().map(n => n.phoneNumber)).toEqual(['+14255550299']);
+  } finally {
+    client.destroy();
+    await mine.stop();
+  }
 });

@@ -42,8 +42,9 @@ interface CommandReport {
   stack: string;
   succeeded: boolean;
   error?: string;
-  resources: Array<{ logicalId: string; resourceType: string; status: string; seconds: number; reason?: string }>;
+  resources: Array<{ logicalId: string; resourceType: string; status: string; seconds: number; reason?: string; meaning?: string }>;
   outputs: Record<string, string>;
+  leftRunning?: string[];
   emulator: {
     instance: { arn: string; replicas: Record<string, string> };
     groups: Array<{
@@ -96,6 +97,8 @@ describe('local deploy, update and destroy of a cloud assembly', () => {
       expect(r.stdout).toMatch(new RegExp(`CREATE_COMPLETE +\\d+\\.\\d\\d s  ${type.replace(/:/g, ':')} +${id}[0-9A-F]{8}\\n`));
     }
     expect(r.stdout).not.toMatch(/FAILED/);
+    // The modelled real durations, next to what they take at the default --time-scale (0.01).
+    expect(r.stdout).toMatch(/\n    replication of the instance +60 s -> 0\.6 s here\n/);
     const groupArn = /\n  GroupArn +(arn:aws:connect:us-east-1:111122223333:traffic-distribution-group\/\S+)/.exec(r.stdout)?.[1];
     expect(groupArn).toBeDefined();
     expect(r.stdout).toMatch(/MainNumber +\+12065550100\n/);
@@ -132,6 +135,17 @@ describe('local deploy, update and destroy of a cloud assembly', () => {
     const report = json(r);
     expect(report).toMatchObject({ command: 'destroy', stack: STACK, succeeded: true });
     expect(Object.values(customStatuses(report))).toEqual(Object.keys(CUSTOM_RESOURCES).map(() => 'DELETE_COMPLETE'));
+    // Each Delete says what its removal policy did; what was retained is read back from the account.
+    const meaning = (id: string) => report.resources.find(l => l.logicalId.startsWith(id) && l.resourceType.startsWith('Custom::'))?.meaning;
+    expect(meaning('Main')).toBe('retained, left running: the number stays claimed, parked on the instance (RETAIN)');
+    expect(meaning('Backup')).toBe('deleted: the number is released (DESTROY)');
+    expect(meaning('Replica')).toBe('retained, left running: the replica in us-west-2 and its default group stay (RETAIN)');
+    expect(report.leftRunning).toHaveLength(3);
+    expect(report.leftRunning).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^replica in us-west-2 \(Replica[0-9A-F]{8}, RETAIN\), with its default group /),
+      `${deployed.outputs.MainNumber} claimed on ${INSTANCE_ARN} (Main54E5BC70, RETAIN)`,
+      `${deployed.outputs.SearchedNumber} claimed on ${INSTANCE_ARN} (Searched7661879E, RETAIN)`,
+    ]));
     expect(report.emulator.groups.filter(g => !g.isDefault)).toEqual([]);
     expect(report.emulator.numbers.map(n => [n.phoneNumber, n.status, n.targetArn]).sort()).toEqual([
       [deployed.outputs.MainNumber, 'CLAIMED', INSTANCE_ARN],
@@ -163,7 +177,7 @@ describe('local deploy, update and destroy of a cloud assembly', () => {
     expect(report.emulator.groups.filter(g => !g.isDefault)).toEqual([]);
   }, 130_000);
 
-  test('an app of another account and Regions deploys to a world derived from its template', () => {
+  test('an app of another account and Regions deploys to a world derived from its template, and imports into that account', () => {
     const r = local('deploy', fixtureOut, '--stack', 'London', '--json');
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
     const report = json(r);
@@ -172,7 +186,7 @@ describe('local deploy, update and destroy of a cloud assembly', () => {
     const group = report.emulator.groups.find(g => g.name === 'london');
     expect(group).toMatchObject({ status: 'ACTIVE', telephony: { 'eu-west-2': 60, 'eu-central-1': 40 } });
     expect(group?.arn).toMatch(/^arn:aws:connect:eu-west-2:444455556666:traffic-distribution-group\//);
-    expect(report.emulator.numbers).toEqual([{
+    expect(report.emulator.numbers.find(n => n.phoneNumber === '+442071234567')).toEqual({
       phoneNumber: '+442071234567',
       status: 'CLAIMED',
       targetArn: group?.arn,
@@ -180,13 +194,68 @@ describe('local deploy, update and destroy of a cloud assembly', () => {
         'eu-west-2': `${instance}/contact-flow/cccccccc-0000-4000-8000-000000000001`,
         'eu-central-1': `${instance.replace('eu-west-2', 'eu-central-1')}/contact-flow/cccccccc-0000-4000-8000-000000000001`,
       },
-    }]);
+    });
+    // The End User Messaging number the stack names is imported into the stack's account, not the emulator's default one.
+    expect(report.outputs.ImportedNumberArn).toMatch(/^arn:aws:connect:eu-west-2:444455556666:phone-number\/[0-9a-f-]{36}$/);
+    expect(report.emulator.numbers).toHaveLength(2);
+    expect(report.emulator.numbers.find(n => n.phoneNumber !== '+442071234567')).toMatchObject({ status: 'CLAIMED', targetArn: instance });
+  }, 130_000);
+
+  test('the README\'s Python example: its TypeScript twin deploys with the README\'s command; every option the README uses exists', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf-8');
+    const section = readme.slice(readme.indexOf('## Test your stack offline'), readme.indexOf('\n## ', readme.indexOf('## Test your stack offline') + 3));
+    const pythonApp = /```python\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    // The Python block declares what the twin (test/local/fixtures/app.ts, MyConnectStack) declares.
+    for (const fragment of [
+      'Stack(app, "MyConnectStack", env=Environment(account="111122223333", region="us-east-1"))',
+      `INSTANCE_ARN = "${INSTANCE_ARN}"`,
+      `FLOW = "contact-flow/${FLOW_ID}"`,
+      'TrafficDistributionGroup(stack, "Group",',
+      'traffic_distribution_group_name="support"',
+      'telephony_distribution={"us-east-1": 70, "us-west-2": 30})',
+      'ClaimedPhoneNumber(stack, "Main",',
+      'target=PhoneNumberTarget.traffic_distribution_group(group)',
+      'phone_number="+12065550123"',
+      'contact_flow_arns=[f"{INSTANCE_ARN}/{FLOW}", f"{INSTANCE_ARN.replace(\'us-east-1\', \'us-west-2\')}/{FLOW}"])',
+      'CfnOutput(stack, "MainNumber", value=line.phone_number)',
+    ]) {
+      expect(pythonApp).toContain(fragment);
+    }
+    // The README's command for it.
+    const command = /npx cdk-connect-global-resiliency (local deploy cdk\.out --stack MyConnectStack --json)/.exec(section)?.[1];
+    expect(command).toBeDefined();
+    const r = local(...command!.replace('local ', '').replace('cdk.out', fixtureOut).split(' '));
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+    const report = json(r);
+    expect(report).toMatchObject({ command: 'deploy', stack: 'MyConnectStack', succeeded: true, outputs: { MainNumber: '+12065550123' } });
+    const group = report.emulator.groups.find(g => g.name === 'support');
+    expect(group).toMatchObject({ status: 'ACTIVE', telephony: { 'us-east-1': 70, 'us-west-2': 30 } });
+    expect(report.emulator.numbers).toEqual([expect.objectContaining({ phoneNumber: '+12065550123', status: 'CLAIMED', targetArn: group?.arn })]);
+
+    // Every option of the section's commands is one the command accepts.
+    const used = new Map<string, Set<string>>();
+    for (const m of section.matchAll(/npx cdk-connect-global-resiliency local (deploy|update|destroy)([^\n#]*)/g)) {
+      const options = used.get(m[1]) ?? new Set<string>();
+      [...m[2].matchAll(/--[a-z-]+/g)].forEach(o => options.add(o[0]));
+      used.set(m[1], options);
+    }
+    expect([...used.keys()].sort()).toEqual(['deploy', 'destroy', 'update']);
+    for (const [sub, options] of used) {
+      const help = local(sub, '--help').stdout;
+      for (const option of options) {
+        expect(`${sub} ${help.includes(`${option} `) ? option : 'missing'}`).toBe(`${sub} ${option}`);
+      }
+    }
+    // And every option the prose names.
+    for (const option of section.match(/`--[a-z-]+/g) ?? []) {
+      expect(local('deploy', '--help').stdout).toContain(`${option.slice(1)} `);
+    }
   }, 130_000);
 
   test('usage errors name what to do', () => {
     const several = local('deploy', fixtureOut);
     expect(several.status).toBe(1);
-    expect(several.stderr).toContain('has 4 stacks (ConnectGlobalResiliency, WrongRegionFlow, SplitOver100, London): name one with --stack.');
+    expect(several.stderr).toContain('has 5 stacks (ConnectGlobalResiliency, WrongRegionFlow, SplitOver100, London, MyConnectStack): name one with --stack.');
     const noState = local('update', exampleOut);
     expect(noState.status).toBe(1);
     expect(noState.stderr).toContain('pass the --state file that deploy wrote');
