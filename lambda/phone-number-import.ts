@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-connect';
 import { CfnEvent, clientToken, connect, errorName, log, step, userError, UserError } from './common';
 import { findNumber } from './number-lookup';
-import type { NumberSpec } from './phone-number';
+import type { NumberSpec } from './phone-number-spec';
 import { PhoneProps } from '../src/shared/names';
 import {
   parseRemovalPolicy, parseSourcePhoneNumberArn, parseTargetArn, validateFlows, validatePhoneDescription, validateTags,

@@ -1,24 +1,15 @@
 import {
-  Annotations, Arn, ArnFormat, CustomResource, IResource, ITaggable, Lazy, RemovalPolicy, Resource, Stack, TagManager, TagType, Token,
+  Arn, ArnFormat, IResource, ITaggable, Lazy, RemovalPolicy, Resource, Stack, TagManager, TagType, Token,
 } from 'aws-cdk-lib';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
+import { grantFor } from './phone-number/grants';
+import { chainInLanes } from './phone-number/lanes';
+import { validateProps, warnIfFlowsMissARegion } from './phone-number/validate-props';
 import { ConnectProvider } from './provider/connect-provider';
-import {
-  PHONE_NUMBER_ACTIONS, PHONE_NUMBER_FLOW_ACTIONS, PHONE_NUMBER_FLOW_CHECK_ACTIONS, PHONE_NUMBER_GROUP_LOOKUP_ACTIONS,
-  PHONE_NUMBER_IMPORT_ACTIONS, PHONE_NUMBER_IMPORT_SOURCE_ACTIONS,
-} from './shared/actions';
-import {
-  CLAIMED_PHONE_NUMBER_RESOURCE_TYPE, PHONE_NUMBER_TYPES, PhoneAttrs, PhoneProps, PhoneRemoval, REPLICATION_PAIRS,
-} from './shared/names';
-import {
-  parseInstanceArn, parseSourcePhoneNumberArn, validateCountryCode, validateFlows, validatePhoneDescription, validatePhoneNumber,
-  validatePhoneNumberType, validatePrefix, validateTags,
-} from './shared/validate';
+import { CLAIMED_PHONE_NUMBER_RESOURCE_TYPE, PhoneAttrs, PhoneProps, PhoneRemoval } from './shared/names';
+import { validateTags } from './shared/validate';
 import { ITrafficDistributionGroup, TrafficDistributionGroup } from './traffic-distribution-group';
 import { checkLiteral, checkPropShapes, connectResource, noRemovalPolicy, unresolvedIn } from './util';
-
-/** The id of the warning about a group number whose flows miss a Region: acknowledge it with `Annotations.of(number).acknowledgeWarning(id)`. */
-const FLOWS_MISS_REGION = 'cdk-connect-global-resiliency:flowsMissRegion';
 
 /** Marks this library's numbers (also across copies of the library loaded twice). */
 const NUMBER_MARKER = Symbol.for('cdk-connect-global-resiliency.ClaimedPhoneNumber');
@@ -390,185 +381,5 @@ export class ClaimedPhoneNumber extends ClaimedPhoneNumberBase implements ITagga
     return [`phoneNumber ${this.declaredNumber} is also declared by ${others.join(', ')} (phoneNumber). A number is claimed once: `
       + 'the second declaration adopts it from the first, and deleting either one releases or parks it under its own removal policy. '
       + 'Declare each number in exactly one ClaimedPhoneNumber of the app.'];
-  }
-}
-
-/**
- * Warns when a number on a group has flows that answer it in only one Region of the pair: calls the
- * group routes to the other Region find no flow there (unless a default flow is set up outside).
- */
-function warnIfFlowsMissARegion(scope: IConstruct, stack: Stack, props: ClaimedPhoneNumberProps): void {
-  const flows = props.contactFlowArns;
-  if (props.target.group === undefined || flows === undefined || unresolvedIn(flows) || flows.length === 0) {
-    return;
-  }
-  const region = regionOfLiteral(props.target.instanceArn) ?? (Token.isUnresolved(stack.region) ? undefined : stack.region);
-  if (region === undefined || REPLICATION_PAIRS[region] === undefined) {
-    return;
-  }
-  const covered = new Set(flows.map(f => f.split(':')[3]));
-  const missing = [region, ...REPLICATION_PAIRS[region]].filter(r => !covered.has(r));
-  if (missing.length > 0) {
-    Annotations.of(scope).addWarningV2(FLOWS_MISS_REGION, `contactFlowArns has no flow in ${missing.join(' and ')}, a Region of the group `
-      + `${props.target.group.node.path} (target): calls the group sends there find no flow for this number. Add the flow of `
-      + `${missing.join(' and ')} to contactFlowArns, or, if a default flow answers there, acknowledge this warning: `
-      + `Annotations.of(number).acknowledgeWarning('${FLOWS_MISS_REGION}', 'why').`);
-  }
-}
-
-/** The Region of a literal ARN. */
-function regionOfLiteral(arn: string | undefined): string | undefined {
-  return arn === undefined || Token.isUnresolved(arn) ? undefined : arn.split(':')[3];
-}
-
-/**
- * How many numbers of one stack CloudFormation works on at once. Every call of every number shares
- * Amazon Connect's 2 requests/s per account and Region, and each concurrent Lambda invocation
- * retries on its own: with hundreds of numbers started at once, each would wait minutes for its
- * few calls (longer than onEvent's timeout), and numbers searched side by side would race for the
- * same candidates. Ten lanes keep the shared budget busy (measured: bench/scale.ts) with few
- * waiting calls.
- */
-const CONCURRENT_NUMBERS = 10;
-const numbersOfStack = new WeakMap<Stack, CustomResource[]>();
-
-/**
- * Number i of a stack depends on number i - CONCURRENT_NUMBERS (in construct order, so the same
- * template on every synth): at most that many are created, or deleted (in reverse), at once.
- */
-function chainInLanes(stack: Stack, resource: CustomResource): void {
-  const numbers = numbersOfStack.get(stack) ?? [];
-  numbersOfStack.set(stack, numbers);
-  if (numbers.length >= CONCURRENT_NUMBERS) {
-    resource.node.addDependency(numbers[numbers.length - CONCURRENT_NUMBERS]);
-  }
-  numbers.push(resource);
-}
-
-function validateProps(stack: Stack, props: ClaimedPhoneNumberProps, removal: RemovalPolicy): void {
-  const lit = (v: string | undefined): v is string => v !== undefined && !Token.isUnresolved(v);
-  const searched = props.countryCode !== undefined || props.phoneNumberType !== undefined || props.prefix !== undefined;
-  if (props.sourcePhoneNumberArn !== undefined) {
-    validateImport(props);
-  } else if (props.phoneNumber !== undefined && searched) {
-    throw new Error('phoneNumber cannot be combined with countryCode, phoneNumberType or prefix: give either the exact number, or what to search for');
-  }
-  if (props.sourcePhoneNumberArn === undefined && props.phoneNumber === undefined) {
-    if (props.countryCode === undefined && props.phoneNumberType === undefined) {
-      throw new Error('phoneNumber, or countryCode and phoneNumberType, or sourcePhoneNumberArn must be given: the exact number to claim, what to search for, or the End User Messaging number to import');
-    }
-    for (const [name, value] of [['countryCode', props.countryCode], ['phoneNumberType', props.phoneNumberType]] as const) {
-      if (value === undefined) {
-        throw new Error(`${name} must be given to search for a number (countryCode and phoneNumberType together), or give phoneNumber to claim exactly that number`);
-      }
-    }
-  }
-  if (lit(props.phoneNumber)) {
-    validatePhoneNumber('phoneNumber', props.phoneNumber);
-  }
-  if (lit(props.countryCode)) {
-    validateCountryCode('countryCode', props.countryCode);
-  }
-  if (lit(props.phoneNumberType)) {
-    validatePhoneNumberType('phoneNumberType', props.phoneNumberType, PHONE_NUMBER_TYPES);
-  }
-  if (lit(props.prefix)) {
-    validatePrefix('prefix', props.prefix, lit(props.countryCode) ? props.countryCode : undefined);
-  }
-  if (lit(props.description)) {
-    validatePhoneDescription('description', props.description);
-  }
-  if (removal !== RemovalPolicy.RETAIN && removal !== RemovalPolicy.DESTROY) {
-    throw new Error(`removalPolicy must be RemovalPolicy.RETAIN or RemovalPolicy.DESTROY; got ${removal}`);
-  }
-
-  const target = props.target;
-  let targetInfo: { kind: 'instance' | 'group'; instanceId?: string; region?: string } | undefined;
-  if (target.group !== undefined) {
-    const groupRegion = ConnectProvider.regionOf(target.targetArn) ?? ConnectProvider.regionOf(target.instanceArn);
-    if (groupRegion !== undefined && !Token.isUnresolved(stack.region) && groupRegion !== stack.region) {
-      throw new Error(`target must be a traffic distribution group in this stack's Region ${stack.region} (numbers are claimed in the group's Region); got a group in ${groupRegion}`);
-    }
-    targetInfo = {
-      kind: 'group',
-      instanceId: lit(target.instanceArn) ? parseInstanceArn('target instanceArn', target.instanceArn).id : undefined,
-    };
-  } else if (lit(target.instanceArn)) {
-    const inst = parseInstanceArn('target', target.instanceArn);
-    targetInfo = { kind: 'instance', instanceId: inst.id, region: inst.region };
-  } else {
-    targetInfo = { kind: 'instance' };
-  }
-  if (props.contactFlowArns !== undefined && !Token.isUnresolved(props.contactFlowArns)) {
-    const literal = props.contactFlowArns.filter(a => !Token.isUnresolved(a));
-    validateFlows('contactFlowArns', literal, targetInfo);
-  }
-}
-
-/** An imported number: no claim props, an instance target, the source in the instance's Region. */
-function validateImport(props: ClaimedPhoneNumberProps): void {
-  const given = (['phoneNumber', 'countryCode', 'phoneNumberType', 'prefix'] as const).filter(k => props[k] !== undefined);
-  if (given.length > 0) {
-    throw new Error(`sourcePhoneNumberArn cannot be combined with ${given.join(', ')}: an imported number is the End User Messaging number itself`);
-  }
-  if (props.target.group !== undefined) {
-    throw new Error('sourcePhoneNumberArn needs an instance target (PhoneNumberTarget.instance): ImportPhoneNumber imports a number to an instance, never to a traffic distribution group');
-  }
-  const instanceArn = props.target.instanceArn;
-  const instanceRegion = instanceArn !== undefined && !Token.isUnresolved(instanceArn) ? parseInstanceArn('target', instanceArn).region : undefined;
-  if (!Token.isUnresolved(props.sourcePhoneNumberArn!)) {
-    parseSourcePhoneNumberArn('sourcePhoneNumberArn', props.sourcePhoneNumberArn, instanceRegion);
-  }
-}
-
-/** Grants the handlers what this number needs: the actions called, on the ARNs known here. */
-function grantFor(provider: ConnectProvider, props: ClaimedPhoneNumberProps): void {
-  const target = props.target;
-  // The handler claims in the target's Region: an instance's own (which may be another than the
-  // stack's), a group's (checked at synth to be the stack's). Unknown (a token): the stack's.
-  const home = (target.group === undefined ? regionOfLiteral(target.instanceArn) : undefined);
-  const numbers = provider.connectArn('phone-number/*', home);
-  const targetResource = target.group !== undefined
-    ? provider.connectArn('traffic-distribution-group/*')
-    : provider.instanceResource(target.instanceArn);
-  provider.grant(PHONE_NUMBER_ACTIONS, [numbers, targetResource]);
-  if (props.sourcePhoneNumberArn !== undefined) {
-    // ImportPhoneNumber names the instance and creates a number; on the source number it needs
-    // sms-voice:DescribePhoneNumbers (see PHONE_NUMBER_IMPORT_SOURCE_ACTIONS), on that ARN only.
-    provider.grant(PHONE_NUMBER_IMPORT_ACTIONS, [numbers, targetResource]);
-    provider.grant(PHONE_NUMBER_IMPORT_SOURCE_ACTIONS, [props.sourcePhoneNumberArn]);
-  }
-  // RETAIN parks a group's number on the group's instance: look the group up, move the number there.
-  // Every number gets it, whatever its target now: a rollback moves a number back to the group it
-  // was on under the grants of the NEW template (found by the offline world's IAM enforcement).
-  provider.grant([...PHONE_NUMBER_GROUP_LOOKUP_ACTIONS, 'connect:UpdatePhoneNumber'], [
-    provider.connectArn('traffic-distribution-group/*'),
-    provider.instanceResource(target.instanceArn),
-  ]);
-
-  // Flows. An update that drops a flow (or all of them, or the replica Region's) disassociates it
-  // under the grants of the NEW template, where that flow no longer appears: so every number gets
-  // the flow actions, on its numbers and its instance's flows in both Regions of the pair (the
-  // replica keeps the instance's id), whatever its flows are now. Flows are validated at synth to
-  // be on the target's instance or its replica.
-  const pair = provider.pairOf(home ?? regionOfLiteral(target.instanceArn));
-  const instanceId = target.instanceArn !== undefined && !Token.isUnresolved(target.instanceArn)
-    ? parseInstanceArn('target', target.instanceArn).id
-    : undefined;
-  const resources = new Set<string>();
-  for (const region of [home, ...pair]) {
-    resources.add(provider.connectArn('phone-number/*', region));
-    resources.add(provider.connectArn(`instance/${instanceId ?? '*'}`, region));
-    resources.add(provider.connectArn(`instance/${instanceId ?? '*'}/contact-flow/*`, region));
-  }
-  provider.grant(PHONE_NUMBER_FLOW_ACTIONS, [...resources]);
-  if ((props.contactFlowArns ?? []).length > 0) {
-    // Each declared flow is read (DescribeContactFlow) before a number is claimed.
-    const flows = new Set<string>();
-    for (const region of [home, ...pair]) {
-      flows.add(provider.connectArn(`instance/${instanceId ?? '*'}`, region));
-      flows.add(provider.connectArn(`instance/${instanceId ?? '*'}/contact-flow/*`, region));
-    }
-    provider.grant(PHONE_NUMBER_FLOW_CHECK_ACTIONS, [...flows]);
   }
 }

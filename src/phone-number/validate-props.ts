@@ -1,0 +1,118 @@
+/** The checks of a ClaimedPhoneNumber's props at synth: what fails (literal values only), and the warning about flows missing a Region. */
+import { Annotations, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import type { ClaimedPhoneNumberProps } from '../claimed-phone-number';
+import { ConnectProvider } from '../provider/connect-provider';
+import { PHONE_NUMBER_TYPES, REPLICATION_PAIRS } from '../shared/names';
+import {
+  parseInstanceArn, parseSourcePhoneNumberArn, validateCountryCode, validateFlows, validatePhoneDescription, validatePhoneNumber,
+  validatePhoneNumberType, validatePrefix,
+} from '../shared/validate';
+import { unresolvedIn } from '../util';
+
+/** The id of the warning about a group number whose flows miss a Region: acknowledge it with `Annotations.of(number).acknowledgeWarning(id)`. */
+const FLOWS_MISS_REGION = 'cdk-connect-global-resiliency:flowsMissRegion';
+
+/**
+ * Warns when a number on a group has flows that answer it in only one Region of the pair: calls the
+ * group routes to the other Region find no flow there (unless a default flow is set up outside).
+ */
+export function warnIfFlowsMissARegion(scope: IConstruct, stack: Stack, props: ClaimedPhoneNumberProps): void {
+  const flows = props.contactFlowArns;
+  if (props.target.group === undefined || flows === undefined || unresolvedIn(flows) || flows.length === 0) {
+    return;
+  }
+  const region = regionOfLiteral(props.target.instanceArn) ?? (Token.isUnresolved(stack.region) ? undefined : stack.region);
+  if (region === undefined || REPLICATION_PAIRS[region] === undefined) {
+    return;
+  }
+  const covered = new Set(flows.map(f => f.split(':')[3]));
+  const missing = [region, ...REPLICATION_PAIRS[region]].filter(r => !covered.has(r));
+  if (missing.length > 0) {
+    Annotations.of(scope).addWarningV2(FLOWS_MISS_REGION, `contactFlowArns has no flow in ${missing.join(' and ')}, a Region of the group `
+      + `${props.target.group.node.path} (target): calls the group sends there find no flow for this number. Add the flow of `
+      + `${missing.join(' and ')} to contactFlowArns, or, if a default flow answers there, acknowledge this warning: `
+      + `Annotations.of(number).acknowledgeWarning('${FLOWS_MISS_REGION}', 'why').`);
+  }
+}
+
+/** The Region of a literal ARN. */
+export function regionOfLiteral(arn: string | undefined): string | undefined {
+  return arn === undefined || Token.isUnresolved(arn) ? undefined : arn.split(':')[3];
+}
+
+export function validateProps(stack: Stack, props: ClaimedPhoneNumberProps, removal: RemovalPolicy): void {
+  const lit = (v: string | undefined): v is string => v !== undefined && !Token.isUnresolved(v);
+  const searched = props.countryCode !== undefined || props.phoneNumberType !== undefined || props.prefix !== undefined;
+  if (props.sourcePhoneNumberArn !== undefined) {
+    validateImport(props);
+  } else if (props.phoneNumber !== undefined && searched) {
+    throw new Error('phoneNumber cannot be combined with countryCode, phoneNumberType or prefix: give either the exact number, or what to search for');
+  }
+  if (props.sourcePhoneNumberArn === undefined && props.phoneNumber === undefined) {
+    if (props.countryCode === undefined && props.phoneNumberType === undefined) {
+      throw new Error('phoneNumber, or countryCode and phoneNumberType, or sourcePhoneNumberArn must be given: the exact number to claim, what to search for, or the End User Messaging number to import');
+    }
+    for (const [name, value] of [['countryCode', props.countryCode], ['phoneNumberType', props.phoneNumberType]] as const) {
+      if (value === undefined) {
+        throw new Error(`${name} must be given to search for a number (countryCode and phoneNumberType together), or give phoneNumber to claim exactly that number`);
+      }
+    }
+  }
+  if (lit(props.phoneNumber)) {
+    validatePhoneNumber('phoneNumber', props.phoneNumber);
+  }
+  if (lit(props.countryCode)) {
+    validateCountryCode('countryCode', props.countryCode);
+  }
+  if (lit(props.phoneNumberType)) {
+    validatePhoneNumberType('phoneNumberType', props.phoneNumberType, PHONE_NUMBER_TYPES);
+  }
+  if (lit(props.prefix)) {
+    validatePrefix('prefix', props.prefix, lit(props.countryCode) ? props.countryCode : undefined);
+  }
+  if (lit(props.description)) {
+    validatePhoneDescription('description', props.description);
+  }
+  if (removal !== RemovalPolicy.RETAIN && removal !== RemovalPolicy.DESTROY) {
+    throw new Error(`removalPolicy must be RemovalPolicy.RETAIN or RemovalPolicy.DESTROY; got ${removal}`);
+  }
+
+  const target = props.target;
+  let targetInfo: { kind: 'instance' | 'group'; instanceId?: string; region?: string } | undefined;
+  if (target.group !== undefined) {
+    const groupRegion = ConnectProvider.regionOf(target.targetArn) ?? ConnectProvider.regionOf(target.instanceArn);
+    if (groupRegion !== undefined && !Token.isUnresolved(stack.region) && groupRegion !== stack.region) {
+      throw new Error(`target must be a traffic distribution group in this stack's Region ${stack.region} (numbers are claimed in the group's Region); got a group in ${groupRegion}`);
+    }
+    targetInfo = {
+      kind: 'group',
+      instanceId: lit(target.instanceArn) ? parseInstanceArn('target instanceArn', target.instanceArn).id : undefined,
+    };
+  } else if (lit(target.instanceArn)) {
+    const inst = parseInstanceArn('target', target.instanceArn);
+    targetInfo = { kind: 'instance', instanceId: inst.id, region: inst.region };
+  } else {
+    targetInfo = { kind: 'instance' };
+  }
+  if (props.contactFlowArns !== undefined && !Token.isUnresolved(props.contactFlowArns)) {
+    const literal = props.contactFlowArns.filter(a => !Token.isUnresolved(a));
+    validateFlows('contactFlowArns', literal, targetInfo);
+  }
+}
+
+/** An imported number: no claim props, an instance target, the source in the instance's Region. */
+function validateImport(props: ClaimedPhoneNumberProps): void {
+  const given = (['phoneNumber', 'countryCode', 'phoneNumberType', 'prefix'] as const).filter(k => props[k] !== undefined);
+  if (given.length > 0) {
+    throw new Error(`sourcePhoneNumberArn cannot be combined with ${given.join(', ')}: an imported number is the End User Messaging number itself`);
+  }
+  if (props.target.group !== undefined) {
+    throw new Error('sourcePhoneNumberArn needs an instance target (PhoneNumberTarget.instance): ImportPhoneNumber imports a number to an instance, never to a traffic distribution group');
+  }
+  const instanceArn = props.target.instanceArn;
+  const instanceRegion = instanceArn !== undefined && !Token.isUnresolved(instanceArn) ? parseInstanceArn('target', instanceArn).region : undefined;
+  if (!Token.isUnresolved(props.sourcePhoneNumberArn!)) {
+    parseSourcePhoneNumberArn('sourcePhoneNumberArn', props.sourcePhoneNumberArn, instanceRegion);
+  }
+}
