@@ -231,8 +231,8 @@ abstract class ClaimedPhoneNumberBase extends Resource implements IClaimedPhoneN
   public abstract readonly phoneNumberArn: string;
   public abstract readonly phoneNumberId: string;
 
-  public applyRemovalPolicy(_policy: RemovalPolicy): void {
-    throw noRemovalPolicy(this, 'An imported phone number', 'this stack does not manage it, so deleting the stack never releases it');
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    throw noRemovalPolicy(this, 'An imported phone number', 'this stack does not manage it, so deleting the stack never releases it', policy);
   }
 }
 

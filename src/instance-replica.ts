@@ -185,7 +185,7 @@ class DefaultTrafficDistributionGroup extends Resource implements ITrafficDistri
     return grantTrafficDistributionOn(this, grantee);
   }
 
-  public applyRemovalPolicy(_policy: RemovalPolicy): void {
-    throw noRemovalPolicy(this, 'The default traffic distribution group', 'it belongs to the replica and goes with it (set the InstanceReplica\'s removal policy)');
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    throw noRemovalPolicy(this, 'The default traffic distribution group', 'it belongs to the replica and goes with it (set the InstanceReplica\'s removal policy)', policy);
   }
 }

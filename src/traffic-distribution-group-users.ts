@@ -92,7 +92,7 @@ export class TrafficDistributionGroupUsers extends Resource {
   }
 
   /** Refused: deleting it disassociates the users, and nothing of theirs is deleted (nothing to retain or destroy). */
-  public applyRemovalPolicy(_policy: RemovalPolicy): void {
-    throw noRemovalPolicy(this, 'TrafficDistributionGroupUsers', 'deleting it only disassociates the users from the group (nothing is retained or destroyed)');
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    throw noRemovalPolicy(this, 'TrafficDistributionGroupUsers', 'deleting it only disassociates the users from the group (nothing is retained or destroyed)', policy);
   }
 }

@@ -134,8 +134,8 @@ abstract class TrafficDistributionGroupBase extends Resource implements ITraffic
     return grantTrafficDistributionOn(this, grantee);
   }
 
-  public applyRemovalPolicy(_policy: RemovalPolicy): void {
-    throw noRemovalPolicy(this, 'An imported traffic distribution group', 'this stack does not manage it, so deleting the stack never deletes it');
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    throw noRemovalPolicy(this, 'An imported traffic distribution group', 'this stack does not manage it, so deleting the stack never deletes it', policy);
   }
 }
 

@@ -108,7 +108,7 @@ export class TrafficDistribution extends Resource {
   }
 
   /** Refused: deleting a TrafficDistribution leaves the split as it is, so there is nothing to retain or destroy. */
-  public applyRemovalPolicy(_policy: RemovalPolicy): void {
-    throw noRemovalPolicy(this, 'TrafficDistribution', 'deleting it already leaves the split as it is (nothing to retain or destroy)');
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    throw noRemovalPolicy(this, 'TrafficDistribution', 'deleting it already leaves the split as it is (nothing to retain or destroy)', policy);
   }
 }

@@ -1,4 +1,4 @@
-import { CfnResource, CustomResource, Duration, Token, Tokenization } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, Duration, RemovalPolicy, Token, Tokenization } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Waiter } from './shared/names';
 
@@ -143,6 +143,6 @@ export function checkPropShapes(scope: Construct, className: string, props: unkn
 }
 
 /** The message of `applyRemovalPolicy` on a construct where a removal policy means nothing. */
-export function noRemovalPolicy(scope: Construct, className: string, why: string): Error {
-  return new Error(`${scope.node.path}: ${className} takes no removal policy: ${why}. Remove the applyRemovalPolicy() call.`);
+export function noRemovalPolicy(scope: Construct, className: string, why: string, policy: RemovalPolicy): Error {
+  return new Error(`${scope.node.path}: ${className} takes no removal policy (applyRemovalPolicy(RemovalPolicy.${String(policy).toUpperCase().replace(/-/g, '_')})): ${why}. Remove the applyRemovalPolicy() call.`);
 }

@@ -202,17 +202,17 @@ describe('applyRemovalPolicy', () => {
   test.each([
     ['TrafficDistribution', (s: Stack) => new TrafficDistribution(s, 'X', {
       trafficDistributionGroup: new TrafficDistributionGroup(s, 'G', { instanceArn: INSTANCE_ARN }), telephonyDistribution: { [REGION]: 50, [REPLICA]: 50 },
-    }), /Stack\/X: TrafficDistribution takes no removal policy: deleting it already leaves the split as it is/],
+    }), /Stack\/X: TrafficDistribution takes no removal policy \(applyRemovalPolicy\(RemovalPolicy.RETAIN\)\): deleting it already leaves the split as it is/],
     ['TrafficDistributionGroupUsers', (s: Stack) => new TrafficDistributionGroupUsers(s, 'X', {
       trafficDistributionGroup: new TrafficDistributionGroup(s, 'G', { instanceArn: INSTANCE_ARN }), userIds: ['cccccccc-0000-4000-8000-000000000001'],
-    }), /Stack\/X: TrafficDistributionGroupUsers takes no removal policy: deleting it only disassociates the users/],
+    }), /Stack\/X: TrafficDistributionGroupUsers takes no removal policy \(applyRemovalPolicy\(RemovalPolicy.RETAIN\)\): deleting it only disassociates the users/],
     ['an imported group', (s: Stack) => TrafficDistributionGroup.fromTrafficDistributionGroupArn(s, 'X',
       `arn:aws:connect:${REGION}:${ACCOUNT}:traffic-distribution-group/99999999-8888-7777-6666-555555555555`),
-    /Stack\/X: An imported traffic distribution group takes no removal policy: this stack does not manage it/],
+    /Stack\/X: An imported traffic distribution group takes no removal policy \(applyRemovalPolicy\(RemovalPolicy.RETAIN\)\): this stack does not manage it/],
     ['an imported number', (s: Stack) => ClaimedPhoneNumber.fromPhoneNumberArn(s, 'X', `arn:aws:connect:${REGION}:${ACCOUNT}:phone-number/99999999-8888-7777-6666-555555555555`),
-      /Stack\/X: An imported phone number takes no removal policy/],
+      /Stack\/X: An imported phone number takes no removal policy \(applyRemovalPolicy\(RemovalPolicy.RETAIN\)\)/],
     ['a default group', (s: Stack) => new InstanceReplica(s, 'R', { instanceArn: INSTANCE_ARN, replicaRegion: REPLICA }).defaultTrafficDistributionGroup,
-      /Stack\/R\/DefaultTrafficDistributionGroup: The default traffic distribution group takes no removal policy: it belongs to the replica/],
+      /Stack\/R\/DefaultTrafficDistributionGroup: The default traffic distribution group takes no removal policy \(applyRemovalPolicy\(RemovalPolicy.RETAIN\)\): it belongs to the replica/],
   ])('refused on %s, with the library\'s message', (_what, build, message) => {
     const c = build(newStack()) as { applyRemovalPolicy(p: RemovalPolicy): void };
     expect(() => c.applyRemovalPolicy(RemovalPolicy.RETAIN)).toThrow(message);
