@@ -283,11 +283,12 @@ export async function deployBench(options: DeployBenchOptions = {}): Promise<Row
   const claimDescribes = med(claims, c => c.DescribePhoneNumber ?? 0);
   rows.push({
     section: 'calls',
-    metric: `Connect calls per claim with 1 flow (search, claim, flow + ${claimDescribes} DescribePhoneNumber)`,
+    metric: `Connect calls per claim with 1 flow, the first of its sandbox (search, claim, flow check, flow + ${claimDescribes} DescribePhoneNumber; `
+      + 'a sandbox checks a flow once in 5 minutes: see the scale section for calls per number in a stack)',
     value: claimCalls,
     unit: 'calls',
-    target: '<= 4 (search, claim, describe, +1 per flow)',
-    met: claimCalls <= 4,
+    target: '<= 5 (search, claim, describe, +2 per flow: its check before the claim and its association)',
+    met: claimCalls <= 5,
   });
   const groupPolls = med(groups, c => Math.max(0, (c.DescribeTrafficDistributionGroup ?? 0) - 1));
   const groupOthers = med(groups, c => total(c) - Math.max(0, (c.DescribeTrafficDistributionGroup ?? 0) - 1));
