@@ -20,9 +20,19 @@ export function throttle(s: EmulatorState, region: string): void {
   }
 }
 
-export function injected(s: EmulatorState, operation: string): void {
+/**
+ * Fails the request with the next injected error that applies to it. `stage` 'throttle' (before
+ * the rate limiter) takes only injected 429s: a throttled request is refused instead of being
+ * admitted, so it takes no token, as a request the bucket refuses takes none (connect-api.md
+ * documents only the rate; the token bucket AWS documents for EC2's API removes a token per
+ * request it lets through, and the requests over the limit fail). 'admitted' (after the limiter:
+ * the request took a token) takes the others, 4xx and 5xx, which the service answers after
+ * admitting the request.
+ */
+export function injected(s: EmulatorState, operation: string, stage: 'throttle' | 'admitted'): void {
+  // The next injected error that applies, in the order injected; it fails the request at its stage.
   const i = s.faults.errors.findIndex(f => f.count > 0 && (f.operation === undefined || f.operation === operation));
-  if (i < 0) {
+  if (i < 0 || (s.faults.errors[i].status === 429) !== (stage === 'throttle')) {
     return;
   }
   const f = s.faults.errors[i];

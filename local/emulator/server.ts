@@ -49,8 +49,9 @@ export function serve(s: EmulatorState, req: http.IncomingMessage, res: http.Ser
       }
       const request = { region, labels: matched.labels, query: url.searchParams, body };
       authorize(s, accessKeyOf(req.headers.authorization), operation, request);
+      injected(s, operation, 'throttle');
       throttle(s, region);
-      injected(s, operation);
+      injected(s, operation, 'admitted');
       s.advance();
       out = dispatch(s, operation, request);
     } catch (e) {

@@ -107,6 +107,29 @@ describe('token bucket (connect-api.md: 2 requests/s, burst 5, per account and R
     expect(emulator.calls.filter(x => x.status === 200)).toHaveLength(4);
   });
 
+  test('an injected 429 takes no token (a throttled request is refused, not admitted); an injected 500 takes one', async () => {
+    await start({ timeScale: 4, rateLimit: { perSecond: 2, burst: 3 } });
+    const c = client();
+    emulator.injectErrors({ count: 3, status: 429 });
+    for (let i = 0; i < 3; i++) {
+      expect((await failure(describeInstance(c))).name).toBe('ThrottlingException');
+    }
+    // The bucket is still full: three calls pass, the fourth is throttled by the bucket itself.
+    for (let i = 0; i < 3; i++) {
+      await describeInstance(c);
+    }
+    expect(await failure(describeInstance(c))).toMatchObject({ name: 'ThrottlingException', message: 'Rate exceeded' });
+
+    await emulator.stop();
+    await start({ timeScale: 4, rateLimit: { perSecond: 2, burst: 3 } });
+    const d = client();
+    emulator.injectErrors({ count: 2, status: 500 });
+    expect((await failure(describeInstance(d))).name).toBe('InternalServiceException');
+    expect((await failure(describeInstance(d))).name).toBe('InternalServiceException');
+    await describeInstance(d);
+    expect(await failure(describeInstance(d))).toMatchObject({ name: 'ThrottlingException', message: 'Rate exceeded' });
+  });
+
   test('rateLimit false turns it off', async () => {
     await start({ timeScale: 1, rateLimit: false });
     const c = client();
