@@ -252,7 +252,7 @@ describe('ClaimedPhoneNumber: Create', () => {
 
   test(`claims are bounded: after ${MAX_CLAIM_ATTEMPTS} taken candidates it fails listing them`, async () => {
     // More candidates than attempts: the bound, not the page, ends it.
-    const candidates = [1, 2, 3, 4, 5, 6, 7, 8].map(i => `+1206555010${i}`);
+    const candidates = Array.from({ length: MAX_CLAIM_ATTEMPTS + 3 }, (_, i) => `+120655501${String(i + 10).padStart(2, '0')}`);
     cm.on(SearchAvailablePhoneNumbersCommand).resolves({ AvailableNumbersList: candidates.map(PhoneNumber => ({ PhoneNumber })) });
     cm.on(ClaimPhoneNumberCommand).callsFake(async (input: { PhoneNumber: string }) => {
       throw taken(input.PhoneNumber);
