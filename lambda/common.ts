@@ -83,7 +83,7 @@ export function retrySettings(): { baseMs: number; maxMs: number } {
     const v = Number(process.env[name]);
     return Number.isFinite(v) && v > 0 ? v : dflt;
   };
-  return { baseMs: num('CONNECT_GR_RETRY_BASE_MS', 500), maxMs: num('CONNECT_GR_RETRY_MAX_MS', 5_000) };
+  return { baseMs: num('CONNECT_GR_RETRY_BASE_MS', 500), maxMs: num('CONNECT_GR_RETRY_MAX_MS', 2_000) };
 }
 
 const THROTTLING = new Set(['ThrottlingException', 'TooManyRequestsException']);

@@ -10,6 +10,6 @@ export function pollEnv(timeScale: number): Record<string, string> {
     CONNECT_GR_POLL_MAX_MS: ms(5_000),
     CONNECT_GR_INLINE_POLL_BUDGET_MS: ms(60_000),
     CONNECT_GR_RETRY_BASE_MS: ms(500),
-    CONNECT_GR_RETRY_MAX_MS: ms(5_000),
+    CONNECT_GR_RETRY_MAX_MS: ms(2_000),
   };
 }
