@@ -7,7 +7,7 @@
  * - `npx cdk-connect-global-resiliency failover` fails over a group with every call to the source
  *   Region failing, using only the replica Region (issue 13);
  * - `npx cdk-connect-global-resiliency local deploy` deploys examples/, synthesized with the real
- *   `cdk` CLI, to the embedded emulator (issue 17).
+ *   `cdk` CLI, to the embedded emulator, and fails a broken app with the handler's reason (issue 17).
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -24,6 +24,18 @@ const DIST = path.join(ROOT, 'dist', 'js');
 const BIN = 'cdk-connect-global-resiliency';
 
 let app: string;
+
+/** The `--json` report of a `local` command (the fields these tests read). */
+interface Report {
+  succeeded: boolean;
+  error?: string;
+  outputs: Record<string, string>;
+  resources: Array<{ resourceType: string; status: string }>;
+  emulator: {
+    groups: Array<{ arn: string; status: string; isDefault: boolean; telephony: Record<string, number> }>;
+    numbers: Array<{ phoneNumber: string; status: string; targetArn: string; flows: Record<string, string> }>;
+  };
+}
 
 beforeAll(() => {
   const tarballs = fs.existsSync(DIST) ? fs.readdirSync(DIST).filter(f => f.endsWith('.tgz')) : [];
@@ -87,14 +99,47 @@ test('local deploy from the installed package deploys examples/ (synthesized wit
     const out = spawnSync('npx', ['--no', '--', BIN, 'local', 'deploy', assembly, '--json'], { cwd: app, env: offlineEnv(), encoding: 'utf-8', timeout: 180_000 });
 
     expect(out.status).toBe(0);
-    type Report = { succeeded: boolean; outputs: Record<string, string>; resources: Array<{ resourceType: string; status: string }> };
     const report = JSON.parse(out.stdout) as Report;
     expect(report.succeeded).toBe(true);
     expect(report.outputs.MainNumber).toBe('+12065550100');
     const custom = report.resources.filter(r => r.resourceType.startsWith('Custom::'));
     expect(custom.length).toBe(7);
     expect(custom.every(r => r.status === 'CREATE_COMPLETE')).toBe(true);
+    // What the emulator then holds: the group with its split, the numbers with target and flows.
+    const group = report.emulator.groups.find(g => !g.isDefault)!;
+    expect(group).toMatchObject({ status: 'ACTIVE', telephony: { [SEED.sourceRegion]: 70, [SEED.replicaRegion]: 30 } });
+    const main = report.emulator.numbers.find(n => n.phoneNumber === '+12065550100')!;
+    expect(main).toMatchObject({ status: 'CLAIMED', targetArn: group.arn });
+    expect(Object.keys(main.flows).sort()).toEqual([SEED.sourceRegion, SEED.replicaRegion].sort());
   } finally {
     fs.rmSync(assembly, { recursive: true, force: true });
   }
 }, 300_000);
+
+test('local deploy from the installed package fails a broken app with the handler\'s reason: a flow in the wrong Region, a split over 100', () => {
+  const assembly = fs.mkdtempSync(path.join(tmpdir(), 'cgr-package-broken-'));
+  try {
+    const synth = cdkSynth(path.join(ROOT, 'test', 'local', 'fixtures'), assembly, ['WrongRegionFlow', 'SplitOver100']);
+    if (synth.status !== 0) {
+      throw new Error(`cdk synth of test/local/fixtures failed: ${synth.stderr}`);
+    }
+    const deploy = (stack: string) => spawnSync('npx', ['--no', '--', BIN, 'local', 'deploy', assembly, '--stack', stack, '--json'],
+      { cwd: app, env: offlineEnv(), encoding: 'utf-8', timeout: 180_000 });
+
+    const wrongRegion = deploy('WrongRegionFlow');
+    expect(wrongRegion.status).toBe(1);
+    const a = JSON.parse(wrongRegion.stdout) as Report;
+    expect(a.succeeded).toBe(false);
+    expect(a.error).toContain("ContactFlowArns[0] must be in the target instance's Region us-east-1");
+    expect(a.emulator.numbers).toEqual([]);
+
+    const overSplit = deploy('SplitOver100');
+    expect(overSplit.status).toBe(1);
+    const b = JSON.parse(overSplit.stdout) as Report;
+    expect(b.succeeded).toBe(false);
+    expect(b.error).toContain('TelephonyDistribution percentages must sum to 100 (they sum to 110)');
+    expect(b.emulator.groups.filter(g => !g.isDefault)).toEqual([]);
+  } finally {
+    fs.rmSync(assembly, { recursive: true, force: true });
+  }
+}, 400_000);
