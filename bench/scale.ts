@@ -1,7 +1,8 @@
 /**
  * The scale section: a contact center's stack under the shared 2 requests/s (burst 5), with
  * Lambda's concurrency model (one sandbox per concurrent invocation: local/engine/lambda-runtime.ts)
- * and bursts of injected 429s on top of the emulator's own rate limiter:
+ * and bursts of injected 429s on top of the emulator's own rate limiter (an injected 429 takes no
+ * token, as a request the limiter throttles takes none: local/emulator/README.md):
  *
  * - a group + 100 searched numbers (DESTROY, one flow each) deployed, then destroyed;
  * - the same with 200 numbers;
@@ -67,6 +68,12 @@ interface Outcome {
   readonly peakOnEvent: number;
   readonly peakIsComplete: number;
   readonly longestOnEventMs: number;
+  /** The deploy's Connect calls by operation: served (throttled). */
+  readonly deployCalls: string;
+  /** Connect calls the rate limiter served during the deploy. */
+  readonly deployServed: number;
+  /** Real seconds of the shared budget left unused during the deploy (the bucket full), per tenth of the deploy. */
+  readonly unusedByTenth: number[];
 }
 
 /** Deploys `stacks` at the same time on one emulator (one engine each), then destroys them at the same time. */
@@ -92,6 +99,9 @@ export async function runScenario(what: string, stacks: Stack[], numbersPerStack
     const t0 = Date.now();
     await Promise.all(engines.map((e, i) => e.deploy(stacks[i]).catch((err: Error) => failed.push(`${stacks[i].stackName}: ${err.message.slice(0, 300)}`))));
     const deployMs = (Date.now() - t0) / scale;
+    const deployCalls = byOperation(emulator.calls);
+    const deployServed = emulator.calls.filter(c => c.status !== 429).length;
+    const unusedByTenth = unusedBudget(emulator.calls, t0, Date.now(), scale);
     const claimedAfterDeploy = emulator.claimedNumbers().filter(n => n.status === 'CLAIMED').length;
     const t1 = Date.now();
     await Promise.all(engines.map((e, i) => e.destroy(stacks[i].stackName).catch((err: Error) => failed.push(`${stacks[i].stackName} destroy: ${err.message.slice(0, 300)}`))));
@@ -120,6 +130,9 @@ export async function runScenario(what: string, stacks: Stack[], numbersPerStack
       peakOnEvent: peak(/OnEvent/),
       peakIsComplete: peak(/IsComplete/),
       longestOnEventMs: longest / scale,
+      deployCalls,
+      deployServed,
+      unusedByTenth,
     };
   } finally {
     clearInterval(bursts);
@@ -127,10 +140,54 @@ export async function runScenario(what: string, stacks: Stack[], numbersPerStack
   }
 }
 
+/**
+ * The rate limiter's budget left unused between t0 and t1, replayed from the calls it served: a
+ * token that arrives while the bucket is full is lost (nobody called). In real seconds (tokens /
+ * rate, unscaled), per tenth of the interval: where a deploy leaves the shared budget idle.
+ */
+function unusedBudget(calls: ReadonlyArray<{ status: number; at: number }>, t0: number, t1: number, scale: number): number[] {
+  const perMs = RATE.perSecond / 1000 / scale;
+  const tenths = new Array<number>(10).fill(0);
+  let tokens = RATE.burst;
+  let last = t0;
+  const refill = (now: number) => {
+    // Spread over the tenths the refill crosses, in 100 ms steps (enough for a figure in seconds).
+    for (let t = last; t < now; t += 100) {
+      const dt = Math.min(100, now - t);
+      const over = Math.max(0, tokens + dt * perMs - RATE.burst);
+      tokens = Math.min(RATE.burst, tokens + dt * perMs);
+      tenths[Math.min(9, Math.floor(((t - t0) / (t1 - t0)) * 10))] += over / RATE.perSecond;
+    }
+    last = Math.max(last, now);
+  };
+  for (const c of calls.filter(x => x.status !== 429 && x.at >= t0 && x.at <= t1)) {
+    refill(c.at);
+    tokens = Math.max(0, tokens - 1);
+  }
+  refill(t1);
+  return tenths.map(x => Number(x.toFixed(1)));
+}
+
+/** `Op served (throttled)` for each operation called, most served first. */
+function byOperation(calls: ReadonlyArray<{ operation: string; status: number }>): string {
+  const counts = new Map<string, { served: number; throttled: number }>();
+  for (const c of calls) {
+    const n = counts.get(c.operation) ?? { served: 0, throttled: 0 };
+    if (c.status === 429) {
+      n.throttled++;
+    } else {
+      n.served++;
+    }
+    counts.set(c.operation, n);
+  }
+  return [...counts].sort((a, b) => b[1].served - a[1].served).map(([op, n]) => `${op} ${n.served} (${n.throttled})`).join(', ');
+}
+
 const s = (ms: number) => Number((ms / 1000).toFixed(1));
 
 function rows(o: Outcome): Row[] {
-  const boundMs = ((o.numbers * CALLS_PER_NUMBER + o.groups * CALLS_PER_GROUP) - RATE.burst) / RATE.perSecond * 1000;
+  const needed = o.numbers * CALLS_PER_NUMBER + o.groups * CALLS_PER_GROUP;
+  const boundMs = (needed - RATE.burst) / RATE.perSecond * 1000;
   const ratio = o.deployMs / boundMs;
   const note = o.failed.length > 0 ? { note: o.failed.slice(0, 3).map(f => f.slice(0, 300)).join(' | ') } : {};
   return [
@@ -147,6 +204,18 @@ function rows(o: Outcome): Row[] {
       unit: 'x',
       target: '<= 1.3x',
       met: ratio <= 1.3,
+    },
+    {
+      section: 'scale',
+      metric: `${o.what}: deploy calls served beyond the lower bound's ${needed} (served (throttled) by operation: ${o.deployCalls})`,
+      value: o.deployServed - needed,
+      unit: 'calls',
+    },
+    {
+      section: 'scale',
+      metric: `${o.what}: shared budget left unused during the deploy (no call waiting while the bucket was full; per tenth of the deploy: ${o.unusedByTenth.join(', ')} s)`,
+      value: Number(o.unusedByTenth.reduce((a, b) => a + b, 0).toFixed(1)),
+      unit: 's',
     },
     {
       section: 'scale',
@@ -181,7 +250,7 @@ function rows(o: Outcome): Row[] {
     },
     {
       section: 'scale',
-      metric: `${o.what}: calls served per number, deploy and destroy (happy path: ${CALLS_PER_NUMBER} to deploy, 3 to destroy: describe, release, describe)`,
+      metric: `${o.what}: calls served per number, deploy and destroy (happy path: ${CALLS_PER_NUMBER} to deploy, and a flow check per flow, sandbox and 5 minutes; 3 to destroy: describe, release, describe)`,
       value: Number((o.served / o.numbers).toFixed(2)),
       unit: 'calls',
     },
