@@ -42,7 +42,7 @@ export function parseNumberSpec(event: Pick<CfnEvent, 'LogicalResourceId'>, prop
     }
     const rawFlows = props[PhoneProps.CONTACT_FLOW_ARNS];
     const flows = validateFlows(PhoneProps.CONTACT_FLOW_ARNS, rawFlows === '' ? undefined : rawFlows,
-      target.kind === 'instance' ? { kind: 'instance', instanceId: target.id, region: target.region } : { kind: 'group' })
+      target.kind === 'instance' ? { kind: 'instance', instanceId: target.id, region: target.region } : { kind: 'group', region: target.region })
       .map((f, i) => ({ ...f, arn: (rawFlows as string[])[i] }));
     const removal = parseRemovalPolicy(PhoneProps.REMOVAL_POLICY, props[PhoneProps.REMOVAL_POLICY]);
     return {

@@ -88,6 +88,7 @@ export function validateProps(stack: Stack, props: ClaimedPhoneNumberProps, remo
     targetInfo = {
       kind: 'group',
       instanceId: lit(target.instanceArn) ? parseInstanceArn('target instanceArn', target.instanceArn).id : undefined,
+      region: groupRegion ?? (Token.isUnresolved(stack.region) ? undefined : stack.region),
     };
   } else if (lit(target.instanceArn)) {
     const inst = parseInstanceArn('target', target.instanceArn);

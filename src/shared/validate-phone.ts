@@ -1,4 +1,5 @@
 /** Validators of a phone number's properties (number, country, type, prefix, description, flows), for validate.ts. */
+import { REPLICATION_PAIRS } from './names';
 import { ParsedFlowArn, parseFlowArn } from './validate-arns';
 import { fail, hasOwn, requireString } from './validate-core';
 
@@ -138,6 +139,11 @@ export function validateFlows(prop: string, value: unknown, target?: { kind: 'in
     }
     if (target?.kind === 'instance' && target.region !== undefined && f.region !== target.region) {
       fail(`${prop}[${i}]`, `must be in the target instance's Region ${target.region} (only a number on a traffic distribution group answers in the replica Region)`, v);
+    }
+    const pair = target?.kind === 'group' && target.region !== undefined ? REPLICATION_PAIRS[target.region] : undefined;
+    if (pair !== undefined && f.region !== target!.region && !pair.includes(f.region)) {
+      fail(`${prop}[${i}]`, `must be in a Region of the group's replication pair, ${[target!.region, ...pair].join(' or ')} `
+        + `(the group is in ${target!.region}; its calls go only there): give the flow of the instance or of its replica in one of them`, v);
     }
     out.push(f);
   });

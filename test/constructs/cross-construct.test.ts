@@ -94,6 +94,12 @@ describe('a group number whose flows miss a Region of the pair', () => {
       "contactFlowArns has no flow in us-west-2, a Region of the group Stack/Group \\(target\\).*acknowledgeWarning\\('cdk-connect-global-resiliency:flowsMissRegion'"));
   });
 
+  test('a flow outside the group\'s pair fails at synth, naming the property, the pair and the group\'s Region', () => {
+    const elsewhere = FLOW_ARN.replace(`:${REGION}:`, ':eu-west-2:');
+    expect(() => build([FLOW_ARN, elsewhere])).toThrow(
+      `contactFlowArns[1] must be in a Region of the group's replication pair, ${REGION} or ${REPLICA} (the group is in ${REGION}; its calls go only there)`);
+  });
+
   test('no warning with a flow in each Region, and none once acknowledged', () => {
     expect(Annotations.fromStack(build([FLOW_ARN, REPLICA_FLOW_ARN]).stack).findWarning('*', Match.stringLikeRegexp('contactFlowArns'))).toEqual([]);
     const { stack, number } = build([REPLICA_FLOW_ARN]);

@@ -1081,6 +1081,13 @@ describe('ClaimedPhoneNumber: Delete', () => {
 describe('ClaimedPhoneNumber: a failed request leaves nothing behind', () => {
   const WITH_FLOW = { ...SEARCHED, ContactFlowArns: [FLOW_ARN] };
 
+  test('the handler checks again: a flow outside the group\'s replication pair fails the Create before any call', async () => {
+    const elsewhere = FLOW_ARN.replace(`:${REGION}:`, ':eu-west-2:');
+    const out = await run(createEvent(TYPE, { ...ON_GROUP, ContactFlowArns: [FLOW_ARN, elsewhere] }, o));
+    expectFailed(out, `ContactFlowArns[1] must be in a Region of the group's replication pair, ${REGION} or ${REPLICA_REGION}`);
+    expect(cm.calls()).toHaveLength(0);
+  });
+
   test('a flow that does not exist fails the Create before anything is searched or claimed', async () => {
     cm.on(DescribeContactFlowCommand).rejects(sdkError(ResourceNotFoundException, 'Contact flow not found'));
     const out = await run(createEvent(TYPE, WITH_FLOW, o));
