@@ -71,8 +71,26 @@ export function resourceLine(p: ProgressEvent, resources: Resources = {}): Resou
     seconds: Math.round(p.elapsedMs) / 1000,
     ...(p.reason !== undefined ? { reason: p.reason } : {}),
     ...(p.requestType === 'Delete' && p.status === 'SUCCESS' && p.resourceType.startsWith('Custom::')
-      ? { meaning: deleteMeaning(p.resourceType, resources[p.logicalId]?.Properties ?? {}, resources) || undefined } : {}),
+      ? { meaning: nothingMade(p) ?? (deleteMeaning(p.resourceType, resources[p.logicalId]?.Properties ?? {}, resources) || undefined) } : {}),
   };
+}
+
+/**
+ * The Delete of a number or group whose create failed before it claimed or created anything (a
+ * rollback): its physical id is not the resource's ARN, and nothing was retained or deleted.
+ */
+function nothingMade(p: ProgressEvent): string | undefined {
+  const id = p.physicalResourceId;
+  if (id === undefined) {
+    return undefined;
+  }
+  if (p.resourceType === CLAIMED_PHONE_NUMBER_RESOURCE_TYPE && !id.includes(':phone-number/')) {
+    return 'nothing to delete: no number was claimed (its create failed before the claim)';
+  }
+  if (p.resourceType === TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE && !id.includes(':traffic-distribution-group/')) {
+    return 'nothing to delete: no group was created (its create failed before the group was)';
+  }
+  return undefined;
 }
 
 export function formatResourceLine(l: ResourceLine): string {

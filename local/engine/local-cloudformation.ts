@@ -166,7 +166,17 @@ export class LocalCloudFormation {
     }
   }
 
-  private progress(logicalId: string, resourceType: string, requestType: RequestType, status: ProgressEvent['status'], elapsedMs: number, reason?: string): void {
-    this.options.onProgress?.({ logicalId, resourceType, requestType, status, elapsedMs, ...(reason !== undefined ? { reason } : {}) });
+  private progress(
+    logicalId: string, resourceType: string, requestType: RequestType, status: ProgressEvent['status'], elapsedMs: number, reason?: string, physicalResourceId?: string,
+  ): void {
+    this.options.onProgress?.({
+      logicalId,
+      resourceType,
+      requestType,
+      status,
+      elapsedMs,
+      ...(reason !== undefined ? { reason } : {}),
+      ...(physicalResourceId !== undefined ? { physicalResourceId } : {}),
+    });
   }
 }

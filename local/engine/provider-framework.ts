@@ -156,7 +156,7 @@ export class ProviderFramework {
       return fail(`Delete response changed the PhysicalResourceId from ${prior.physicalId} to ${physicalId}`);
     }
     const data = Object.fromEntries(Object.entries((body.Data ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
-    this.progress(logicalId, type, requestType, 'SUCCESS', Date.now() - started);
+    this.progress(logicalId, type, requestType, 'SUCCESS', Date.now() - started, undefined, physicalId);
     return { physicalId, data };
   }
 

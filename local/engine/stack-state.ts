@@ -18,6 +18,8 @@ export interface ProgressEvent {
   /** Since the operation on this resource started. */
   readonly elapsedMs: number;
   readonly reason?: string;
+  /** The resource's physical id, on a custom resource's SUCCESS. */
+  readonly physicalResourceId?: string;
 }
 
 export interface LocalCloudFormationOptions {
@@ -113,7 +115,9 @@ export class ResourceFailure extends Error {
 }
 
 /** Reports one step of a resource operation (LocalCloudFormationOptions.onProgress). */
-export type Progress = (logicalId: string, resourceType: string, requestType: RequestType, status: ProgressEvent['status'], elapsedMs: number, reason?: string) => void;
+export type Progress = (
+  logicalId: string, resourceType: string, requestType: RequestType, status: ProgressEvent['status'], elapsedMs: number, reason?: string, physicalResourceId?: string,
+) => void;
 
 export interface Synthesized {
   readonly name: string;

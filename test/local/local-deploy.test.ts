@@ -164,6 +164,9 @@ describe('local deploy, update and destroy of a cloud assembly', () => {
     expect(r.stderr).toContain('local deploy of WrongRegionFlow failed: Stack WrongRegionFlow ROLLBACK_COMPLETE after Line');
     expect(r.stderr).toContain("ContactFlowArns[0] must be in the target instance's Region us-east-1");
     expect(r.stdout).toContain('Numbers (0):');
+    // The rollback's Delete of the number says what it did: nothing (no number was ever claimed).
+    expect(r.stdout).toMatch(/DELETE_COMPLETE +\d+\.\d\d s  Custom::ConnectClaimedPhoneNumber +Line[0-9A-F]{8}\n +nothing to delete: no number was claimed/);
+    expect(r.stdout).not.toContain('retained, left running');
   }, 130_000);
 
   test('a split over 100 (a token at synth) fails with the handler\'s reason in the JSON report', () => {
