@@ -133,7 +133,12 @@ export class ConnectProvider extends Construct {
     this.grant(['connect:DeleteTrafficDistributionGroup', 'connect:DescribeTrafficDistributionGroup', 'connect:ListPhoneNumbersV2'],
       [this.connectArn('traffic-distribution-group/*'), this.connectArn('phone-number/*')]);
 
-    if (Token.isUnresolved(scope.region) || Token.isUnresolved(scope.account)) {
+    if (!Token.isUnresolved(scope.region) && Token.isUnresolved(scope.account)) {
+      Annotations.of(this).addWarningV2('cdk-connect-global-resiliency:environmentAgnostic', `The stack ${scope.node.path} has a Region `
+        + `(${scope.region}) but no account (env.account unset, or CDK_DEFAULT_ACCOUNT without credentials): every Region check runs `
+        + 'at synth, and the handler\'s grants name the account the stack is deployed to (${AWS::AccountId}). Set env.account to name '
+        + 'it in the template.');
+    } else if (Token.isUnresolved(scope.region) || Token.isUnresolved(scope.account)) {
       Annotations.of(this).addWarningV2('cdk-connect-global-resiliency:environmentAgnostic', `The stack ${scope.node.path} is environment-agnostic `
         + '(no env): the synth-time checks against the stack\'s Region are skipped (an instanceArn, target or replicaRegion in '
         + 'another Region fails only at deploy), and the handler\'s grants name the account and Region the stack is deployed to '

@@ -132,6 +132,17 @@ describe('a number in a Region other than the stack\'s is granted where the hand
   });
 });
 
+test('a stack with a Region but no account: a warning that says only the account is unknown, and that the Region checks run', () => {
+  const stack = new Stack(new App(), 'NoAccount', { env: { region: REGION } });
+  new TrafficDistributionGroup(stack, 'G', { instanceArn: INSTANCE_ARN });
+  Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp(
+    `The stack NoAccount has a Region \\(${REGION}\\) but no account.*every Region check runs at synth.*Set env.account`));
+  expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('environment-agnostic'))).toEqual([]);
+  // The Region checks do run: an instance in another Region fails at synth.
+  const other = new Stack(new App(), 'NoAccount2', { env: { region: REGION } });
+  expect(() => new TrafficDistributionGroup(other, 'G', { instanceArn: INSTANCE_ARN.replace(`:${REGION}:`, ':eu-west-2:') })).toThrow(/Region/);
+});
+
 describe('environment-agnostic stacks', () => {
   test('a warning says what is skipped and what is granted, and says to set env', () => {
     const stack = agnosticStack();
