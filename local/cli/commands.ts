@@ -45,7 +45,7 @@ export function registerLocalCommands(program: Command): Command {
   const local = program.command('local')
     .description('Deploy your own CDK app to an embedded Amazon Connect emulator: no account, no credentials, no Docker');
   const common = (c: Command) => c
-    .option('--stack <name>', 'the stack to deploy (needed when the assembly has several)')
+    .option('--stack <name>', 'the stack to work on (needed when the assembly, or the state file, has several)')
     .addOption(new Option('--time-scale <factor>', "the fraction of the service's durations to run at (1 = real time)")
       .default(DEFAULT_TIME_SCALE).argParser(parseTimeScale))
     .option('--state <file>', 'keep the emulator and the deployed stacks in this JSON file between commands')
