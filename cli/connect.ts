@@ -70,6 +70,9 @@ function errorName(e: unknown): string {
   return (e as { name?: string })?.name ?? 'Error';
 }
 
+/** How a missing-credentials failure starts: the same in every Region, so no Region is to blame. */
+export const NO_CREDENTIALS = 'No AWS credentials were found';
+
 /** Turns an SDK error of `call` in `region` into a message that says what to do. */
 export function explain(e: unknown, call: string, region: string, group: GroupRef): CliError {
   if (e instanceof CliError) {
@@ -77,6 +80,10 @@ export function explain(e: unknown, call: string, region: string, group: GroupRe
   }
   const name = errorName(e);
   const message = (e as Error)?.message ?? String(e);
+  if (name === 'CredentialsProviderError') {
+    return new CliError(`${NO_CREDENTIALS} (${call} in ${region}: ${message}). Set AWS_PROFILE, run aws sso login, or export `
+      + 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then run the command again. This is not a Region outage.');
+  }
   if (name === 'ResourceNotFoundException') {
     return new CliError(`${call} in ${region}: the group ${group.arn} was not found (${message}). Check the ARN, the account and the credentials' Region pair.`);
   }

@@ -1,6 +1,6 @@
 import { ListPhoneNumbersV2Command } from '@aws-sdk/client-connect';
 import { Command } from 'commander';
-import { CliError, connect, crossRegionRouting, describeGroup, explain, formatPart, groupRef, GroupRef, readSplit, Split } from '../connect';
+import { CliError, connect, crossRegionRouting, describeGroup, explain, formatPart, groupRef, GroupRef, NO_CREDENTIALS, readSplit, Split } from '../connect';
 import { print } from '../output';
 
 /** `status --group <arn>`: read from whichever of the group's two Regions answers. */
@@ -51,6 +51,9 @@ async function firstAnswer(group: GroupRef): Promise<{ region: string; failures:
       const err = e as CliError;
       if (/was not found/.test(err.message) && region === group.source) {
         throw err; // the group's own Region says it does not exist
+      }
+      if (err.message.startsWith(NO_CREDENTIALS)) {
+        throw err; // no Region is to blame: asking the other one would fail the same way
       }
       failures.push({ region, error: err.message });
       continue;

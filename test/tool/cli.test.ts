@@ -4,6 +4,8 @@
  * and failover while every call to the source Region fails.
  */
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { CreateTrafficDistributionGroupCommand } from '@aws-sdk/client-connect';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -90,6 +92,19 @@ describe('status', () => {
     expect(out.code).toBe(1);
     expect(out.stderr).toContain('was not found');
     expect(JSON.parse(out.stdout).error).toContain('was not found');
+  });
+
+  test('without credentials, status says so once (not a Region outage), and exits 1', async () => {
+    const env = cliEnv(emulator);
+    delete env.AWS_ACCESS_KEY_ID;
+    delete env.AWS_SECRET_ACCESS_KEY;
+    const none = path.join(os.tmpdir(), 'cgr-no-such-aws-file');
+    Object.assign(env, { AWS_CONFIG_FILE: none, AWS_SHARED_CREDENTIALS_FILE: none, AWS_EC2_METADATA_DISABLED: 'true' });
+    const out = await runCli(BUNDLED_CLI, ['status', '--group', `arn:aws:connect:${SOURCE}:${SEED.account}:traffic-distribution-group/00000000-0000-0000-0000-000000000000`], env);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain('No AWS credentials were found (DescribeTrafficDistributionGroup in us-east-1');
+    expect(out.stderr).toContain('This is not a Region outage.');
+    expect(out.stderr).not.toContain('No Region of the group answered');
   });
 
   test('a bare id exits 1 asking for the ARN', async () => {
