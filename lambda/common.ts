@@ -187,6 +187,18 @@ export function isNotFound(e: unknown): boolean {
   return errorName(e) === 'ResourceNotFoundException';
 }
 
+/** The call's result, or undefined when what it reads does not exist (ResourceNotFoundException). */
+export async function unlessNotFound<T>(call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (e) {
+    if (isNotFound(e)) {
+      return undefined;
+    }
+    throw e;
+  }
+}
+
 /** Keeps a reason short: CloudFormation rejects a response over 4 KB, and then never learns the id. */
 export function clip(s: string, max = 900): string {
   return s.length > max ? `${s.slice(0, max - 3)}...` : s;

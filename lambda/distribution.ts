@@ -1,6 +1,6 @@
 import { DescribeTrafficDistributionGroupCommand } from '@aws-sdk/client-connect';
 import {
-  CfnEvent, pollUntilSettled, connect, deadlineFrom, isNotFound, IsCompleteResult, OnEventResult, step, UserError, WaitEvent,
+  CfnEvent, pollUntilSettled, connect, deadlineFrom, unlessNotFound, IsCompleteResult, OnEventResult, step, UserError, WaitEvent,
 } from './common';
 import { DeclaredSplit, declaredSplit, deploySplit } from './split';
 import { DEADLINE_FIELD, Deadlines, DistributionProps, REPLICATION_PAIRS } from '../src/shared/names';
@@ -61,15 +61,9 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
   const what = `Traffic distribution ${event.LogicalResourceId} of ${spec.groupArn}`;
   const done = await pollUntilSettled(event, async seen => {
     const group = await step(`${what}: DescribeTrafficDistributionGroup`, async () => {
-      try {
-        return (await connect(spec.region).send(new DescribeTrafficDistributionGroupCommand({ TrafficDistributionGroupId: spec.groupArn })))
-          .TrafficDistributionGroup;
-      } catch (e) {
-        if (isNotFound(e)) {
-          return undefined;
-        }
-        throw e;
-      }
+      const out = await unlessNotFound(connect(spec.region).send(
+        new DescribeTrafficDistributionGroupCommand({ TrafficDistributionGroupId: spec.groupArn })));
+      return out?.TrafficDistributionGroup;
     });
     seen(what, group?.Status ?? 'not found');
     if (group === undefined) {

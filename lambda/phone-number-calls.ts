@@ -1,6 +1,6 @@
 /** The Connect calls the phone number steps share: describing a number or its group, and a call on a group that must be ACTIVE. */
 import { ClaimedPhoneNumberSummary, DescribePhoneNumberCommand, DescribeTrafficDistributionGroupCommand } from '@aws-sdk/client-connect';
-import { connect, errorName, isNotFound, log, pollInline, step } from './common';
+import { connect, errorName, unlessNotFound, log, pollInline, step } from './common';
 import { NumberSpec, regionOf } from './phone-number-spec';
 
 /** The claim could not be made because the number is not available (taken, or not in inventory). */
@@ -46,29 +46,16 @@ export async function onActiveTarget<T>(spec: NumberSpec, call: (attempt: number
 
 export async function describe(region: string, arn: string, what: string): Promise<ClaimedPhoneNumberSummary | undefined> {
   return step(`${what}: DescribePhoneNumber`, async () => {
-    try {
-      const out = await connect(region).send(new DescribePhoneNumberCommand({ PhoneNumberId: arn }));
-      return out.ClaimedPhoneNumberSummary;
-    } catch (e) {
-      if (isNotFound(e)) {
-        return undefined;
-      }
-      throw e;
-    }
+    const out = await unlessNotFound(connect(region).send(new DescribePhoneNumberCommand({ PhoneNumberId: arn })));
+    return out?.ClaimedPhoneNumberSummary;
   });
 }
 
 /** The group a number is on, or undefined when it is gone. */
 export async function describeGroup(groupArn: string, what: string) {
   return step(`${what}: DescribeTrafficDistributionGroup`, async () => {
-    try {
-      const out = await connect(regionOf(groupArn)).send(new DescribeTrafficDistributionGroupCommand({ TrafficDistributionGroupId: groupArn }));
-      return out.TrafficDistributionGroup;
-    } catch (e) {
-      if (isNotFound(e)) {
-        return undefined;
-      }
-      throw e;
-    }
+    const out = await unlessNotFound(connect(regionOf(groupArn)).send(
+      new DescribeTrafficDistributionGroupCommand({ TrafficDistributionGroupId: groupArn })));
+    return out?.TrafficDistributionGroup;
   });
 }

@@ -3,8 +3,8 @@ import {
   ReplicateInstanceCommand,
 } from '@aws-sdk/client-connect';
 import {
-  CfnEvent, pollUntilSettled, clientToken, connect, deadlineFrom, errorName, isNotFound, IsCompleteResult, log,
-  OnEventResult, pollInline, step, UserError, WaitEvent,
+  CfnEvent, clientToken, connect, deadlineFrom, errorName, IsCompleteResult, isNotFound, log, OnEventResult, pollInline, pollUntilSettled,
+  step, unlessNotFound, UserError, WaitEvent,
 } from './common';
 import { DEADLINE_FIELD, Deadlines, defaultReplicaAlias, REPLICATION_PAIRS, ReplicaAttrs, ReplicaProps } from '../src/shared/names';
 import { INSTANCE_ARN_PATTERN, parseInstanceArn, parseRemovalPolicy, validateReplicaAlias, validateReplicaRegion } from '../src/shared/validate';
@@ -53,16 +53,7 @@ function label(event: Pick<CfnEvent, 'LogicalResourceId'>): string {
 }
 
 async function describeSource(spec: ReplicaSpec, what: string): Promise<DescribeInstanceCommandOutput | undefined> {
-  return step(`${what}: DescribeInstance`, async () => {
-    try {
-      return await connect(spec.sourceRegion).send(new DescribeInstanceCommand({ InstanceId: spec.instanceArn }));
-    } catch (e) {
-      if (isNotFound(e)) {
-        return undefined;
-      }
-      throw e;
-    }
-  });
+  return step(`${what}: DescribeInstance`, () => unlessNotFound(connect(spec.sourceRegion).send(new DescribeInstanceCommand({ InstanceId: spec.instanceArn }))));
 }
 
 function replicationStatus(out: DescribeInstanceCommandOutput | undefined, region: string) {

@@ -3,8 +3,8 @@ import {
   ListPhoneNumbersV2Command, ListTrafficDistributionGroupsCommand, TrafficDistributionGroup,
 } from '@aws-sdk/client-connect';
 import {
-  CfnEvent, pollUntilSettled, clientToken, clip, connect, deadlineFrom, errorName, isNotFound, IsCompleteResult, isTransient, log,
-  OnEventResult, pastDeadline, pollInline, step, UserError, WaitEvent,
+  CfnEvent, clientToken, clip, connect, deadlineFrom, errorName, IsCompleteResult, isNotFound, isTransient, log, OnEventResult,
+  pastDeadline, pollInline, pollUntilSettled, step, unlessNotFound, UserError, WaitEvent,
 } from './common';
 import { DeclaredSplit, declaredSplit, deploySplit } from './split';
 import { applyTagChanges } from './tags';
@@ -215,15 +215,8 @@ async function deleteFailedReplacement(event: WaitEvent, spec: GroupSpec, arn: s
 
 async function describe(region: string, arn: string, what: string): Promise<TrafficDistributionGroup | undefined> {
   return step(`${what}: DescribeTrafficDistributionGroup`, async () => {
-    try {
-      const out = await connect(region).send(new DescribeTrafficDistributionGroupCommand({ TrafficDistributionGroupId: arn }));
-      return out.TrafficDistributionGroup;
-    } catch (e) {
-      if (isNotFound(e)) {
-        return undefined;
-      }
-      throw e;
-    }
+    const out = await unlessNotFound(connect(region).send(new DescribeTrafficDistributionGroupCommand({ TrafficDistributionGroupId: arn })));
+    return out?.TrafficDistributionGroup;
   });
 }
 
