@@ -137,7 +137,11 @@ export interface InjectedErrors {
   readonly errorType?: string;
 }
 
-/** connect-api.md: ReplicateInstance — "Region pairs only: us-east-1↔us-west-2, eu-west-2↔eu-central-1, ap-northeast-1→ap-northeast-3". */
+/**
+ * connect-api.md: ReplicateInstance — "Region pairs only: us-east-1↔us-west-2, eu-west-2↔eu-central-1, ap-northeast-1→ap-northeast-3".
+ * Kept apart from the library's own table (src/shared/names.ts) on purpose: the emulator is the
+ * service the library is tested against, so a mistake in the library's table must not be its own.
+ */
 export const REPLICATION_PAIRS: Record<string, string[]> = {
   'us-east-1': ['us-west-2'],
   'us-west-2': ['us-east-1'],
