@@ -21,12 +21,13 @@ let replica: ConnectClient;
 let groupArn: string;
 
 beforeEach(async () => {
-  // Claims, moves, releases, metadata and splits take 200 ms, group creation 100 ms: observable, and quick to wait for.
+  // Claims, moves, metadata and splits take 200 ms, releases 600 ms, group creation 100 ms: observable,
+  // and quick to wait for (a release's test makes three calls while it runs: 200 ms was too short on a loaded CI machine).
   emulator = await ConnectEmulator.start({
     timeScale: 0.005,
     rateLimit: false,
     replicated: true,
-    durations: { claim: 40_000, release: 40_000, move: 40_000, metadata: 40_000, groupUpdate: 40_000 },
+    durations: { claim: 40_000, release: 120_000, move: 40_000, metadata: 40_000, groupUpdate: 40_000 },
   });
   source = clientFor(emulator, SRC);
   replica = clientFor(emulator, REP);
