@@ -19,9 +19,10 @@ let source: ConnectClient;
 let replica: ConnectClient;
 
 async function start(options: EmulatorOptions = {}) {
-  // groupCreate 200 ms, groupUpdate 200 ms, groupDelete 100 ms: long enough to observe, short enough to wait for.
+  // groupCreate 200 ms, groupUpdate 600 ms, groupDelete 600 ms: long enough to observe (and to make a second call
+  // meanwhile on a loaded CI machine: 200 and 100 ms were not), short enough to wait for.
   emulator = await ConnectEmulator.start({
-    timeScale: 0.01, rateLimit: false, replicated: true, durations: { groupUpdate: 20_000 }, ...options,
+    timeScale: 0.01, rateLimit: false, replicated: true, durations: { groupUpdate: 60_000, groupDelete: 60_000 }, ...options,
   });
   source = clientFor(emulator, SRC);
   replica = clientFor(emulator, REP);
