@@ -77,6 +77,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // The command-line tool's argument parser (cli/): bundled into assets/cli/index.js, so the
     // package gets no runtime dependency.
     'commander@^14',
+    // The offline world's virtual clock (local/clock): fake Date and timers that its loop advances only
+    // when nothing is in flight. A well-kept clock (sinon's, the one jest's fake timers use) rather than our own.
+    '@sinonjs/fake-timers@^15',
+    // Its seeded Math.random (xoroshiro128+, fast-check's own generator), so that a seed replays a run.
+    'pure-rand@^7',
   ],
 
   jestOptions: {

@@ -6,10 +6,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { pollEnv, TIME_SCALE } from './harness';
+import { E2E_SEED } from './harness';
 import { GlobalResiliencyStack } from '../../examples/app';
-import { ConnectEmulator } from '../../local/emulator';
-import { LocalCloudFormation } from '../../local/engine';
+import { startLocalWorld } from '../../local/world';
 
 const STACK = 'ConnectOperations';
 
@@ -19,13 +18,10 @@ const STACK = 'ConnectOperations';
  * called, sorted (e.g. `ClaimPhoneNumber`; the IAM action is `connect:<operation>`).
  */
 export async function connectOperationsCalled(): Promise<string[]> {
-  const emulator = await ConnectEmulator.start({ timeScale: TIME_SCALE, replicated: false, rateLimit: false });
+  const world = await startLocalWorld({ seed: E2E_SEED, emulator: { replicated: false, rateLimit: false } });
+  const { emulator, engine } = world;
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'connect-gr-ops-'));
   try {
-    const engine = new LocalCloudFormation({
-      env: { AWS_ENDPOINT_URL_CONNECT: emulator.endpoint, ...pollEnv(TIME_SCALE) },
-      waiterIntervalScale: TIME_SCALE,
-    });
     const stack = (props: ConstructorParameters<typeof GlobalResiliencyStack>[2], dir: string) =>
       new GlobalResiliencyStack(new App({ outdir: path.join(outdir, dir) }), STACK, props);
     await engine.deploy(stack({}, 'create'));
@@ -33,7 +29,7 @@ export async function connectOperationsCalled(): Promise<string[]> {
     await engine.destroy(STACK);
     return [...new Set(emulator.calls.map(c => c.operation))].sort();
   } finally {
-    await emulator.stop();
+    await world.stop();
     fs.rmSync(outdir, { recursive: true, force: true });
   }
 }

@@ -1,22 +1,22 @@
 /**
  * End-to-end harness: the local Connect emulator, and the local CloudFormation engine deploying
- * stacks of the real constructs through the real provider framework and the bundled handlers.
- * Everything runs at TIME_SCALE of the service's real durations (the emulator's statuses, the
- * waiter's interval, the handlers' inline polling, ServiceTimeout).
+ * stacks of the real constructs through the real provider framework and the bundled handlers, on the
+ * offline world's virtual clock (local/world.ts): the service's own durations, the waiter's real
+ * intervals, the handlers' production polling and deadlines, ServiceTimeout as declared, all in
+ * simulated time that jumps whenever the world waits.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { CallRecord, ConnectEmulator, EmulatorOptions, SEED } from '../../local/emulator';
-import { DeployResult, LocalCloudFormation, pollEnv } from '../../local/engine';
-
-export { pollEnv };
+import { DeployResult, LocalCloudFormation } from '../../local/engine';
+import { startLocalWorld, VirtualClock } from '../../local/world';
 
 export { SEED };
 
-/** Fraction of real time the e2e tests run at. */
-export const TIME_SCALE = 0.01;
+/** The seed of every e2e world's Math.random (the handlers' and the SDK's jitter): a run replays. */
+export const E2E_SEED = 20261207;
 
 /** The largest response body the tests accept (CloudFormation's limit is 4096 bytes). */
 export const MAX_TEST_RESPONSE_BYTES = 2048;
@@ -24,6 +24,7 @@ export const MAX_TEST_RESPONSE_BYTES = 2048;
 export const STACK_NAME = 'E2e';
 
 export interface World {
+  readonly clock: VirtualClock;
   readonly emulator: ConnectEmulator;
   readonly engine: LocalCloudFormation;
   /** A new app (in a fresh temp outdir) with one stack, STACK_NAME, built by `build`. */
@@ -37,18 +38,20 @@ export interface World {
 
 
 /**
- * A fresh emulator (rate-limited like the service, scaled) and engine. The instance is
- * replicated unless said otherwise.
+ * A fresh world (local/world.ts): the emulator (rate-limited like the service) and an engine, on the
+ * virtual clock. The instance is replicated unless said otherwise.
  */
-export async function startWorld(options: EmulatorOptions = {}): Promise<World> {
-  const emulator = await ConnectEmulator.start({ timeScale: TIME_SCALE, replicated: true, ...options });
-  const engine = new LocalCloudFormation({
-    env: { AWS_ENDPOINT_URL_CONNECT: emulator.endpoint, ...pollEnv(TIME_SCALE) },
-    waiterIntervalScale: TIME_SCALE,
-    // E2E_PROGRESS=1 prints each resource operation, E2E_LOGS=1 the functions' logs.
-    onProgress: process.env.E2E_PROGRESS ? p => console.log(JSON.stringify(p)) : undefined,
-    printLogs: process.env.E2E_LOGS !== undefined,
+export async function startWorld(options: Omit<EmulatorOptions, 'timeScale'> = {}): Promise<World> {
+  const world = await startLocalWorld({
+    seed: E2E_SEED,
+    emulator: { replicated: true, ...options },
+    engine: {
+      // E2E_PROGRESS=1 prints each resource operation, E2E_LOGS=1 the functions' logs.
+      onProgress: process.env.E2E_PROGRESS ? p => console.log(JSON.stringify(p)) : undefined,
+      printLogs: process.env.E2E_LOGS !== undefined,
+    },
   });
+  const { clock, emulator, engine } = world;
   const outdirs: string[] = [];
   const stack = (build: (s: Stack) => void) => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'connect-gr-e2e-'));
@@ -58,13 +61,14 @@ export async function startWorld(options: EmulatorOptions = {}): Promise<World> 
     return s;
   };
   return {
+    clock,
     emulator,
     engine,
     stack,
     deploy: build => engine.deploy(stack(build)),
     destroy: () => engine.destroy(STACK_NAME),
     close: async () => {
-      await emulator.stop();
+      await world.stop();
       outdirs.forEach(d => fs.rmSync(d, { recursive: true, force: true }));
       expectContract(engine);
     },

@@ -6,13 +6,13 @@
  * resource's deadline.
  */
 import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
-import { SEED, startWorld, TIME_SCALE, World } from './harness';
+import { SEED, startWorld, World } from './harness';
 import { ClaimedPhoneNumber, PhoneNumberTarget, PhoneNumberType } from '../../src';
 
 const NUMBERS = 50;
 const FLOW = SEED.flowArn(SEED.sourceRegion);
-/** Five throttled calls every 20 s (scaled), beside the rate limiter's own 429s. */
-const BURST_EVERY_MS = 20_000 * TIME_SCALE;
+/** Five throttled calls every 20 s (simulated), beside the rate limiter's own 429s. */
+const BURST_EVERY_MS = 20_000;
 
 describe('50 numbers at once under the shared rate limit, with 429 bursts', () => {
   let world: World;

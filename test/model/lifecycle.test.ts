@@ -20,15 +20,10 @@ import {
   configKey, declared, GROUP_OPTIONS, replacementKey, SLOT_OPTIONS, STACK_NAME, SLOTS, Slot, StackCache, StackConfig, stackConfig,
 } from './configs';
 import { deployed, destroyed, drifted, expectWorld, initialModel, Model, Real, refused, rolledBack } from './model';
-import { ConnectEmulator, SEED } from '../../local/emulator';
-import { LocalCloudFormation } from '../../local/engine';
-import { pollEnv } from '../e2e/harness';
+import { SEED } from '../../local/emulator';
+import { startLocalWorld } from '../../local/world';
 import { clientFor, until } from '../emulator/helpers';
 
-/** The emulator's durations, the handlers' inline polling and the waiter all run at this fraction of real time. */
-const TIME_SCALE = 0.001;
-/** ServiceTimeout is scaled less, so that a busy CI machine's overhead cannot time a resource out. */
-const SERVICE_TIMEOUT_SCALE = 0.01;
 /**
  * The seed of CI's run. Seed -2093222439 found two defects, both fixed: a step's unused fault
  * (a duplicate delivery armed on a deploy that delivered nothing) leaked into the next step; and
@@ -342,6 +337,7 @@ class Timed implements fc.AsyncCommand<Model, Real> {
     return this.command.check(m);
   }
   async run(m: Model, real: Real): Promise<void> {
+    // Simulated time (the world's virtual clock): what the step would take against the service.
     const started = Date.now();
     try {
       await this.command.run(m, real);
@@ -358,33 +354,38 @@ class Timed implements fc.AsyncCommand<Model, Real> {
   }
 }
 
+/**
+ * CI runs one fixed seed, so that what lands is what was tested; elsewhere each run explores new
+ * sequences (a random 32-bit seed). MODEL_SEED replays any run. The seed is drawn before any work and
+ * is in the test's name, so that even a run that times out or is killed says how to replay it.
+ */
+const seed = process.env.MODEL_SEED !== undefined ? Number(process.env.MODEL_SEED)
+  : process.env.CI ? CI_SEED : Math.floor(Math.random() * 0x100000000) - 0x80000000;
+process.stderr.write(`lifecycle model: seed ${seed} (replay: MODEL_SEED=${seed} npx jest test/model)\n`);
+
 describe('lifecycle model', () => {
   const cache = new StackCache();
   afterAll(() => cache.dispose());
 
-  test(`${RUNS} random lifecycles of groups and numbers keep the account equal to the model`, async () => {
-    const started = Date.now();
-    // CI runs one fixed seed, so that what lands is what was tested; elsewhere each run explores
-    // new sequences (a random 32-bit seed). MODEL_SEED replays any run. The
-    // seed is printed on success too, so any run can be repeated.
-    const seed = process.env.MODEL_SEED !== undefined ? Number(process.env.MODEL_SEED)
-      : process.env.CI ? CI_SEED : Math.floor(Math.random() * 0x100000000) - 0x80000000;
+  test(`${RUNS} random lifecycles of groups and numbers keep the account equal to the model (seed ${seed})`, async () => {
+    // Wall time: performance.now is not one of the clock's fakes (Date is, inside each world).
+    const started = performance.now();
     const timings = new Map<string, { n: number; ms: number }>();
     await fc.assert(
       fc.asyncProperty(sequences, async cmds => {
         // No rate limit: its 429s would make the SDK back off for seconds on most steps (see FAULTS).
-        const emulator = await ConnectEmulator.start({ timeScale: TIME_SCALE, replicated: true, rateLimit: false });
-        const engine = new LocalCloudFormation({
-          env: { AWS_ENDPOINT_URL_CONNECT: emulator.endpoint, ...pollEnv(TIME_SCALE) },
-          waiterIntervalScale: TIME_SCALE,
-          serviceTimeoutScale: SERVICE_TIMEOUT_SCALE,
+        // The offline world on its virtual clock: the service's durations, the handlers' production timings.
+        const world = await startLocalWorld({
+          seed,
+          emulator: { replicated: true, rateLimit: false },
           // MODEL_LOGS=1 prints the functions' logs.
-          printLogs: process.env.MODEL_LOGS !== undefined,
+          engine: { printLogs: process.env.MODEL_LOGS !== undefined },
         });
+        const { emulator, engine } = world;
         try {
           await fc.asyncModelRun(() => ({ model: initialModel(), real: { emulator, engine, cache } }), cmds.map(c => new Timed(c, timings)));
         } finally {
-          await emulator.stop();
+          await world.stop();
         }
       }),
       {
@@ -394,10 +395,10 @@ describe('lifecycle model', () => {
         ...(process.env.MODEL_PATH !== undefined ? { path: process.env.MODEL_PATH } : {}),
       },
     );
-    const seconds = (Date.now() - started) / 1000;
+    const seconds = (performance.now() - started) / 1000;
     const steps = [...timings.values()].reduce((sum, t) => sum + t.n, 0);
     const perKind = [...timings].sort(([a], [b]) => a.localeCompare(b))
-      .map(([kind, t]) => `  ${kind}: ${t.n} steps, ${Math.round(t.ms / t.n)} ms each`);
+      .map(([kind, t]) => `  ${kind}: ${t.n} steps, ${Math.round(t.ms / t.n)} ms each (simulated)`);
     console.log([
       `lifecycle model: seed ${seed}, ${RUNS} sequences, ${steps} steps run, ${cache.size} configurations synthesized, ${seconds.toFixed(1)} s`,
       ...perKind,

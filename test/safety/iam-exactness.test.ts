@@ -13,11 +13,10 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ConnectEmulator, SEED, SOURCE_NUMBERS } from '../../local/emulator';
-import { LocalCloudFormation, pollEnv } from '../../local/engine';
+import { LocalWorld, startLocalWorld } from '../../local/world';
 import { PROVIDER_CONSTRUCT_ID } from '../../src/shared/names';
 import { lifecycleStack, STEPS } from '../upgrade/lifecycle';
 
-const TIME_SCALE = 0.01;
 
 interface Statement { Action: string | string[]; Resource: string | string[]; Effect: string }
 
@@ -46,6 +45,7 @@ function readHandlerStatements(stack: Stack): Statement[] {
 const list = (v: string | string[]) => [v].flat();
 const connectActions = (statements: Statement[]) => new Set(statements.flatMap(s => list(s.Action)).filter(a => a.startsWith('connect:')));
 
+let world: LocalWorld;
 let emulator: ConnectEmulator;
 const templates: Stack[] = [];
 /** The source of the imported number in each template (lifecycle.ts), in the order of `templates`. */
@@ -54,13 +54,11 @@ const outdirs: string[] = [];
 const callsByStep: Array<Array<{ operation: string; region: string }>> = [];
 
 beforeAll(async () => {
-  emulator = await ConnectEmulator.start({ timeScale: TIME_SCALE, rateLimit: false });
+  world = await startLocalWorld({ seed: 1, emulator: { rateLimit: false } });
+  const { engine } = world;
+  emulator = world.emulator;
   // The main number is already this account's (on the instance): the claim adopts it.
   emulator.seedClaimedNumber('+12065550100', SEED.instanceArn);
-  const engine = new LocalCloudFormation({
-    env: { AWS_ENDPOINT_URL_CONNECT: emulator.endpoint, ...pollEnv(TIME_SCALE) },
-    waiterIntervalScale: TIME_SCALE,
-  });
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'connect-gr-iam-'));
   let seen = 0;
   const take = () => {
@@ -107,7 +105,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   outdirs.forEach(d => fs.rmSync(d, { recursive: true, force: true }));
-  await emulator.stop();
+  await world.stop();
 });
 
 test('the granted Connect actions are exactly the ones called', () => {

@@ -8,6 +8,11 @@
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
+// aws-cdk-lib 2.276 validates every synthesized template with its CloudFormation rules (a WebAssembly
+// engine): about a fifth of the CPU of a test that synthesizes often (the lifecycle model), for a report
+// the tests never read. The examples' synth by the real CLI (test/examples) keeps it and asserts it clean.
+process.env.CDK_VALIDATION = 'false';
+
 if (!process.env.HANDLER_LOGS) {
   for (const method of ['log', 'warn', 'error'] as const) {
     const original = console[method].bind(console);

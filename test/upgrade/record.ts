@@ -9,10 +9,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { lifecycleStack, STEPS } from './lifecycle';
-import { ConnectEmulator, SEED } from '../../local/emulator';
-import { LocalCloudFormation, pollEnv } from '../../local/engine';
+import { SEED } from '../../local/emulator';
+import { startLocalWorld } from '../../local/world';
 
-const TIME_SCALE = 0.01;
 const STACK = 'UpgradeFixture';
 
 export interface RecordedEvent {
@@ -33,11 +32,8 @@ export interface Fixture {
 }
 
 async function main(version: string): Promise<void> {
-  const emulator = await ConnectEmulator.start({ timeScale: TIME_SCALE, rateLimit: false });
-  const engine = new LocalCloudFormation({
-    env: { AWS_ENDPOINT_URL_CONNECT: emulator.endpoint, ...pollEnv(TIME_SCALE) },
-    waiterIntervalScale: TIME_SCALE,
-  });
+  const world = await startLocalWorld({ seed: 1, emulator: { rateLimit: false } });
+  const { engine } = world;
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'connect-gr-fixture-'));
   try {
     for (let step = 0; step < STEPS.length; step++) {
@@ -48,7 +44,7 @@ async function main(version: string): Promise<void> {
     }
     await engine.destroy(STACK);
   } finally {
-    await emulator.stop();
+    await world.stop();
     fs.rmSync(outdir, { recursive: true, force: true });
   }
   const events: RecordedEvent[] = engine.events

@@ -11,9 +11,9 @@ import * as path from 'path';
 import type { Fixture, RecordedEvent } from './record';
 import type { CfnEvent } from '../../lambda/common';
 import { ConnectEmulator } from '../../local/emulator';
+import { VirtualClock } from '../../local/world';
 import type { run as Run } from '../handlers/events';
 
-const TIME_SCALE = 0.01;
 const FIXTURES = path.join(__dirname, 'fixtures');
 const UUID = /[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}/g;
 /** Phone numbers a search picked: the replay may pick others. */
@@ -22,20 +22,20 @@ const E164 = /\+[1-9][0-9]{6,14}/g;
 const fixtures = fs.readdirSync(FIXTURES).filter(f => f.endsWith('.json')).sort();
 
 let emulator: ConnectEmulator;
+let clock: VirtualClock;
 /** The handlers, loaded afresh for each test: their SDK clients (one per Region, kept across invocations) then reach this test's emulator. */
 let run: typeof Run;
 const savedEnv = { ...process.env };
 
 beforeEach(async () => {
-  emulator = await ConnectEmulator.start({ timeScale: TIME_SCALE, rateLimit: false });
+  // The handlers run in this test's realm, on the virtual clock, with their production timings.
+  clock = VirtualClock.start({ seed: 1 });
+  emulator = await ConnectEmulator.start({ rateLimit: false });
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_CONNECT: emulator.endpoint,
     AWS_ACCESS_KEY_ID: 'AKIAFIXTURE',
     AWS_SECRET_ACCESS_KEY: 'fixture',
     AWS_REGION: 'us-east-1',
-    CONNECT_GR_POLL_FIRST_MS: '10',
-    CONNECT_GR_POLL_MAX_MS: '50',
-    CONNECT_GR_INLINE_POLL_BUDGET_MS: '2000',
   });
   jest.isolateModules(() => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -45,6 +45,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await emulator.stop();
+  clock.stop();
   process.env = { ...savedEnv };
 });
 
