@@ -2,6 +2,7 @@
  * The one way to start the offline world: the virtual clock, the Connect emulator at the service's own
  * durations, and local CloudFormation engines whose handlers run with their production timings.
  */
+import { randomInt } from 'crypto';
 import { VirtualClock } from './clock/virtual-clock';
 import { ConnectEmulator, EmulatorOptions } from './emulator';
 import { LocalCloudFormation, LocalCloudFormationOptions } from './engine';
@@ -14,8 +15,9 @@ export interface LocalWorldOptions {
   /** The engine's options; `env` is added to the functions' environment after AWS_ENDPOINT_URL_CONNECT. */
   readonly engine?: Omit<LocalCloudFormationOptions, 'waiterIntervalScale' | 'serviceTimeoutScale' | 'lambdaTimeoutScale'>;
   /**
-   * Seeds Math.random (the handlers' and the SDK's jitter, the emulator's choices): a run is replayed with its seed.
-   * @default - an unseeded run
+   * The run's seed: every random choice of the world (each Lambda invocation's jitter, the emulator's ids and
+   * choices, the engine's request ids) derives from it, so that a run is replayed with its seed.
+   * @default - a random seed, in `LocalWorld.seed`
    */
   readonly seed?: number;
   /**
@@ -27,6 +29,8 @@ export interface LocalWorldOptions {
 }
 
 export interface LocalWorld {
+  /** The run's seed (given, or drawn): say it before any work, so that any run can be replayed. */
+  readonly seed: number;
   readonly clock: VirtualClock;
   readonly emulator: ConnectEmulator;
   /** The world's first engine (one stack set, as one account's CloudFormation). */
@@ -41,10 +45,12 @@ export interface LocalWorld {
 
 /** Starts the clock, the emulator and an engine. */
 export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<LocalWorld> {
-  const clock = VirtualClock.start({ seed: options.seed, timeScale: options.timeScale });
+  const seed = options.seed ?? randomInt(2 ** 31);
+  const clock = VirtualClock.start({ seed, timeScale: options.timeScale });
   let emulator: ConnectEmulator;
   try {
     emulator = await ConnectEmulator.start({ ...options.emulator, timeScale: 1 });
+    emulator.setRequestGate((key, serve) => clock.hold(key, serve));
   } catch (e) {
     clock.stop();
     throw e;
@@ -56,6 +62,7 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
   const engine = newEngine();
   const startedAt = clock.now();
   return {
+    seed,
     clock,
     emulator,
     engine,

@@ -25,6 +25,7 @@
  *
  * One clock per process: a second `start` while one runs shares it (the clocks of two worlds are one world's).
  */
+import { createHash, randomUUID } from 'crypto';
 import * as http from 'http';
 import * as vm from 'vm';
 import * as FakeTimers from '@sinonjs/fake-timers';
@@ -32,6 +33,9 @@ import * as prand from 'pure-rand';
 
 /** What fake-timers' install returns. */
 type InstalledClock = ReturnType<ReturnType<typeof FakeTimers.withGlobal>['install']>;
+
+/** Where a seeded world's simulated time starts: 2026-01-01T00:00:00Z. */
+const SEEDED_EPOCH = Date.UTC(2026, 0, 1);
 
 /** Turns of the event loop with nothing in flight before time moves. */
 const IDLE_ROUNDS = 3;
@@ -50,6 +54,12 @@ const RUNNING = Symbol.for('cdk-connect-global-resiliency.virtual-clock');
 interface Running { clock: VirtualClock; users: number }
 const mainGlobals = vm.runInThisContext('globalThis') as Record<symbol, Running | undefined>;
 const runningClock = () => mainGlobals[RUNNING];
+
+/**
+ * Where the Lambda runtime says which generator the invocation in the current async context draws from
+ * (local/engine/lambda-runtime.ts): a function on the main realm's global object.
+ */
+export const INVOCATION_RANDOM = Symbol.for('cdk-connect-global-resiliency.invocation-random');
 
 const FAKED = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] as const;
 
@@ -106,6 +116,10 @@ export class VirtualClock {
   private readonly real: { setImmediate: typeof setImmediate; setTimeout: typeof setTimeout; random: () => number };
   private readonly restoreHttp: () => void;
   private inFlight = 0;
+  /** How many times each key was asked for (seedFor, uuidFor). */
+  private readonly asked = new Map<string, number>();
+  /** Requests a server holds until the world has settled (`hold`), in the order they arrived. */
+  private readonly held: { key: string; serve: () => void }[] = [];
   private stopped = false;
   private idleRounds = 0;
 
@@ -117,19 +131,43 @@ export class VirtualClock {
       random: Math.random,
     };
     this.fake = FakeTimers.withGlobal(this.main as never).install({
-      now: Date.now(),
+      // A seeded world starts at the same instant in every run (dates in requests and logs repeat too).
+      now: options.seed === undefined ? Date.now() : SEEDED_EPOCH,
       toFake: [...FAKED] as FakeTimers.FakeMethod[],
       shouldClearNativeTimers: true,
     });
     this.startedAt = this.fake.now;
     this.joinRealm(globalThis as unknown as Globals);
     if (options.seed !== undefined) {
-      const random = seededRandom(options.seed);
+      // Each Lambda invocation draws from a generator of its own (seedFor, by the Lambda runtime), so that
+      // how concurrent invocations interleave does not change what each draws; the rest from the world's.
+      const world = seededRandom(options.seed);
+      const random = () => ((mainGlobals as Record<symbol, (() => (() => number) | undefined) | undefined>)[INVOCATION_RANDOM]?.() ?? world)();
       (this.main.Math as Math).random = random;
       Math.random = random;
     }
     this.restoreHttp = this.countRequests();
     this.loop();
+  }
+
+  /**
+   * A seed for what `key` names (a Lambda invocation, say), from the world's seed: the same key, the n-th
+   * time it is asked for, gets the same seed in every run with the world's seed. Undefined without a seed.
+   */
+  public seedFor(key: string): number | undefined {
+    if (this.options.seed === undefined) {
+      return undefined;
+    }
+    return this.digest(key).readInt32BE(0);
+  }
+
+  /** A UUID for what `key` names: derived from the world's seed like `seedFor`, random without one. */
+  public uuidFor(key: string): string {
+    if (this.options.seed === undefined) {
+      return randomUUID();
+    }
+    const hex = this.digest(key).toString('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
   }
 
   /** Simulated now (epoch milliseconds). */
@@ -145,6 +183,16 @@ export class VirtualClock {
   /** HTTP requests open right now (the clock holds while there are any). */
   public requestsInFlight(): number {
     return this.inFlight;
+  }
+
+  /**
+   * Holds a request that reached a server of this world until every request in flight has reached its server
+   * too (or been answered), then serves the held ones one by one in the order of their keys (the same
+   * requests, the same order, whichever arrived first): concurrent callers are served in an order a run with
+   * the same seed repeats. Requests with equal keys keep their order of arrival.
+   */
+  public hold(key: string, serve: () => void): void {
+    this.held.push({ key, serve });
   }
 
   /** Leaves the clock; the last one out restores the real time of every realm. */
@@ -168,6 +216,12 @@ export class VirtualClock {
       Math.random = this.real.random;
     }
     this.fake.uninstall();
+  }
+
+  private digest(key: string): Buffer {
+    const n = this.asked.get(key) ?? 0;
+    this.asked.set(key, n + 1);
+    return createHash('sha256').update(`${this.options.seed} ${key} ${n}`).digest();
   }
 
   /** Gives a realm other than the main one (a jest test's) the same fakes. */
@@ -207,20 +261,51 @@ export class VirtualClock {
     };
   }
 
+  /**
+   * Something moves without the clock: a request on its way (sent, not yet held by its server nor answered
+   * and read), or pending I/O.
+   */
   private busy(): boolean {
-    if (this.inFlight > 0) {
+    if (this.inFlight > this.held.length) {
       return true;
     }
     const info = (process as unknown as { getActiveResourcesInfo(): string[] }).getActiveResourcesInfo();
-    return info.some(name => !LONG_LIVED.has(name));
+    const b = info.filter(name => !LONG_LIVED.has(name));
+    return b.length > 0;
   }
 
-  /** One turn of the loop: count idle turns; after enough of them, fire the next timer. */
+  /**
+   * Serves the first of the held requests in the order of their keys. One at a time: the next is served once
+   * this one's answer has been read and what it set off has run to its next wait, so that the callers go on
+   * in the same order in every run (which sandbox a Lambda invocation gets, which caller a shared limiter
+   * favours).
+   */
+  private release(): void {
+    let first = 0;
+    for (let i = 1; i < this.held.length; i++) {
+      if (this.held[i].key < this.held[first].key) {
+        first = i;
+      }
+    }
+    const [h] = this.held.splice(first, 1);
+    h.serve();
+  }
+
+  /** One turn of the loop: count idle turns; after enough of them, serve the held requests, or fire the next timer. */
   private loop(): void {
     if (this.stopped) {
       return;
     }
     this.idleRounds = this.busy() ? 0 : this.idleRounds + 1;
+    if (this.idleRounds >= IDLE_ROUNDS && this.held.length > 0) {
+      this.idleRounds = 0;
+      try {
+        this.release();
+      } finally {
+        this.real.setImmediate(() => this.loop());
+      }
+      return;
+    }
     const pending = this.fake.countTimers();
     if (this.idleRounds < IDLE_ROUNDS || pending === 0) {
       // Waiting for I/O, or for work to settle: the next turn. With nothing pending at all, look again
@@ -271,3 +356,8 @@ function peekNext(clock: InstalledClock): number | undefined {
   return first;
 }
 
+
+/** A UUID for what `key` names: from the running clock's seed (`VirtualClock.uuidFor`), random without a seeded clock. */
+export function uuidFor(key: string): string {
+  return VirtualClock.current()?.uuidFor(key) ?? randomUUID();
+}

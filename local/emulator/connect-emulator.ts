@@ -11,7 +11,6 @@
  * groups.ts, numbers.ts, flows.ts, instances.ts and tags.ts hold the operations, lookups.ts what
  * they share, faults.ts the rate limiter and injected errors, snapshot.ts the state as JSON.
  */
-import * as crypto from 'crypto';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { Authorizer } from './iam';
@@ -20,6 +19,7 @@ import { CallRecord, EmulatorDurations, EmulatorOptions, EmulatorSnapshot } from
 import { serve } from './server';
 import { restoreSnapshot, snapshotOf } from './snapshot';
 import { EmulatorState } from './state';
+import { uuidFor } from '../clock/virtual-clock';
 
 export type { CallRecord, EmulatorDurations, EmulatorOptions, EmulatorSnapshot } from './model';
 
@@ -77,6 +77,15 @@ export class ConnectEmulator {
         this.state.authorizers.splice(i, 1);
       }
     };
+  }
+
+  /**
+   * Hands every request to `gate` before serving it (the virtual clock's `hold`: it serves the requests it
+   * holds, in the order of their content, once every request in flight has reached the emulator). Without a
+   * gate, a request is served as it arrives.
+   */
+  setRequestGate(gate: ((key: string, serve: () => void) => void) | undefined): void {
+    this.state.requestGate = gate;
   }
 
   /** Every request answered, in order. */
@@ -253,7 +262,7 @@ export class ConnectEmulator {
   seedClaimedNumber(phoneNumber: string, targetArn: string): { arn: string; id: string } {
     const offered = this.state.inventory.get(phoneNumber);
     this.state.inventory.delete(phoneNumber);
-    const id = crypto.randomUUID();
+    const id = uuidFor(`emulator phone-number ${phoneNumber}`);
     const arn = `arn:aws:connect:${this.state.world.sourceRegion}:${this.state.world.account}:phone-number/${id}`;
     this.state.numbersById.set(id, {
       id,

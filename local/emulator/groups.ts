@@ -2,11 +2,11 @@
  * Traffic distribution groups: create, describe, delete and list them, their split
  * (Get/UpdateTrafficDistribution) and their users.
  */
-import * as crypto from 'crypto';
 import { groupIn, groupRegions, idempotent, instanceIn, validateTags } from './lookups';
 import { Body, Group, NAME_RE, Request, Split } from './model';
 import { EmulatorState } from './state';
 import { fail, offsetOf, pageToken } from './wire';
+import { uuidFor } from '../clock/virtual-clock';
 
 /** connect-api.md: CreateTrafficDistributionGroup. */
 export function createGroup(s: EmulatorState, r: Request): Body {
@@ -36,7 +36,7 @@ export function createGroup(s: EmulatorState, r: Request): Body {
     if ([...s.groupsById.values()].some(g => g.name === name)) {
       return fail('ResourceConflictException', `A resource already has that name: ${name}`);
     }
-    const id = crypto.randomUUID();
+    const id = uuidFor(`emulator group ${name}`);
     const arn = `arn:aws:connect:${s.world.sourceRegion}:${s.world.account}:traffic-distribution-group/${id}`;
     const [source, replica] = groupRegions(s);
     const failed = s.faults.groupCreation !== undefined;

@@ -9,9 +9,9 @@
  * AccessDenied. No group target. What the reference leaves open is marked [inferred], with the
  * harsher reading chosen (local/emulator/README.md lists each).
  */
-import * as crypto from 'crypto';
 import { SEED, SourceNumber, sourceNumbersOf } from './seed';
 import { fail } from './wire';
+import { uuidFor } from '../clock/virtual-clock';
 
 export type { SourceNumber } from './seed';
 
@@ -98,7 +98,7 @@ export function importPhoneNumber(host: ImportHost, region: string, body: Record
     if (until !== undefined && until > Date.now()) {
       return fail('InvalidParameterException', `Phone number ${number.phoneNumber} was released from Amazon Connect and cannot be imported again yet.`);
     }
-    const id = crypto.randomUUID();
+    const id = uuidFor(`emulator phone-number ${number.phoneNumber}`);
     const arn = `arn:aws:connect:${region}:${host.world.account}:phone-number/${id}`;
     host.addImported({
       id,

@@ -2,13 +2,13 @@
  * Phone numbers: search the numbers on offer, claim (and import, through import.ts), describe, list,
  * move (UpdatePhoneNumber), update the description, release.
  */
-import * as crypto from 'crypto';
 import { ImportHost } from './import';
 import { idempotent, instanceIn, liveReplica, numberIn, targetIn, validateTags } from './lookups';
 import { Body, ClaimedNumber, GROUP_ARN_RE, INSTANCE_ARN_RE, PHONE_NUMBER_RE, PHONE_NUMBER_TYPES, Request, UUID_RE } from './model';
 import { InventoryNumber } from './seed';
 import { EmulatorState } from './state';
 import { fail, offsetOf, pageToken } from './wire';
+import { uuidFor } from '../clock/virtual-clock';
 
 /** A number this account may claim now: offered, not held, not cooling down after a release. */
 function offered(s: EmulatorState, phoneNumber: string): InventoryNumber | undefined {
@@ -79,7 +79,7 @@ export function claim(s: EmulatorState, r: Request): Body {
       // connect-api.md: "InvalidParameter 400 (incl. 'Phone number not available: …' when taken ...)".
       return fail('InvalidParameterException', `Phone number not available: ${phoneNumber}`);
     }
-    const id = crypto.randomUUID();
+    const id = uuidFor(`emulator phone-number ${phoneNumber}`);
     const arn = `arn:aws:connect:${r.region}:${s.world.account}:phone-number/${id}`;
     const message = s.faults.claim;
     s.faults.claim = undefined;

@@ -23,57 +23,72 @@ export function serve(s: EmulatorState, req: http.IncomingMessage, res: http.Ser
   const chunks: Buffer[] = [];
   req.on('data', c => chunks.push(c));
   req.on('end', () => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const matched = matchRoute(req.method ?? 'GET', url.pathname);
-    const operation = matched?.operation ?? 'UnknownOperation';
-    let region = '';
-    let status = 200;
-    let out: Body = {};
-    let errorType: string | undefined;
-    try {
-      region = regionOfRequest(req.headers.authorization);
-      if (matched === undefined) {
-        throw new ConnectError(404, 'UnknownOperationException', `The emulator serves no operation at ${req.method} ${url.pathname}.`);
-      }
-      if (s.downRegions.has(region)) {
-        throw new ConnectError(503, 'ServiceUnavailableException', `Region ${region} is unavailable (scripted outage).`);
-      }
-      const text = Buffer.concat(chunks).toString('utf8');
-      let body: Body = {};
-      if (text !== '') {
-        try {
-          body = JSON.parse(text);
-        } catch {
-          throw new ConnectError(400, 'SerializationException', 'The request body is not valid JSON.');
-        }
-      }
-      const request = { region, labels: matched.labels, query: url.searchParams, body };
-      authorize(s, accessKeyOf(req.headers.authorization), operation, request);
-      injected(s, operation, 'throttle');
-      throttle(s, region);
-      injected(s, operation, 'admitted');
-      s.advance();
-      out = dispatch(s, operation, request);
-    } catch (e) {
-      // A fault of the emulator itself is answered, under its own name, rather than crashing the test process.
-      const err = e instanceof ConnectError ? e : new ConnectError(500, 'EmulatorBugException', String((e as Error)?.stack ?? e));
-      status = err.status;
-      errorType = err.type;
-      out = { Message: err.message, message: err.message, ...err.extra };
+    if (s.requestGate === undefined) {
+      answer(s, req, res, chunks);
+    } else {
+      // Who sent it (the caller's access key and Region), what and where: the same requests order the same way in every run.
+      const auth = req.headers.authorization;
+      const key = `${accessKeyOf(auth) ?? ''} ${/Credential=[^/]+\/[^/]+\/([^/]+)\//.exec(auth ?? '')?.[1] ?? ''} ${req.method} ${req.url} ${Buffer.concat(chunks).toString('utf8')}`;
+      s.requestGate(key, () => answer(s, req, res, chunks));
     }
-    s.log.push({ operation, region, status, errorType, at: Date.now() });
-    const payload = JSON.stringify(out);
-    const headers: http.OutgoingHttpHeaders = {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(payload),
-      'x-amzn-requestid': crypto.randomUUID(),
-    };
-    if (errorType !== undefined) {
-      headers['x-amzn-errortype'] = errorType;
-    }
-    res.writeHead(status, headers);
-    res.end(payload);
   });
+}
+
+function answer(s: EmulatorState, req: http.IncomingMessage, res: http.ServerResponse, chunks: Buffer[]): void {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const matched = matchRoute(req.method ?? 'GET', url.pathname);
+  const operation = matched?.operation ?? 'UnknownOperation';
+  let region = '';
+  let status = 200;
+  let out: Body = {};
+  let errorType: string | undefined;
+  try {
+    region = regionOfRequest(req.headers.authorization);
+    if (matched === undefined) {
+      throw new ConnectError(404, 'UnknownOperationException', `The emulator serves no operation at ${req.method} ${url.pathname}.`);
+    }
+    if (s.downRegions.has(region)) {
+      throw new ConnectError(503, 'ServiceUnavailableException', `Region ${region} is unavailable (scripted outage).`);
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
+    let body: Body = {};
+    if (text !== '') {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        throw new ConnectError(400, 'SerializationException', 'The request body is not valid JSON.');
+      }
+    }
+    const request = { region, labels: matched.labels, query: url.searchParams, body };
+    authorize(s, accessKeyOf(req.headers.authorization), operation, request);
+    injected(s, operation, 'throttle');
+    throttle(s, region);
+    injected(s, operation, 'admitted');
+    s.advance();
+    out = dispatch(s, operation, request);
+  } catch (e) {
+    // A fault of the emulator itself is answered, under its own name, rather than crashing the test process.
+    const err = e instanceof ConnectError ? e : new ConnectError(500, 'EmulatorBugException', String((e as Error)?.stack ?? e));
+    status = err.status;
+    errorType = err.type;
+    out = { Message: err.message, message: err.message, ...err.extra };
+  }
+  s.log.push({ operation, region, status, errorType, at: Date.now() });
+  const payload = JSON.stringify(out);
+  const headers: http.OutgoingHttpHeaders = {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(payload),
+    'x-amzn-requestid': crypto.randomUUID(),
+    // The service's clock, as the SDK reads it to correct its own: this world's time (Node's automatic Date
+    // header is the machine's; on the virtual clock the two differ, and the SDK would "correct" a skew that
+    // is not there and retry every refused call as if the skew had caused it).
+    'date': new Date().toUTCString(),
+  };
+  if (errorType !== undefined) {
+    headers['x-amzn-errortype'] = errorType;
+  }
+  res.writeHead(status, headers);
+  res.end(payload);
 }
 
 /**

@@ -3,7 +3,6 @@
  * the rate limiter's buckets, the scripted faults and the call log), and time: asynchronous work
  * finishes at a scheduled time, and `advance` applies every transition whose time has come.
  */
-import * as crypto from 'crypto';
 import { Authorizer } from './iam';
 import {
   Body, CallRecord, ClaimedNumber, DEFAULT_DURATIONS, EmulatorDurations, EmulatorOptions, FAILED_CLAIM_HOLD_MS, Faults, Group,
@@ -11,6 +10,7 @@ import {
 } from './model';
 import { InventoryNumber, worldOf } from './seed';
 import { TokenBucket } from './wire';
+import { uuidFor } from '../clock/virtual-clock';
 
 export class EmulatorState {
   readonly timeScale: number;
@@ -21,6 +21,11 @@ export class EmulatorState {
   /** What the emulated account holds besides what the API creates (SEED unless `options.world`). */
   readonly world: ReturnType<typeof worldOf>;
   readonly authorizers: Authorizer[] = [];
+  /**
+   * Holds each request until the world's clock releases it (local/world.ts): requests that reach the
+   * emulator while nothing else moves are then served in an order of their own content, not of their arrival.
+   */
+  requestGate?: (key: string, serve: () => void) => void;
 
   readonly groupsById = new Map<string, Group>();
   readonly numbersById = new Map<string, ClaimedNumber>();
@@ -127,7 +132,7 @@ export class EmulatorState {
   }
 
   createDefaultGroup(replicaRegion: string): void {
-    const id = crypto.randomUUID();
+    const id = uuidFor(`emulator default group ${replicaRegion}`);
     // connect-api.md: ReplicateInstance "Creates the default TDG"; its name is not documented [inferred].
     this.groupsById.set(id, {
       id,

@@ -4,17 +4,17 @@
  * removed resources; on failure, UPDATE_ROLLBACK (updates back to the old properties, newest first,
  * then the deletion of what the update created).
  */
-import { randomUUID } from 'crypto';
 import { dependentsIn, runGraph } from './graph';
 import { activeResources, outputs } from './resolution';
 import { ResourceOperations } from './resources';
 import { DeployResult, isRetained, ResourceState, resourcesOf, StackState, Synthesized } from './stack-state';
 import { dependenciesOf, isCustomResource } from './template';
+import { uuidFor } from '../clock/virtual-clock';
 
 export async function createStack(stacks: Map<string, StackState>, ops: ResourceOperations, synth: Synthesized): Promise<DeployResult> {
   const st: StackState = {
     name: synth.name,
-    stackId: `arn:aws:cloudformation:${synth.region}:${synth.account}:stack/${synth.name}/${randomUUID()}`,
+    stackId: `arn:aws:cloudformation:${synth.region}:${synth.account}:stack/${synth.name}/${uuidFor(`stack ${synth.name}`)}`,
     region: synth.region,
     account: synth.account,
     template: synth.template,

@@ -4,7 +4,7 @@
  * IAM: each function runs with an access key of its own, and its role's deployed policies decide its
  * calls to the emulator.
  */
-import { createHash, randomUUID } from 'crypto';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -13,6 +13,7 @@ import { accessDeniedMessage, evaluate, PolicyStatement } from './iam';
 import { LambdaFunctionConfig, LambdaRuntime, LogLine, SandboxStats } from './lambda-runtime';
 import { LocalCloudFormationOptions, ResourceState, StackState } from './stack-state';
 import { StateMachineDefinition } from './state-machine';
+import { uuidFor } from '../clock/virtual-clock';
 
 export class LambdaFunctions {
   private readonly runtimes = new Map<string, LambdaRuntime>();
@@ -22,7 +23,7 @@ export class LambdaFunctions {
 
   /** The access key each function runs with (its role's credentials), to the function. */
   private readonly accessKeys = new Map<string, { stack: string; logicalId: string }>();
-  private readonly engineId = randomUUID();
+  private readonly engineId = uuidFor('engine');
 
   constructor(
     private readonly stacks: Map<string, StackState>,

@@ -10,14 +10,17 @@
  * /var/runtime/node_modules; nothing is copied into the asset.
  */
 import { AsyncLocalStorage } from 'async_hooks';
-import { randomUUID } from 'crypto';
 import * as path from 'path';
 import { format } from 'util';
+import * as vm from 'vm';
 import { Handler, realProcess, Sandbox } from './sandbox';
+import { INVOCATION_RANDOM, seededRandom, uuidFor, VirtualClock } from '../clock/virtual-clock';
 
 export { provideRuntimePackages } from './sandbox';
 
 const ENV_STORAGE_KEY = Symbol.for('cdk-connect-global-resiliency.local-lambda-env');
+/** The invocation's own Math.random generator, on its environment record (not enumerable: not an environment variable). */
+const RANDOM = Symbol('invocation-random');
 
 /**
  * Each invocation sees its own function's environment through `process.env` (the SDK reads
@@ -46,6 +49,9 @@ function envStorage(): AsyncLocalStorage<Record<string, string>> {
     });
     holder[ENV_STORAGE_KEY] = als;
     storage = als;
+    // A seeded virtual clock's Math.random asks which generator the current invocation draws from.
+    (vm.runInThisContext('globalThis') as Record<symbol, unknown>)[INVOCATION_RANDOM] = () =>
+      (als.getStore() as Record<symbol, (() => number) | undefined> | undefined)?.[RANDOM];
   }
   return storage;
 }
@@ -161,6 +167,10 @@ export class LambdaRuntime {
   /** Invokes `config`'s handler with `payload` (JSON), as Invoke with RequestResponse does. */
   public async invoke(config: LambdaFunctionConfig, payload: string): Promise<InvokeResult> {
     const env = this.environment(config);
+    const seed = VirtualClock.current()?.seedFor(`${config.functionName} ${invocationKey(payload)}`);
+    if (seed !== undefined) {
+      Object.defineProperty(env, RANDOM, { value: seededRandom(seed), enumerable: false });
+    }
     const pool = this.poolOf(config, env);
     const stats = this.statsOf(config.functionName);
     const run = async (): Promise<InvokeResult> => {
@@ -262,9 +272,9 @@ export class LambdaRuntime {
       functionVersion: '$LATEST',
       invokedFunctionArn: config.functionArn,
       memoryLimitInMB: String(config.memorySize ?? 128),
-      awsRequestId: randomUUID(),
+      awsRequestId: uuidFor(`aws request ${config.functionName}`),
       logGroupName: `/aws/lambda/${config.functionName}`,
-      logStreamName: `local/[$LATEST]${randomUUID().replace(/-/g, '')}`,
+      logStreamName: `local/[$LATEST]${uuidFor(`log stream ${config.functionName}`).replace(/-/g, '')}`,
       callbackWaitsForEmptyEventLoop: true,
       getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     };
@@ -280,6 +290,20 @@ export class LambdaRuntime {
     if (this.options.printLogs) {
       process.stdout.write(`[${functionName}] ${message}\n`);
     }
+  }
+}
+
+/**
+ * What an invocation is about, for its seed: the resource and request type of a custom resource event (the
+ * engine's and the framework's payloads carry them), so that the same resource's n-th invocation of a kind
+ * draws the same numbers in every run with the world's seed.
+ */
+function invocationKey(payload: string): string {
+  try {
+    const e = JSON.parse(payload) as { StackId?: unknown; LogicalResourceId?: unknown; RequestType?: unknown };
+    return `${String(e.StackId)} ${String(e.LogicalResourceId)} ${String(e.RequestType)}`;
+  } catch {
+    return payload;
   }
 }
 

@@ -5,11 +5,11 @@
  * response per delivery, under 4096 bytes). The framework's three outbound calls (Lambda Invoke,
  * StartExecution, the response PUT) are replaced here, as aws-cdk's own framework tests do.
  */
-import { randomUUID } from 'crypto';
 import { LambdaFunctions } from './functions';
 import { InvokeResult, LambdaFunctionConfig } from './lambda-runtime';
 import { CustomResourceRequest, MAX_RESPONSE_BYTES, Progress, RecordedResponse, RequestType, ResourceFailure, StackState } from './stack-state';
 import { runExecution } from './state-machine';
+import { uuidFor } from '../clock/virtual-clock';
 
 const CLOUDFORMATION_DEFAULT_SERVICE_TIMEOUT_SECONDS = 3600;
 /** Lambda retries an asynchronous invocation that errors twice, after about 1 and 2 minutes. */
@@ -86,7 +86,7 @@ export class ProviderFramework {
       throw new ResourceFailure(logicalId, type, requestType, reason);
     };
 
-    const requestId = randomUUID();
+    const requestId = uuidFor(`request ${st.stackId} ${logicalId} ${requestType}`);
     const request: CustomResourceRequest = {
       RequestType: requestType,
       ServiceToken: String(props.ServiceToken),
@@ -230,7 +230,7 @@ export class ProviderFramework {
       invoke: (arn, payload) => this.invokeFunction(arn, payload),
     });
     delivery?.track(execution);
-    const name = req.name ?? randomUUID();
+    const name = req.name ?? uuidFor(`execution ${req.stateMachineArn}`);
     return { executionArn: `${req.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`, startDate: new Date() };
   }
 
@@ -263,7 +263,7 @@ function responseUrl(st: StackState, logicalId: string, requestId: string): stri
   const key = encodeURIComponent(`${st.stackId}|${logicalId}|${requestId}`);
   const date = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
   return `https://cloudformation-custom-resource-response-${st.region.replace(/-/g, '')}.s3.amazonaws.com/${key}`
-    + `?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=${date}&X-Amz-Expires=7200&X-Amz-SignedHeaders=host&X-Amz-Signature=${randomUUID().replace(/-/g, '')}`;
+    + `?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=${date}&X-Amz-Expires=7200&X-Amz-SignedHeaders=host&X-Amz-Signature=${uuidFor(`signature ${key}`).replace(/-/g, '')}`;
 }
 
 /** How the framework addresses the response: hostname and path (with the query); it drops the scheme and port. */

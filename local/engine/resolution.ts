@@ -3,9 +3,9 @@
  * (pseudo parameters, Ref, Fn::GetAtt, conditions), the resources whose Condition holds, the outputs,
  * and the physical ids and attributes simulated for resources that are not custom resources.
  */
-import { randomUUID } from 'crypto';
 import { ResourceState, StackState } from './stack-state';
 import { isCustomResource, resolve, ResolveContext } from './template';
+import { uuidFor } from '../clock/virtual-clock';
 
 export function context(st: StackState): ResolveContext {
   const template = st.template;
@@ -70,7 +70,7 @@ export function outputs(st: StackState): Record<string, string> {
 
 /** A plausible physical id and attributes for a resource that is not a custom resource. */
 export function simulated(st: StackState, id: string, type: string, props: Record<string, unknown>): Pick<ResourceState, 'physicalId' | 'attributes'> {
-  const suffix = randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase();
+  const suffix = uuidFor(`physical id ${st.name} ${id}`).replace(/-/g, '').slice(0, 12).toUpperCase();
   const generated = `${st.name}-${id}`.slice(0, 50) + `-${suffix}`;
   const { region, account } = st;
   switch (type) {
