@@ -39,7 +39,7 @@ export interface LocalWorld {
   newEngine(options?: LocalWorldOptions['engine']): LocalCloudFormation;
   /** Simulated milliseconds since the world started. */
   elapsedMs(): number;
-  /** Stops the emulator, then the clock. */
+  /** Ends the engines' Lambda sandboxes, stops the emulator, then the clock. */
   stop(): Promise<void>;
 }
 
@@ -55,10 +55,15 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
     clock.stop();
     throw e;
   }
-  const newEngine = (engineOptions: LocalWorldOptions['engine'] = options.engine) => new LocalCloudFormation({
-    ...engineOptions,
-    env: { AWS_ENDPOINT_URL_CONNECT: emulator.endpoint, ...engineOptions?.env },
-  });
+  const engines: LocalCloudFormation[] = [];
+  const newEngine = (engineOptions: LocalWorldOptions['engine'] = options.engine) => {
+    const e = new LocalCloudFormation({
+      ...engineOptions,
+      env: { AWS_ENDPOINT_URL_CONNECT: emulator.endpoint, ...engineOptions?.env },
+    });
+    engines.push(e);
+    return e;
+  };
   const engine = newEngine();
   const startedAt = clock.now();
   return {
@@ -70,6 +75,7 @@ export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<
     elapsedMs: () => clock.now() - startedAt,
     stop: async () => {
       try {
+        engines.forEach(e => e.dispose());
         await emulator.stop();
       } finally {
         clock.stop();

@@ -32,6 +32,11 @@ export class LambdaFunctions {
     private readonly onSandbox: (sandbox: { loaded(file: string): unknown }) => void,
   ) {}
 
+  /** Ends every function's sandboxes. */
+  public dispose(): void {
+    this.runtimes.forEach(r => r.dispose());
+  }
+
   public get logs(): LogLine[] {
     return [...this.runtimes.values()].flatMap(r => r.logs);
   }

@@ -151,6 +151,8 @@ export class LambdaRuntime {
   /** Sandbox pools, by function, code and environment. */
   private readonly pools = new Map<string, Pool>();
   private readonly stats = new Map<string, { started: number; peak: number; busy: number; invocations: number; maxDurationMs: number }>();
+  /** Every sandbox started, to dispose of. */
+  private readonly sandboxes: Sandbox[] = [];
 
   constructor(private readonly options: {
     /** Added to every function's environment (after the template's variables). */
@@ -205,6 +207,12 @@ export class LambdaRuntime {
     }
   }
 
+  /** Ends every sandbox (as Lambda reclaims them): what their code left running in this process stops. */
+  public dispose(): void {
+    this.sandboxes.splice(0).forEach(s => s.dispose());
+    this.pools.clear();
+  }
+
   /** Per function name: sandboxes started, peak concurrency, invocations and the longest one. */
   public sandboxStats(): Record<string, SandboxStats> {
     return Object.fromEntries([...this.stats].map(([name, s]) => [name, {
@@ -235,6 +243,7 @@ export class LambdaRuntime {
   /** A cold start: a new sandbox evaluates the function's code afresh (its own module instances). */
   private startSandbox(config: LambdaFunctionConfig): Handler {
     const sandbox = new Sandbox(config, this.consoleFor(config.functionName));
+    this.sandboxes.push(sandbox);
     const handler = sandbox.loadHandler();
     this.options.onSandbox?.(config, sandbox);
     this.statsOf(config.functionName).started++;

@@ -66,6 +66,14 @@ export class LocalCloudFormation {
     ConnectEmulator.at(options.env?.AWS_ENDPOINT_URL_CONNECT)?.addAuthorizer(req => this.functions.authorize(req));
   }
 
+  /**
+   * Ends the functions' sandboxes (the engine's deployed stacks stay readable). A world stops its engines;
+   * an engine that is never disposed keeps a cost on every promise of the process (see Sandbox.dispose).
+   */
+  public dispose(): void {
+    this.functions.dispose();
+  }
+
   /** Every log line the Lambda functions wrote. */
   public get logs(): LogLine[] {
     return this.functions.logs;

@@ -51,9 +51,19 @@ function compile(file: string, filename: string): vm.Script {
   return script;
 }
 
+const realAsyncHooks = runtimeRequire('async_hooks') as typeof import('async_hooks');
+
 /** One sandbox: its own module registry, so its own module state (as each Lambda sandbox has). */
 export class Sandbox {
   private readonly modules = new Map<string, { exports: unknown }>();
+  /**
+   * The AsyncLocalStorage instances its code made. Each one, once used, stays in the process's list of
+   * storages, and every promise the process creates from then on is copied into each: disposing of the
+   * sandbox disables them (a Lambda sandbox is a process of its own; here thousands share one).
+   */
+  private readonly storages: Array<{ disable(): void }> = [];
+  /** What the sandbox's code gets for `async_hooks`: the real module, with its storages tracked. */
+  private asyncHooks?: typeof import('async_hooks');
 
   constructor(private readonly config: { readonly handler: string; readonly codeDir: string }, private readonly console: Console) {}
 
@@ -108,7 +118,15 @@ export class Sandbox {
     return module.exports;
   }
 
+  /** Disables what the sandbox's code left running in the process (its AsyncLocalStorage instances). */
+  public dispose(): void {
+    this.storages.splice(0).forEach(s => s.disable());
+  }
+
   private require(fromFile: string, spec: string): unknown {
+    if (spec === 'async_hooks' || spec === 'node:async_hooks') {
+      return this.trackedAsyncHooks();
+    }
     if (realModule.isBuiltin(spec)) {
       return runtimeRequire(spec);
     }
@@ -134,6 +152,20 @@ export class Sandbox {
       return providedPackages.has(spec) ? providedPackages.get(spec) : runtimeRequire(spec);
     }
     throw this.moduleNotFound(spec, fromFile);
+  }
+
+  private trackedAsyncHooks(): typeof import('async_hooks') {
+    if (this.asyncHooks === undefined) {
+      const storages = this.storages;
+      class AsyncLocalStorage<T> extends realAsyncHooks.AsyncLocalStorage<T> {
+        constructor() {
+          super();
+          storages.push(this);
+        }
+      }
+      this.asyncHooks = { ...realAsyncHooks, AsyncLocalStorage } as typeof import('async_hooks');
+    }
+    return this.asyncHooks;
   }
 
   /** Node's error, with the require stack Lambda shows (the code lives in /var/task). */

@@ -12,7 +12,7 @@
  * which generates the same sequences in the same order, so the same one fails and shrinks to the
  * same counterexample (add MODEL_LOGS=1 for the functions' logs, and MODEL_PATH=<path> to run only
  * the failing sequence fast-check printed beside the seed). MODEL_RUNS sets the number of
- * sequences (default 200).
+ * sequences (default 1000).
  */
 import { UpdateTrafficDistributionCommand } from '@aws-sdk/client-connect';
 import * as fc from 'fast-check';
@@ -32,7 +32,7 @@ import { clientFor, until } from '../emulator/helpers';
  * ServiceTimeout (the handler now fails it after a grace of 60 poll intervals).
  */
 const CI_SEED = 20261123;
-const RUNS = Number(process.env.MODEL_RUNS ?? 200);
+const RUNS = Number(process.env.MODEL_RUNS ?? 1000);
 
 /** A fault applied to the next step; transient ones must not change its outcome. */
 type Fault = 'none' | 'duplicate delivery' | '429 burst' | '500 burst' | '503 burst';
