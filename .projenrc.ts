@@ -1,4 +1,4 @@
-import { awscdk, javascript, JsonFile } from 'projen';
+import { awscdk, DependencyType, javascript, JsonFile } from 'projen';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-connect-global-resiliency',
@@ -18,8 +18,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
 
-  cdkVersion: '2.276.0',
+  // The oldest aws-cdk-lib the packages accept (the peer dependency, and so the Python, Java and Go
+  // packages' minimum). 2.275.0, not 2.276.0: PyPI serves aws-cdk-lib up to 2.275.0 only, and a
+  // Python package that asks for 2.276.0 does not install (test/languages installs it from PyPI).
+  // The TypeScript build and tests use 2.276.0 (the devDependencies below).
+  cdkVersion: '2.275.0',
   constructsVersion: '10.5.1',
+  peerDependencyOptions: { pinnedDevDependency: false },
   jsiiVersion: '~6.0.0',
   // The machine that builds this has Node 20; the Lambda runtime is nodejs24.x (set per function below).
   minNodeVersion: '20.0.0',
@@ -47,6 +52,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   lambdaAutoDiscover: false,
 
   devDeps: [
+    // What the TypeScript tests and jsii build against (the peers' minimum is cdkVersion above).
+    'aws-cdk-lib@2.276.0',
     // The Lambda runtime provides the AWS SDK v3; the bundle keeps it external.
     '@aws-sdk/client-connect@^3.1136.0',
     // Loaded only by the tests that run the aws-cdk-lib provider framework runtime locally.
@@ -114,6 +121,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   pullRequestTemplate: false,
 });
 
+// The constructs the TypeScript build uses (the construct library's options drop a devDependency on it).
+project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
+
 // Each handler is a self-contained esbuild bundle; @aws-sdk/* comes from the Lambda runtime.
 for (const name of ['on-event', 'is-complete']) {
   new awscdk.LambdaFunction(project, {
@@ -142,15 +152,20 @@ for (const name of ['on-event', 'is-complete']) {
 const QUIET_SDK = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
 project.testTask.env(QUIET_SDK, 'true');
 
-// `npx projen build` packages what every machine can build (JavaScript) and names the languages it
-// skips; `npx projen package-all` builds every jsii language where Maven, Python, .NET and Go are there.
+// `npx projen build` packages what this machine can build and use: JavaScript (dist/js), Python
+// (dist/python: wheel and sdist) and Go (dist/go), each used by a real app in test/languages
+// (`npx projen test:languages`). Java is generated only: its build needs aws-cdk-lib from Maven
+// Central, which serves this machine no version of it. .NET needs the .NET SDK. `npx projen
+// package-all` builds every jsii language where Maven Central, .NET and NuGet are there.
 const packageTask = project.tasks.tryFind('package');
 if (packageTask === undefined) {
   throw new Error('no package task');
 }
 packageTask.reset();
-packageTask.spawn(project.tasks.tryFind('package:js')!);
-packageTask.exec('echo "Packaged JavaScript (dist/js). Skipped Java, Python, .NET and Go: they need Maven, Python, the .NET SDK, Go and their registries; run npx projen package-all on a machine that has them."');
+for (const language of ['js', 'python', 'go']) {
+  packageTask.spawn(project.tasks.tryFind(`package:${language}`)!);
+}
+packageTask.exec('echo "Packaged JavaScript (dist/js), Python (dist/python) and Go (dist/go). Skipped Java (aws-cdk-lib is not on the Maven Central this machine reaches) and .NET (no .NET SDK): npx projen package-all builds them where they can be."');
 
 // The bundles must exist before the tests synthesize stacks (the e2e tests load them from cdk.out).
 const bundleTask = project.tasks.tryFind('bundle');
