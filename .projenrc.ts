@@ -93,8 +93,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // Plain JavaScript tests too (test/**/*.test.js): they call the constructs as a caller the
       // compiler does not check would (JavaScript, or a jsii language at run time).
       testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/test/**/*.test.js'],
-      // test/package needs the packed tarball: it runs after the build (`npx projen test:package`).
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/package/'],
+      // test/package and test/languages need the packages: they run after the build (`npx projen test:package`).
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/package/', '<rootDir>/test/languages/'],
       coveragePathIgnorePatterns: ['/node_modules/', '/test/', '/local/'],
       testTimeout: 60_000,
       // Two workers on the 2-core CI machine (jest's default in CI is cores - 1 = one): most suites
@@ -185,14 +185,23 @@ const bundleCli = project.addTask('bundle:cli', {
 bundleTask?.spawn(bundleCli);
 project.addBins({ 'cdk-connect-global-resiliency': 'assets/cli/index.js' });
 
-// The npm package as users get it: the packed tarball installed in a fresh directory, its bin run
-// with npx. After `npx projen package` (the main test run comes before jsii compiles); .ci/run runs
-// it and counts its results with the main run's.
+// The packages as users get them, after `npx projen package` (the main test run comes before jsii
+// compiles); .ci/run runs it and counts its results with the main run's:
+// - test/package: the packed tarball installed in a fresh directory, its bin run with npx;
+// - test/languages: a real app in Python (a fresh venv with the wheel) and Go (a module using dist/go
+//   by replace), synthesized with the cdk CLI and deployed with that bin's `local deploy`.
+// One test file at a time: the toolchains' builds and the emulator's timings share the 2 cores.
+const testPackageArgs = '--testPathIgnorePatterns "/node_modules/" --coverage=false --ci --runInBand';
 project.addTask('test:package', {
-  description: 'Tests the packed tarball (dist/js) installed in a fresh directory: its bin, failover, local deploy',
+  description: 'Tests the packages after the package step: the npm tarball (bin, failover, local deploy) and the Python and Go apps (synth, local deploy)',
   env: { [QUIET_SDK]: 'true' },
-  exec: 'jest --testMatch "<rootDir>/test/package/**/*.test.ts" --testPathIgnorePatterns "/node_modules/" '
-    + '--coverage=false --ci --json --outputFile=test-reports/jest-package-results.json',
+  exec: `jest --testMatch "<rootDir>/test/package/**/*.test.ts" "<rootDir>/test/languages/**/*.test.ts" ${testPackageArgs} `
+    + '--json --outputFile=test-reports/jest-package-results.json',
+});
+project.addTask('test:languages', {
+  description: 'Only the language apps of test:package (test/languages): Python and Go, synth and local deploy',
+  env: { [QUIET_SDK]: 'true' },
+  exec: `jest --testMatch "<rootDir>/test/languages/**/*.test.ts" ${testPackageArgs}`,
 });
 
 // `npm run demo`: `cdk synth` of examples/, then `local deploy`, `local update` and `local destroy` (the code the CLI runs).
