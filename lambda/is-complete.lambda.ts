@@ -1,6 +1,6 @@
 import {
   CfnEvent, DEFERRED_DELETE_FIELD, invocationEnd, InvocationContext, IsCompleteResult, isTransient, log, pastDeadline, retryUntil, WaitEvent,
-} from './common';
+} from './lib/common';
 import { route } from './routes';
 import { DEADLINE_FIELD } from '../src/shared/names';
 

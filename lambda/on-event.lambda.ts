@@ -1,4 +1,4 @@
-import { CfnEvent, deadlineFrom, DEFERRED_DELETE_FIELD, invocationEnd, InvocationContext, isTransient, log, OnEventResult, retryUntil } from './common';
+import { CfnEvent, deadlineFrom, DEFERRED_DELETE_FIELD, invocationEnd, InvocationContext, isTransient, log, OnEventResult, retryUntil } from './lib/common';
 import { DEADLINE_SECONDS, route } from './routes';
 import { DEADLINE_FIELD } from '../src/shared/names';
 

@@ -102,7 +102,7 @@ describe('TrafficDistribution', () => {
     new TrafficDistribution(stack, 'Split', { trafficDistributionGroup: imported, agentDistribution: { [REGION]: 50, [REPLICA]: 50 } });
     Template.fromStack(stack).hasResourceProperties(TRAFFIC_DISTRIBUTION_RESOURCE_TYPE, { TrafficDistributionGroupArn: GROUP_ARN });
     const actions = new Set(handlerStatements(stack).flatMap(s => [s.Action].flat()));
-    // Tag/Untag: the tag that records a refused split change on the group (lambda/split.ts).
+    // Tag/Untag: the tag that records a refused split change on the group (lambda/lib/split.ts).
     expect([...actions].sort()).toEqual([
       // Delete and ListPhoneNumbersV2: the provider's own (deleting the stack's last group after an update removed it).
       'connect:DeleteTrafficDistributionGroup', 'connect:DescribeTrafficDistributionGroup', 'connect:GetTrafficDistribution',

@@ -8,8 +8,8 @@ import {
   CLIENT_TOKEN_PATTERN, createEvent, DEFAULT_GROUP_ARN, deleteEvent, expectFailed, GROUP_ARN, GROUP_ID, INSTANCE_ARN, inputsOf, phoneArn,
   REGION, REPLICA_INSTANCE_ARN, REPLICA_REGION, run, sdkError, useConnectMock, waitEvent,
 } from './events';
-import { checkDeadline, clientToken, clip, connect, log, pollSettings, pollUntilSettled, userError, UserError } from '../../lambda/common';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
+import { checkDeadline, clientToken, clip, connect, log, pollSettings, pollUntilSettled, userError, UserError } from '../../lambda/lib/common';
 import { handler as onEvent } from '../../lambda/on-event.lambda';
 import { ROUTES } from '../../lambda/routes';
 import {

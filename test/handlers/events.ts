@@ -8,10 +8,10 @@ import * as crypto from 'crypto';
 import { ConnectClient, ConnectServiceException } from '@aws-sdk/client-connect';
 import { AwsStub, mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { CfnEvent, IsCompleteResult, OnEventResult, WaitEvent } from '../../lambda/common';
+import { forgetSeenFlows } from '../../lambda/claimed-phone-number/handler';
 import { handler as isCompleteHandler } from '../../lambda/is-complete.lambda';
+import { CfnEvent, IsCompleteResult, OnEventResult, WaitEvent } from '../../lambda/lib/common';
 import { handler as onEventHandler } from '../../lambda/on-event.lambda';
-import { forgetSeenFlows } from '../../lambda/phone-number';
 import { DEADLINE_FIELD } from '../../src/shared/names';
 
 export const ACCOUNT = '111122223333';

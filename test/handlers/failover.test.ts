@@ -11,7 +11,7 @@ import {
   DEFAULT_GROUP_ARN, expectFailed, expectSucceeded, GROUP2_ARN, GROUP_ARN, GROUP_ID, INSTANCE_ARN, inputsOf, REGION, REPLICA_REGION, run,
   STACK_ID, updateEvent, useConnectMock,
 } from './events';
-import { refusalTagKey } from '../../lambda/split';
+import { refusalTagKey } from '../../lambda/lib/split';
 import { TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE as GROUP, TRAFFIC_DISTRIBUTION_RESOURCE_TYPE as SPLIT } from '../../src/shared/names';
 
 const cm = useConnectMock();

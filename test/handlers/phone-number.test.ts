@@ -11,10 +11,10 @@ import {
   INSTANCE_ARN, INSTANCE_ID, inputsOf, OTHER_INSTANCE_ARN, phoneArn, REGION, regionsOf, REPLICA_FLOW_ARN, REPLICA_FLOW_ID,
   REPLICA_REGION, run, sdkError, updateEvent, useConnectMock, waitEvent,
 } from './events';
-import { ownerOf } from '../../lambda/common';
+import { MAX_CLAIM_ATTEMPTS } from '../../lambda/claimed-phone-number/handler';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
+import { ownerOf } from '../../lambda/lib/common';
 import { handler as onEvent } from '../../lambda/on-event.lambda';
-import { MAX_CLAIM_ATTEMPTS } from '../../lambda/phone-number';
 import { CLAIM_TOKEN_TAG, CLAIMED_PHONE_NUMBER_RESOURCE_TYPE as TYPE, CREATED_FIELD, DEADLINE_FIELD, KEPT_TAG, OWNER_TAG } from '../../src/shared/names';
 
 const cm = useConnectMock();

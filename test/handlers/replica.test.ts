@@ -9,8 +9,8 @@ import {
   INSTANCE_ARN, INSTANCE_ID, inputsOf, OTHER_INSTANCE_ARN, REGION, regionsOf, REPLICA_INSTANCE_ARN, REPLICA_REGION, run, sdkError, updateEvent,
   useConnectMock, waitEvent,
 } from './events';
-import { CfnEvent } from '../../lambda/common';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
+import { CfnEvent } from '../../lambda/lib/common';
 import { handler as onEvent } from '../../lambda/on-event.lambda';
 import { DEADLINE_FIELD, Deadlines, INSTANCE_REPLICA_RESOURCE_TYPE as TYPE } from '../../src/shared/names';
 

@@ -14,8 +14,8 @@
  */
 import { DescribeInstanceCommand, DescribePhoneNumberCommand, DescribeTrafficDistributionGroupCommand } from '@aws-sdk/client-connect';
 import { Template } from 'aws-cdk-lib/assertions';
-import { CfnEvent, pollSettings, WaitEvent } from '../../lambda/common';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
+import { CfnEvent, pollSettings, WaitEvent } from '../../lambda/lib/common';
 import {
   ClaimedPhoneNumber, InstanceReplica, PhoneNumberTarget, TrafficDistribution, TrafficDistributionGroup, TrafficDistributionGroupUsers,
 } from '../../src';

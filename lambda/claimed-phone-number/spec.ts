@@ -1,12 +1,12 @@
 /** A phone number's properties as the template declares them, checked again, and how messages name the number. */
 import { ClaimedPhoneNumberSummary } from '@aws-sdk/client-connect';
-import { CfnEvent, UserError } from './common';
-import { isImported, meetsImported, parseImportedSpec } from './phone-number-import';
-import { PHONE_NUMBER_TYPES, PhoneProps, PhoneRemoval } from '../src/shared/names';
+import { isImported, meetsImported, parseImportedSpec } from './import';
+import { PHONE_NUMBER_TYPES, PhoneProps, PhoneRemoval } from '../../src/shared/names';
 import {
   ParsedFlowArn, ParsedTarget, parseTargetArn, validateCountryCode,
   parseRemovalPolicy, validateFlows, validatePhoneDescription, validatePhoneNumber, validatePhoneNumberType, validatePrefix, validateTags,
-} from '../src/shared/validate';
+} from '../../src/shared/validate';
+import { CfnEvent, UserError } from '../lib/common';
 
 /** A number as declared in the template, checked again (the construct skipped tokens). */
 export interface NumberSpec {

@@ -4,8 +4,8 @@ import {
   UpdateTrafficDistributionCommand,
 } from '@aws-sdk/client-connect';
 import { connect, errorName, log, step, UserError } from './common';
-import { CLI_NAME, SPLIT_REFUSED_TAG_PREFIX } from '../src/shared/names';
-import { parseDistribution, parseSignIn } from '../src/shared/validate';
+import { CLI_NAME, SPLIT_REFUSED_TAG_PREFIX } from '../../src/shared/names';
+import { parseDistribution, parseSignIn } from '../../src/shared/validate';
 
 /** A split as declared: each part optional (an absent part is left as it is). */
 export interface DeclaredSplit {

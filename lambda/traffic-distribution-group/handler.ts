@@ -2,16 +2,16 @@ import {
   CreateTrafficDistributionGroupCommand, DeleteTrafficDistributionGroupCommand, DescribeTrafficDistributionGroupCommand,
   ListPhoneNumbersV2Command, ListTrafficDistributionGroupsCommand, TrafficDistributionGroup,
 } from '@aws-sdk/client-connect';
+import { CREATED_FIELD, DEADLINE_FIELD, Deadlines, REPLICATION_PAIRS, TdgAttrs, TdgProps } from '../../src/shared/names';
+import {
+  GROUP_ARN_PATTERN, parseDistribution, parseInstanceArn, validateGroupDescription, validateGroupName, validateTags,
+} from '../../src/shared/validate';
 import {
   CfnEvent, clientToken, clip, connect, deadlineFrom, errorName, IsCompleteResult, isNotFound, isTransient, log, OnEventResult,
   pastDeadline, pollInline, pollUntilSettled, step, unlessNotFound, UserError, WaitEvent,
-} from './common';
-import { DeclaredSplit, declaredSplit, deploySplit } from './split';
-import { applyTagChanges } from './tags';
-import { CREATED_FIELD, DEADLINE_FIELD, Deadlines, REPLICATION_PAIRS, TdgAttrs, TdgProps } from '../src/shared/names';
-import {
-  GROUP_ARN_PATTERN, parseDistribution, parseInstanceArn, validateGroupDescription, validateGroupName, validateTags,
-} from '../src/shared/validate';
+} from '../lib/common';
+import { DeclaredSplit, declaredSplit, deploySplit } from '../lib/split';
+import { applyTagChanges } from '../lib/tags';
 
 /** A group as declared in the template, checked again (the construct skipped tokens). */
 export interface GroupSpec {

@@ -1,9 +1,9 @@
 import { AssociateTrafficDistributionGroupUserCommand, DisassociateTrafficDistributionGroupUserCommand } from '@aws-sdk/client-connect';
+import { DEADLINE_FIELD, Deadlines, GroupUsersProps } from '../../src/shared/names';
+import { parseGroupArn, parseInstanceArn, parseUserId } from '../../src/shared/validate';
 import {
   CfnEvent, connect, deadlineFrom, isNotFound, IsCompleteResult, log, OnEventResult, step, UserError, WaitEvent,
-} from './common';
-import { DEADLINE_FIELD, Deadlines, GroupUsersProps } from '../src/shared/names';
-import { parseGroupArn, parseInstanceArn, parseUserId } from '../src/shared/validate';
+} from '../lib/common';
 
 interface UsersSpec {
   readonly groupArn: string;

@@ -2,13 +2,13 @@
 import {
   AssociatePhoneNumberContactFlowCommand, DisassociatePhoneNumberContactFlowCommand, UpdatePhoneNumberCommand, UpdatePhoneNumberMetadataCommand,
 } from '@aws-sdk/client-connect';
-import { CfnEvent, pollUntilSettled, clientToken, connect, isNotFound, IsCompleteResult, log, pollSettings, step, UserError, WaitEvent } from './common';
-import { describe, onActiveTarget } from './phone-number-calls';
-import { CLAIM_NOT_FOUND_GRACE_FACTOR, CLAIMED_AT_FIELD, sleepUntilFirstPoll } from './phone-number-fields';
-import { idOf, label, NumberSpec, regionOf } from './phone-number-spec';
-import { applyTagChanges } from './tags';
-import { CREATED_FIELD, PhoneAttrs, PhoneProps } from '../src/shared/names';
-import { ParsedFlowArn, validateFlows, validateTags } from '../src/shared/validate';
+import { describe, onActiveTarget } from './calls';
+import { CLAIM_NOT_FOUND_GRACE_FACTOR, CLAIMED_AT_FIELD, sleepUntilFirstPoll } from './fields';
+import { idOf, label, NumberSpec, regionOf } from './spec';
+import { CREATED_FIELD, PhoneAttrs, PhoneProps } from '../../src/shared/names';
+import { ParsedFlowArn, validateFlows, validateTags } from '../../src/shared/validate';
+import { CfnEvent, pollUntilSettled, clientToken, connect, isNotFound, IsCompleteResult, log, pollSettings, step, UserError, WaitEvent } from '../lib/common';
+import { applyTagChanges } from '../lib/tags';
 
 export async function updateInPlace(event: CfnEvent & { PhysicalResourceId: string }, spec: NumberSpec): Promise<void> {
   const arn = event.PhysicalResourceId;

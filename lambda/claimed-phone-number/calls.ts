@@ -1,7 +1,7 @@
 /** The Connect calls the phone number steps share: describing a number or its group, and a call on a group that must be ACTIVE. */
 import { ClaimedPhoneNumberSummary, DescribePhoneNumberCommand, DescribeTrafficDistributionGroupCommand } from '@aws-sdk/client-connect';
-import { connect, errorName, unlessNotFound, log, pollInline, step } from './common';
-import { NumberSpec, regionOf } from './phone-number-spec';
+import { NumberSpec, regionOf } from './spec';
+import { connect, errorName, unlessNotFound, log, pollInline, step } from '../lib/common';
 
 /** The claim could not be made because the number is not available (taken, or not in inventory). */
 export function isUnavailable(e: unknown): boolean {

@@ -3,14 +3,14 @@ import {
   ClaimedPhoneNumberSummary, ClaimPhoneNumberCommand, DescribeContactFlowCommand, ListPhoneNumbersV2Command,
   PhoneNumberCountryCode, PhoneNumberType, SearchAvailablePhoneNumbersCommand, UpdatePhoneNumberCommand,
 } from '@aws-sdk/client-connect';
-import { CfnEvent, clientToken, connect, errorName, isNotFound, log, ownerOf, pollSettings, step, userError, UserError } from './common';
+import { describe, isUnavailable, onActiveTarget } from './calls';
+import { untagKept } from './cleanup';
+import { importNumber, isImportedSpec } from './import';
 import { findNumber } from './number-lookup';
-import { describe, isUnavailable, onActiveTarget } from './phone-number-calls';
-import { untagKept } from './phone-number-cleanup';
-import { importNumber, isImportedSpec } from './phone-number-import';
-import { label, meets, NumberSpec, regionOf } from './phone-number-spec';
-import { CLAIM_TOKEN_TAG, KEPT_TAG, OWNER_TAG, PhoneProps } from '../src/shared/names';
-import { PHONE_NUMBER_ARN_PATTERN } from '../src/shared/validate';
+import { label, meets, NumberSpec, regionOf } from './spec';
+import { CLAIM_TOKEN_TAG, KEPT_TAG, OWNER_TAG, PhoneProps } from '../../src/shared/names';
+import { PHONE_NUMBER_ARN_PATTERN } from '../../src/shared/validate';
+import { CfnEvent, clientToken, connect, errorName, isNotFound, log, ownerOf, pollSettings, step, userError, UserError } from '../lib/common';
 
 /**
  * How many candidates a searched claim tries when the ones before were taken meanwhile (each

@@ -2,12 +2,12 @@ import {
   DeleteInstanceCommand, DescribeInstanceCommand, DescribeInstanceCommandOutput, ListTrafficDistributionGroupsCommand,
   ReplicateInstanceCommand,
 } from '@aws-sdk/client-connect';
+import { DEADLINE_FIELD, Deadlines, defaultReplicaAlias, REPLICATION_PAIRS, ReplicaAttrs, ReplicaProps } from '../../src/shared/names';
+import { INSTANCE_ARN_PATTERN, parseInstanceArn, parseRemovalPolicy, validateReplicaAlias, validateReplicaRegion } from '../../src/shared/validate';
 import {
   CfnEvent, clientToken, connect, deadlineFrom, errorName, IsCompleteResult, isNotFound, log, OnEventResult, pollInline, pollUntilSettled,
   step, unlessNotFound, UserError, WaitEvent,
-} from './common';
-import { DEADLINE_FIELD, Deadlines, defaultReplicaAlias, REPLICATION_PAIRS, ReplicaAttrs, ReplicaProps } from '../src/shared/names';
-import { INSTANCE_ARN_PATTERN, parseInstanceArn, parseRemovalPolicy, validateReplicaAlias, validateReplicaRegion } from '../src/shared/validate';
+} from '../lib/common';
 
 interface ReplicaSpec {
   readonly instanceArn: string;

@@ -1,10 +1,10 @@
 /** Deleting a phone number: its release, or its retention (parked on its group's instance), and the wait until done. */
 import { ReleasePhoneNumberCommand, UpdatePhoneNumberCommand } from '@aws-sdk/client-connect';
-import { CfnEvent, pollUntilSettled, clientToken, connect, errorName, isNotFound, IsCompleteResult, log, step, UserError, WaitEvent } from './common';
-import { describe, describeGroup } from './phone-number-calls';
-import { label, regionOf, removalOf } from './phone-number-spec';
-import { KEPT_TAG, PhoneProps } from '../src/shared/names';
-import { GROUP_ARN_PATTERN, PHONE_NUMBER_ARN_PATTERN } from '../src/shared/validate';
+import { describe, describeGroup } from './calls';
+import { label, regionOf, removalOf } from './spec';
+import { KEPT_TAG, PhoneProps } from '../../src/shared/names';
+import { GROUP_ARN_PATTERN, PHONE_NUMBER_ARN_PATTERN } from '../../src/shared/validate';
+import { CfnEvent, pollUntilSettled, clientToken, connect, errorName, isNotFound, IsCompleteResult, log, step, UserError, WaitEvent } from '../lib/common';
 
 /** Starts the release or the parking of the number; false when there is nothing to delete. */
 export async function startDelete(event: CfnEvent & { PhysicalResourceId: string }): Promise<boolean> {

@@ -1,9 +1,9 @@
 /** What a failed phone number request leaves behind: a chosen number kept and tagged, a searched one released. */
 import { ClaimedPhoneNumberSummary, ReleasePhoneNumberCommand, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-connect';
-import { CfnEvent, clientToken, clip, connect, errorName, isNotFound, log, step, UserError, WaitEvent } from './common';
-import { describe } from './phone-number-calls';
-import { label, NumberSpec, regionOf } from './phone-number-spec';
-import { CREATED_FIELD, KEPT_TAG } from '../src/shared/names';
+import { describe } from './calls';
+import { label, NumberSpec, regionOf } from './spec';
+import { CREATED_FIELD, KEPT_TAG } from '../../src/shared/names';
+import { CfnEvent, clientToken, clip, connect, errorName, isNotFound, log, step, UserError, WaitEvent } from '../lib/common';
 
 /** Removes the kept-after-failure tag from a number this resource takes back (it is managed again). */
 export async function untagKept(event: CfnEvent, region: string, arn: string, known?: ClaimedPhoneNumberSummary): Promise<void> {

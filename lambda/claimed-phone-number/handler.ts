@@ -1,21 +1,21 @@
-/** The ClaimedPhoneNumber handler: onEvent and isComplete, each step in a lambda/phone-number-*.ts module of its own. */
-import {
-  CfnEvent, deadlineFrom, IsCompleteResult, isTransient, log, OnEventResult, pastDeadline, WaitEvent,
-} from './common';
-import { checkFlows, claim, rollingBackTo, takeBack } from './phone-number-claim';
-import { leaveNothingBehind } from './phone-number-cleanup';
+/** The ClaimedPhoneNumber handler: onEvent and isComplete, each step in a module of its own in this folder. */
+import { checkFlows, claim, rollingBackTo, takeBack } from './claim';
+import { leaveNothingBehind } from './cleanup';
 import {
   CLAIMED_AT_FIELD, DELETE_STARTED_AT_FIELD, NOTHING_TO_DELETE_FIELD, sleepUntilFirstPoll, TAKEN_BACK_FIELD,
-} from './phone-number-fields';
-import { isDeleted, startDelete } from './phone-number-release';
-import { parseNumberSpec } from './phone-number-spec';
-import { settle, updateInPlace } from './phone-number-update';
-import { CREATED_FIELD, DEADLINE_FIELD, Deadlines, PhoneProps } from '../src/shared/names';
+} from './fields';
+import { isDeleted, startDelete } from './release';
+import { parseNumberSpec } from './spec';
+import { settle, updateInPlace } from './update';
+import { CREATED_FIELD, DEADLINE_FIELD, Deadlines, PhoneProps } from '../../src/shared/names';
+import {
+  CfnEvent, deadlineFrom, IsCompleteResult, isTransient, log, OnEventResult, pastDeadline, WaitEvent,
+} from '../lib/common';
 
 // Importable from here as before the split into phone-number-*.ts.
-export { forgetSeenFlows, MAX_CLAIM_ATTEMPTS } from './phone-number-claim';
-export { parseNumberSpec } from './phone-number-spec';
-export type { NumberSpec } from './phone-number-spec';
+export { forgetSeenFlows, MAX_CLAIM_ATTEMPTS } from './claim';
+export { parseNumberSpec } from './spec';
+export type { NumberSpec } from './spec';
 
 export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
   const deadline = deadlineFrom(Deadlines.CLAIMED_PHONE_NUMBER_SECONDS);

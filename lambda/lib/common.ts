@@ -5,7 +5,7 @@ import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types'
 import type {
   CloudFormationCustomResourceEvent,
 } from 'aws-lambda';
-import { CREATED_FIELD, DEADLINE_FIELD } from '../src/shared/names';
+import { CREATED_FIELD, DEADLINE_FIELD } from '../../src/shared/names';
 
 /**
  * Set by onEvent when a Delete was throttled (or failed on the service's side) until the

@@ -1,10 +1,10 @@
 import { DescribeTrafficDistributionGroupCommand } from '@aws-sdk/client-connect';
+import { DEADLINE_FIELD, Deadlines, DistributionProps, REPLICATION_PAIRS } from '../../src/shared/names';
+import { parseDistribution, parseGroupArn, parseSignIn } from '../../src/shared/validate';
 import {
   CfnEvent, pollUntilSettled, connect, deadlineFrom, unlessNotFound, IsCompleteResult, OnEventResult, step, UserError, WaitEvent,
-} from './common';
-import { DeclaredSplit, declaredSplit, deploySplit } from './split';
-import { DEADLINE_FIELD, Deadlines, DistributionProps, REPLICATION_PAIRS } from '../src/shared/names';
-import { parseDistribution, parseGroupArn, parseSignIn } from '../src/shared/validate';
+} from '../lib/common';
+import { DeclaredSplit, declaredSplit, deploySplit } from '../lib/split';
 
 interface DistributionSpec extends DeclaredSplit {
   readonly groupArn: string;

@@ -13,13 +13,13 @@ import {
   ImportPhoneNumberCommand, ListPhoneNumbersSummary, TagResourceCommand, UpdatePhoneNumberCommand,
   UpdatePhoneNumberMetadataCommand,
 } from '@aws-sdk/client-connect';
-import { CfnEvent, clientToken, connect, errorName, log, step, userError, UserError } from './common';
 import { findNumber } from './number-lookup';
-import type { NumberSpec } from './phone-number-spec';
-import { PhoneProps } from '../src/shared/names';
+import type { NumberSpec } from './spec';
+import { PhoneProps } from '../../src/shared/names';
 import {
   parseRemovalPolicy, parseSourcePhoneNumberArn, parseTargetArn, validateFlows, validatePhoneDescription, validateTags,
-} from '../src/shared/validate';
+} from '../../src/shared/validate';
+import { CfnEvent, clientToken, connect, errorName, log, step, userError, UserError } from '../lib/common';
 
 /** A number to import: the common spec, and the End User Messaging number it comes from. */
 export interface ImportedNumberSpec extends NumberSpec {
