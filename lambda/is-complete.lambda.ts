@@ -1,6 +1,8 @@
-import {
-  CfnEvent, DEFERRED_DELETE_FIELD, invocationEnd, InvocationContext, IsCompleteResult, isTransient, log, pastDeadline, retryUntil, WaitEvent,
-} from './lib/common';
+import { invocationEnd, InvocationContext, pastDeadline } from './lib/deadlines';
+import { isTransient } from './lib/errors';
+import { CfnEvent, DEFERRED_DELETE_FIELD, IsCompleteResult, WaitEvent } from './lib/events';
+import { log } from './lib/log';
+import { retryUntil } from './lib/retry';
 import { route } from './routes';
 import { DEADLINE_FIELD } from '../src/shared/names';
 

@@ -1,4 +1,8 @@
-import { CfnEvent, deadlineFrom, DEFERRED_DELETE_FIELD, invocationEnd, InvocationContext, isTransient, log, OnEventResult, retryUntil } from './lib/common';
+import { deadlineFrom, invocationEnd, InvocationContext } from './lib/deadlines';
+import { isTransient } from './lib/errors';
+import { CfnEvent, DEFERRED_DELETE_FIELD, OnEventResult } from './lib/events';
+import { log } from './lib/log';
+import { retryUntil } from './lib/retry';
 import { DEADLINE_SECONDS, route } from './routes';
 import { DEADLINE_FIELD } from '../src/shared/names';
 

@@ -1,6 +1,7 @@
 import * as phone from './claimed-phone-number/handler';
 import * as replica from './instance-replica/handler';
-import { CfnEvent, IsCompleteResult, OnEventResult, UserError, WaitEvent } from './lib/common';
+import { UserError } from './lib/errors';
+import { CfnEvent, IsCompleteResult, OnEventResult, WaitEvent } from './lib/events';
 import * as distribution from './traffic-distribution/handler';
 import * as tdg from './traffic-distribution-group/handler';
 import * as groupUsers from './traffic-distribution-group-users/handler';

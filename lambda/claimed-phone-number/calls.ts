@@ -1,7 +1,10 @@
 /** The Connect calls the phone number steps share: describing a number or its group, and a call on a group that must be ACTIVE. */
 import { ClaimedPhoneNumberSummary, DescribePhoneNumberCommand, DescribeTrafficDistributionGroupCommand } from '@aws-sdk/client-connect';
 import { NumberSpec, regionOf } from './spec';
-import { connect, errorName, unlessNotFound, log, pollInline, step } from '../lib/common';
+import { connect } from '../lib/clients';
+import { errorName, unlessNotFound, step } from '../lib/errors';
+import { log } from '../lib/log';
+import { pollInline } from '../lib/poll';
 
 /** The claim could not be made because the number is not available (taken, or not in inventory). */
 export function isUnavailable(e: unknown): boolean {

@@ -10,7 +10,11 @@ import { findNumber } from './number-lookup';
 import { label, meets, NumberSpec, regionOf } from './spec';
 import { CLAIM_TOKEN_TAG, KEPT_TAG, OWNER_TAG, PhoneProps } from '../../src/shared/names';
 import { PHONE_NUMBER_ARN_PATTERN } from '../../src/shared/validate';
-import { CfnEvent, clientToken, connect, errorName, isNotFound, log, ownerOf, pollSettings, step, userError, UserError } from '../lib/common';
+import { connect } from '../lib/clients';
+import { errorName, isNotFound, step, userError, UserError } from '../lib/errors';
+import { CfnEvent, clientToken, ownerOf } from '../lib/events';
+import { log } from '../lib/log';
+import { pollSettings } from '../lib/poll';
 
 /**
  * How many candidates a searched claim tries when the ones before were taken meanwhile (each

@@ -3,7 +3,10 @@ import { ClaimedPhoneNumberSummary, ReleasePhoneNumberCommand, TagResourceComman
 import { describe } from './calls';
 import { label, NumberSpec, regionOf } from './spec';
 import { CREATED_FIELD, KEPT_TAG } from '../../src/shared/names';
-import { CfnEvent, clientToken, clip, connect, errorName, isNotFound, log, step, UserError, WaitEvent } from '../lib/common';
+import { connect } from '../lib/clients';
+import { clip, errorName, isNotFound, step, UserError } from '../lib/errors';
+import { CfnEvent, clientToken, WaitEvent } from '../lib/events';
+import { log } from '../lib/log';
 
 /** Removes the kept-after-failure tag from a number this resource takes back (it is managed again). */
 export async function untagKept(event: CfnEvent, region: string, arn: string, known?: ClaimedPhoneNumberSummary): Promise<void> {

@@ -1,5 +1,5 @@
 /** The fields a phone number's onEvent hands to its isComplete, and the first wait they time. */
-import { pollSettings, sleep } from '../lib/common';
+import { pollSettings, sleep } from '../lib/poll';
 
 /**
  * Field onEvent adds after a claim (epoch ms), carried by the framework to isComplete only. A

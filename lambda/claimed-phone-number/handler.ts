@@ -8,9 +8,10 @@ import { isDeleted, startDelete } from './release';
 import { parseNumberSpec } from './spec';
 import { settle, updateInPlace } from './update';
 import { CREATED_FIELD, DEADLINE_FIELD, Deadlines, PhoneProps } from '../../src/shared/names';
-import {
-  CfnEvent, deadlineFrom, IsCompleteResult, isTransient, log, OnEventResult, pastDeadline, WaitEvent,
-} from '../lib/common';
+import { deadlineFrom, pastDeadline } from '../lib/deadlines';
+import { isTransient } from '../lib/errors';
+import { CfnEvent, IsCompleteResult, OnEventResult, WaitEvent } from '../lib/events';
+import { log } from '../lib/log';
 
 // Importable from here as before the split into phone-number-*.ts.
 export { forgetSeenFlows, MAX_CLAIM_ATTEMPTS } from './claim';

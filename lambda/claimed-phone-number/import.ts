@@ -19,7 +19,10 @@ import { PhoneProps } from '../../src/shared/names';
 import {
   parseRemovalPolicy, parseSourcePhoneNumberArn, parseTargetArn, validateFlows, validatePhoneDescription, validateTags,
 } from '../../src/shared/validate';
-import { CfnEvent, clientToken, connect, errorName, log, step, userError, UserError } from '../lib/common';
+import { connect } from '../lib/clients';
+import { errorName, step, userError, UserError } from '../lib/errors';
+import { CfnEvent, clientToken } from '../lib/events';
+import { log } from '../lib/log';
 
 /** A number to import: the common spec, and the End User Messaging number it comes from. */
 export interface ImportedNumberSpec extends NumberSpec {

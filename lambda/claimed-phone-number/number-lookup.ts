@@ -1,5 +1,5 @@
 import { ListPhoneNumbersSummary, ListPhoneNumbersV2Command, ListPhoneNumbersV2CommandInput } from '@aws-sdk/client-connect';
-import { connect } from '../lib/common';
+import { connect } from '../lib/clients';
 
 /**
  * The first number of the account in `region` that `matches`, through at most 10 pages of

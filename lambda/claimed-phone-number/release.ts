@@ -4,7 +4,11 @@ import { describe, describeGroup } from './calls';
 import { label, regionOf, removalOf } from './spec';
 import { KEPT_TAG, PhoneProps } from '../../src/shared/names';
 import { GROUP_ARN_PATTERN, PHONE_NUMBER_ARN_PATTERN } from '../../src/shared/validate';
-import { CfnEvent, pollUntilSettled, clientToken, connect, errorName, isNotFound, IsCompleteResult, log, step, UserError, WaitEvent } from '../lib/common';
+import { connect } from '../lib/clients';
+import { errorName, isNotFound, step, UserError } from '../lib/errors';
+import { CfnEvent, clientToken, IsCompleteResult, WaitEvent } from '../lib/events';
+import { log } from '../lib/log';
+import { pollUntilSettled } from '../lib/poll';
 
 /** Starts the release or the parking of the number; false when there is nothing to delete. */
 export async function startDelete(event: CfnEvent & { PhysicalResourceId: string }): Promise<boolean> {

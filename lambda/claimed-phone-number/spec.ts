@@ -6,7 +6,8 @@ import {
   ParsedFlowArn, ParsedTarget, parseTargetArn, validateCountryCode,
   parseRemovalPolicy, validateFlows, validatePhoneDescription, validatePhoneNumber, validatePhoneNumberType, validatePrefix, validateTags,
 } from '../../src/shared/validate';
-import { CfnEvent, UserError } from '../lib/common';
+import { UserError } from '../lib/errors';
+import { CfnEvent } from '../lib/events';
 
 /** A number as declared in the template, checked again (the construct skipped tokens). */
 export interface NumberSpec {

@@ -7,7 +7,11 @@ import { CLAIM_NOT_FOUND_GRACE_FACTOR, CLAIMED_AT_FIELD, sleepUntilFirstPoll } f
 import { idOf, label, NumberSpec, regionOf } from './spec';
 import { CREATED_FIELD, PhoneAttrs, PhoneProps } from '../../src/shared/names';
 import { ParsedFlowArn, validateFlows, validateTags } from '../../src/shared/validate';
-import { CfnEvent, pollUntilSettled, clientToken, connect, isNotFound, IsCompleteResult, log, pollSettings, step, UserError, WaitEvent } from '../lib/common';
+import { connect } from '../lib/clients';
+import { isNotFound, step, UserError } from '../lib/errors';
+import { CfnEvent, clientToken, IsCompleteResult, WaitEvent } from '../lib/events';
+import { log } from '../lib/log';
+import { pollUntilSettled, pollSettings } from '../lib/poll';
 import { applyTagChanges } from '../lib/tags';
 
 export async function updateInPlace(event: CfnEvent & { PhysicalResourceId: string }, spec: NumberSpec): Promise<void> {

@@ -4,10 +4,12 @@ import {
 } from '@aws-sdk/client-connect';
 import { DEADLINE_FIELD, Deadlines, defaultReplicaAlias, REPLICATION_PAIRS, ReplicaAttrs, ReplicaProps } from '../../src/shared/names';
 import { INSTANCE_ARN_PATTERN, parseInstanceArn, parseRemovalPolicy, validateReplicaAlias, validateReplicaRegion } from '../../src/shared/validate';
-import {
-  CfnEvent, clientToken, connect, deadlineFrom, errorName, IsCompleteResult, isNotFound, log, OnEventResult, pollInline, pollUntilSettled,
-  step, unlessNotFound, UserError, WaitEvent,
-} from '../lib/common';
+import { connect } from '../lib/clients';
+import { deadlineFrom } from '../lib/deadlines';
+import { errorName, isNotFound, step, unlessNotFound, UserError } from '../lib/errors';
+import { CfnEvent, clientToken, IsCompleteResult, OnEventResult, WaitEvent } from '../lib/events';
+import { log } from '../lib/log';
+import { pollInline, pollUntilSettled } from '../lib/poll';
 
 interface ReplicaSpec {
   readonly instanceArn: string;

@@ -3,7 +3,9 @@ import {
   DescribeTrafficDistributionGroupCommand, GetTrafficDistributionCommand, TagResourceCommand, UntagResourceCommand,
   UpdateTrafficDistributionCommand,
 } from '@aws-sdk/client-connect';
-import { connect, errorName, log, step, UserError } from './common';
+import { connect } from './clients';
+import { errorName, step, UserError } from './errors';
+import { log } from './log';
 import { CLI_NAME, SPLIT_REFUSED_TAG_PREFIX } from '../../src/shared/names';
 import { parseDistribution, parseSignIn } from '../../src/shared/validate';
 

@@ -1,5 +1,6 @@
 import { TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-connect';
-import { connect, step } from './common';
+import { connect } from './clients';
+import { step } from './errors';
 
 /** Tags what was added or changed, untags what was removed. Used by every resource type that has tags. */
 export async function applyTagChanges(

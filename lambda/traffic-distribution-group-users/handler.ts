@@ -1,9 +1,11 @@
 import { AssociateTrafficDistributionGroupUserCommand, DisassociateTrafficDistributionGroupUserCommand } from '@aws-sdk/client-connect';
 import { DEADLINE_FIELD, Deadlines, GroupUsersProps } from '../../src/shared/names';
 import { parseGroupArn, parseInstanceArn, parseUserId } from '../../src/shared/validate';
-import {
-  CfnEvent, connect, deadlineFrom, isNotFound, IsCompleteResult, log, OnEventResult, step, UserError, WaitEvent,
-} from '../lib/common';
+import { connect } from '../lib/clients';
+import { deadlineFrom } from '../lib/deadlines';
+import { isNotFound, step, UserError } from '../lib/errors';
+import { CfnEvent, IsCompleteResult, OnEventResult, WaitEvent } from '../lib/events';
+import { log } from '../lib/log';
 
 interface UsersSpec {
   readonly groupArn: string;

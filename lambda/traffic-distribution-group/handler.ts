@@ -6,10 +6,12 @@ import { CREATED_FIELD, DEADLINE_FIELD, Deadlines, REPLICATION_PAIRS, TdgAttrs, 
 import {
   GROUP_ARN_PATTERN, parseDistribution, parseInstanceArn, validateGroupDescription, validateGroupName, validateTags,
 } from '../../src/shared/validate';
-import {
-  CfnEvent, clientToken, clip, connect, deadlineFrom, errorName, IsCompleteResult, isNotFound, isTransient, log, OnEventResult,
-  pastDeadline, pollInline, pollUntilSettled, step, unlessNotFound, UserError, WaitEvent,
-} from '../lib/common';
+import { connect } from '../lib/clients';
+import { deadlineFrom, pastDeadline } from '../lib/deadlines';
+import { clip, errorName, isNotFound, isTransient, step, unlessNotFound, UserError } from '../lib/errors';
+import { CfnEvent, clientToken, IsCompleteResult, OnEventResult, WaitEvent } from '../lib/events';
+import { log } from '../lib/log';
+import { pollInline, pollUntilSettled } from '../lib/poll';
 import { DeclaredSplit, declaredSplit, deploySplit } from '../lib/split';
 import { applyTagChanges } from '../lib/tags';
 

@@ -1,9 +1,11 @@
 import { DescribeTrafficDistributionGroupCommand } from '@aws-sdk/client-connect';
 import { DEADLINE_FIELD, Deadlines, DistributionProps, REPLICATION_PAIRS } from '../../src/shared/names';
 import { parseDistribution, parseGroupArn, parseSignIn } from '../../src/shared/validate';
-import {
-  CfnEvent, pollUntilSettled, connect, deadlineFrom, unlessNotFound, IsCompleteResult, OnEventResult, step, UserError, WaitEvent,
-} from '../lib/common';
+import { connect } from '../lib/clients';
+import { deadlineFrom } from '../lib/deadlines';
+import { unlessNotFound, step, UserError } from '../lib/errors';
+import { CfnEvent, IsCompleteResult, OnEventResult, WaitEvent } from '../lib/events';
+import { pollUntilSettled } from '../lib/poll';
 import { DeclaredSplit, declaredSplit, deploySplit } from '../lib/split';
 
 interface DistributionSpec extends DeclaredSplit {

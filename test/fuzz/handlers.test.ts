@@ -11,7 +11,7 @@ import * as fc from 'fast-check';
 import {
   account, e164, expectUserFacingError, flowArn, groupArn, INSTANCE_ARN, replicaAlias, RUNS, split, stringOf, tags, trimmedText, uuid,
 } from './arbitraries';
-import { UserError } from '../../lambda/lib/common';
+import { UserError } from '../../lambda/lib/errors';
 import { handler as onEvent } from '../../lambda/on-event.lambda';
 import {
   CLAIMED_PHONE_NUMBER_RESOURCE_TYPE, INSTANCE_REPLICA_RESOURCE_TYPE, PHONE_NUMBER_TYPES, REPLICATION_PAIRS,

@@ -9,7 +9,12 @@ import {
   REGION, REPLICA_INSTANCE_ARN, REPLICA_REGION, run, sdkError, useConnectMock, waitEvent,
 } from './events';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
-import { checkDeadline, clientToken, clip, connect, log, pollSettings, pollUntilSettled, userError, UserError } from '../../lambda/lib/common';
+import { connect } from '../../lambda/lib/clients';
+import { checkDeadline } from '../../lambda/lib/deadlines';
+import { clip, userError, UserError } from '../../lambda/lib/errors';
+import { clientToken } from '../../lambda/lib/events';
+import { log } from '../../lambda/lib/log';
+import { pollSettings, pollUntilSettled } from '../../lambda/lib/poll';
 import { handler as onEvent } from '../../lambda/on-event.lambda';
 import { ROUTES } from '../../lambda/routes';
 import {

@@ -10,7 +10,7 @@ import { AwsStub, mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { forgetSeenFlows } from '../../lambda/claimed-phone-number/handler';
 import { handler as isCompleteHandler } from '../../lambda/is-complete.lambda';
-import { CfnEvent, IsCompleteResult, OnEventResult, WaitEvent } from '../../lambda/lib/common';
+import { CfnEvent, IsCompleteResult, OnEventResult, WaitEvent } from '../../lambda/lib/events';
 import { handler as onEventHandler } from '../../lambda/on-event.lambda';
 import { DEADLINE_FIELD } from '../../src/shared/names';
 

@@ -13,7 +13,7 @@ import {
 } from './events';
 import { MAX_CLAIM_ATTEMPTS } from '../../lambda/claimed-phone-number/handler';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
-import { ownerOf } from '../../lambda/lib/common';
+import { ownerOf } from '../../lambda/lib/events';
 import { handler as onEvent } from '../../lambda/on-event.lambda';
 import { CLAIM_TOKEN_TAG, CLAIMED_PHONE_NUMBER_RESOURCE_TYPE as TYPE, CREATED_FIELD, DEADLINE_FIELD, KEPT_TAG, OWNER_TAG } from '../../src/shared/names';
 

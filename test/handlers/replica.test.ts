@@ -10,7 +10,7 @@ import {
   useConnectMock, waitEvent,
 } from './events';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
-import { CfnEvent } from '../../lambda/lib/common';
+import { CfnEvent } from '../../lambda/lib/events';
 import { handler as onEvent } from '../../lambda/on-event.lambda';
 import { DEADLINE_FIELD, Deadlines, INSTANCE_REPLICA_RESOURCE_TYPE as TYPE } from '../../src/shared/names';
 

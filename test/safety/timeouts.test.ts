@@ -15,7 +15,8 @@
 import { DescribeInstanceCommand, DescribePhoneNumberCommand, DescribeTrafficDistributionGroupCommand } from '@aws-sdk/client-connect';
 import { Template } from 'aws-cdk-lib/assertions';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
-import { CfnEvent, pollSettings, WaitEvent } from '../../lambda/lib/common';
+import { CfnEvent, WaitEvent } from '../../lambda/lib/events';
+import { pollSettings } from '../../lambda/lib/poll';
 import {
   ClaimedPhoneNumber, InstanceReplica, PhoneNumberTarget, TrafficDistribution, TrafficDistributionGroup, TrafficDistributionGroupUsers,
 } from '../../src';
