@@ -1,6 +1,7 @@
 /** The Connect calls the phone number steps share: describing a number or its group, and a call on a group that must be ACTIVE. */
 import { ClaimedPhoneNumberSummary, DescribePhoneNumberCommand, DescribeTrafficDistributionGroupCommand } from '@aws-sdk/client-connect';
-import { NumberSpec, regionOf } from './spec';
+import { regionOf } from './spec';
+import type { NumberSpec } from './types';
 import { connect } from '../lib/clients';
 import { errorName, unlessNotFound, step } from '../lib/errors';
 import { log } from '../lib/log';

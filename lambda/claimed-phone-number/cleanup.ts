@@ -1,7 +1,8 @@
 /** What a failed phone number request leaves behind: a chosen number kept and tagged, a searched one released. */
 import { ClaimedPhoneNumberSummary, ReleasePhoneNumberCommand, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-connect';
 import { describe } from './calls';
-import { label, NumberSpec, regionOf } from './spec';
+import { label, regionOf } from './spec';
+import type { NumberSpec } from './types';
 import { CREATED_FIELD, KEPT_TAG } from '../../src/shared/names';
 import { connect } from '../lib/clients';
 import { clip, errorName, isNotFound, step, UserError } from '../lib/errors';

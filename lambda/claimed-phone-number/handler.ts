@@ -16,7 +16,7 @@ import { log } from '../lib/log';
 // Importable from here as before the split into phone-number-*.ts.
 export { forgetSeenFlows, MAX_CLAIM_ATTEMPTS } from './claim';
 export { parseNumberSpec } from './spec';
-export type { NumberSpec } from './spec';
+export type { NumberSpec } from './types';
 
 export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
   const deadline = deadlineFrom(Deadlines.CLAIMED_PHONE_NUMBER_SECONDS);

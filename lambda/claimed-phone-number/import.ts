@@ -1,8 +1,8 @@
 /**
  * Numbers imported from AWS End User Messaging SMS (ImportPhoneNumber) instead of claimed: the
- * parts that differ from a claim. phone-number.ts dispatches here when the properties carry a
+ * parts that differ from a claim. spec.ts and claim.ts dispatch here when the properties carry a
  * SourcePhoneNumberArn; the wait until CLAIMED, the flows, in-place updates and deletion are the
- * same as for any number and stay there.
+ * same as for any number and stay in the other modules of this folder.
  *
  * connect-api.md (ImportPhoneNumber): POST /phone-number/import with InstanceId,
  * SourcePhoneNumberArn, PhoneNumberDescription, Tags, ClientToken; callable only in the
@@ -14,7 +14,7 @@ import {
   UpdatePhoneNumberMetadataCommand,
 } from '@aws-sdk/client-connect';
 import { findNumber } from './number-lookup';
-import type { NumberSpec } from './spec';
+import type { NumberSpec } from './types';
 import { PhoneProps } from '../../src/shared/names';
 import {
   parseRemovalPolicy, parseSourcePhoneNumberArn, parseTargetArn, validateFlows, validatePhoneDescription, validateTags,

@@ -1,27 +1,14 @@
 /** A phone number's properties as the template declares them, checked again, and how messages name the number. */
 import { ClaimedPhoneNumberSummary } from '@aws-sdk/client-connect';
 import { isImported, meetsImported, parseImportedSpec } from './import';
+import type { NumberSpec } from './types';
 import { PHONE_NUMBER_TYPES, PhoneProps, PhoneRemoval } from '../../src/shared/names';
 import {
-  ParsedFlowArn, ParsedTarget, parseTargetArn, validateCountryCode,
+  parseTargetArn, validateCountryCode,
   parseRemovalPolicy, validateFlows, validatePhoneDescription, validatePhoneNumber, validatePhoneNumberType, validatePrefix, validateTags,
 } from '../../src/shared/validate';
 import { UserError } from '../lib/errors';
 import { CfnEvent } from '../lib/events';
-
-/** A number as declared in the template, checked again (the construct skipped tokens). */
-export interface NumberSpec {
-  readonly targetArn: string;
-  readonly target: ParsedTarget;
-  readonly phoneNumber?: string;
-  readonly countryCode?: string;
-  readonly type?: string;
-  readonly prefix?: string;
-  readonly description?: string;
-  readonly flows: (ParsedFlowArn & { arn: string })[];
-  readonly removal: 'retain' | 'destroy';
-  readonly tags: Record<string, string>;
-}
 
 export function parseNumberSpec(event: Pick<CfnEvent, 'LogicalResourceId'>, props: Record<string, unknown>): NumberSpec {
   if (isImported(props)) {

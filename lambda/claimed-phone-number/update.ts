@@ -4,7 +4,8 @@ import {
 } from '@aws-sdk/client-connect';
 import { describe, onActiveTarget } from './calls';
 import { CLAIM_NOT_FOUND_GRACE_FACTOR, CLAIMED_AT_FIELD, sleepUntilFirstPoll } from './fields';
-import { idOf, label, NumberSpec, regionOf } from './spec';
+import { idOf, label, regionOf } from './spec';
+import type { NumberSpec } from './types';
 import { CREATED_FIELD, PhoneAttrs, PhoneProps } from '../../src/shared/names';
 import { ParsedFlowArn, validateFlows, validateTags } from '../../src/shared/validate';
 import { connect } from '../lib/clients';
