@@ -1,3 +1,4 @@
+/** The isComplete entry of the provider: routes each event to its resource type's handler (routes.ts). */
 import { invocationEnd, InvocationContext, pastDeadline } from './lib/deadlines';
 import { isTransient } from './lib/errors';
 import { CfnEvent, DEFERRED_DELETE_FIELD, IsCompleteResult, WaitEvent } from './lib/events';

@@ -1,3 +1,4 @@
+/** The onEvent entry of the provider: routes each event to its resource type's handler (routes.ts). */
 import { deadlineFrom, invocationEnd, InvocationContext } from './lib/deadlines';
 import { isTransient } from './lib/errors';
 import { CfnEvent, DEFERRED_DELETE_FIELD, OnEventResult } from './lib/events';

@@ -1,3 +1,4 @@
+/** The typed dispatch table: each resource type's handler module and deadline. */
 import * as phone from './claimed-phone-number/handler';
 import * as replica from './instance-replica/handler';
 import { UserError } from './lib/errors';

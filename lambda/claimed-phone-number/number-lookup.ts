@@ -1,3 +1,4 @@
+/** Finding a number this account holds, by ListPhoneNumbersV2 over a target's Region. */
 import { ListPhoneNumbersSummary, ListPhoneNumbersV2Command, ListPhoneNumbersV2CommandInput } from '@aws-sdk/client-connect';
 import { connect } from '../lib/clients';
 

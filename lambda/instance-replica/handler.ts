@@ -1,3 +1,4 @@
+/** The InstanceReplica handler: onEvent and isComplete of an Amazon Connect instance's replica in the paired Region. */
 import {
   DeleteInstanceCommand, DescribeInstanceCommand, DescribeInstanceCommandOutput, ListTrafficDistributionGroupsCommand,
   ReplicateInstanceCommand,

@@ -1,3 +1,4 @@
+/** A traffic distribution's split (telephony, agents, sign-in): as declared, read back and converged, and a refused change recorded on the group. */
 import * as crypto from 'crypto';
 import {
   DescribeTrafficDistributionGroupCommand, GetTrafficDistributionCommand, TagResourceCommand, UntagResourceCommand,

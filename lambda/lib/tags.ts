@@ -1,3 +1,4 @@
+/** Applying tag changes to a resource: tag what was added or changed, untag what was removed. */
 import { TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-connect';
 import { connect } from './clients';
 import { step } from './errors';

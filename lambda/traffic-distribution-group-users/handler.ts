@@ -1,3 +1,4 @@
+/** The TrafficDistributionGroupUsers handler: onEvent and isComplete of the users associated with a traffic distribution group. */
 import { AssociateTrafficDistributionGroupUserCommand, DisassociateTrafficDistributionGroupUserCommand } from '@aws-sdk/client-connect';
 import { DEADLINE_FIELD, Deadlines, GroupUsersProps } from '../../src/shared/names';
 import { parseGroupArn, parseInstanceArn, parseUserId } from '../../src/shared/validate';

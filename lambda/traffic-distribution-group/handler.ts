@@ -1,3 +1,4 @@
+/** The TrafficDistributionGroup handler: onEvent and isComplete of a group (create, tags, split, delete). */
 import {
   CreateTrafficDistributionGroupCommand, DeleteTrafficDistributionGroupCommand, DescribeTrafficDistributionGroupCommand,
   ListPhoneNumbersV2Command, ListTrafficDistributionGroupsCommand, TrafficDistributionGroup,

@@ -1,3 +1,4 @@
+/** The TrafficDistribution handler: onEvent and isComplete of a group's split of traffic between its two Regions. */
 import { DescribeTrafficDistributionGroupCommand } from '@aws-sdk/client-connect';
 import { DEADLINE_FIELD, Deadlines, DistributionProps, REPLICATION_PAIRS } from '../../src/shared/names';
 import { parseDistribution, parseGroupArn, parseSignIn } from '../../src/shared/validate';
