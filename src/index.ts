@@ -4,5 +4,5 @@ export * from './phone-number/props';
 export * from './instance-replica';
 export * from './traffic-distribution';
 export * from './traffic-distribution-group-users';
-export * from './provider-settings';
+export * from './global-resiliency-provider';
 export * from './provider/settings';

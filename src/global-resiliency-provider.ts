@@ -1,3 +1,4 @@
+/** GlobalResiliencyProvider: the public way to set the settings of the one provider of a stack. */
 import { IConstruct } from 'constructs';
 import { ConnectProvider } from './provider/connect-provider';
 import type { GlobalResiliencyProviderSettings } from './provider/settings';
