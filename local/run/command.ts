@@ -1,15 +1,12 @@
 /**
- * The `local` commands: deploy the user's own app (a cloud assembly `cdk synth` wrote, from any CDK
- * language) to the embedded Connect emulator, through the local CloudFormation engine, the real
- * provider framework and the real handler bundles of the assembly. No account, no credentials,
- * no Docker: the functions get dummy credentials and AWS_ENDPOINT_URL_CONNECT of the emulator.
- *
- *   local deploy <assembly> [--stack NAME]    create the stack (or update it, with --state)
- *   local update <assembly> [--stack NAME]    update the stack deployed before (needs --state)
- *   local destroy [--stack NAME]              delete it (needs --state)
+ * What the `local` commands run (their arguments are handled in cli/commands/local.ts): deploy the
+ * user's own app (a cloud assembly `cdk synth` wrote, from any CDK language) to the embedded
+ * Connect emulator, through the local CloudFormation engine, the real provider framework and the
+ * real handler bundles of the assembly. No account, no credentials, no Docker: the functions get
+ * dummy credentials and AWS_ENDPOINT_URL_CONNECT of the emulator.
  *
  * A failed command prints the engine's message (the failed resource and its handler's reason)
- * and sets a non-zero exit code. A destroy also fails when the emulated account does not hold
+ * and (cli/commands/local.ts) sets a non-zero exit code. A destroy also fails when the emulated account does not hold
  * what the resources' removal policies say (a RETAIN number gone, a DESTROY one still claimed).
  *
  * `runLocalCommand` is what each command runs: `npm run demo` (local/demo/demo.ts) calls it too.
@@ -18,7 +15,6 @@ import * as path from 'path';
 import * as connect from '@aws-sdk/client-connect';
 import * as lambda from '@aws-sdk/client-lambda';
 import * as sfn from '@aws-sdk/client-sfn';
-import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   afterDestroy, CommandReport, DeployedResource, emulatorReport, formatEmulator, formatLeftRunning, formatOutputs, formatResourceLine,
   resourceLine, ResourceLine, Resources, timeScaleLines,
@@ -28,9 +24,6 @@ import { deriveWorld } from './world';
 import { ConnectEmulator, EmulatorWorld } from '../emulator';
 import { AssemblyStack, LocalCloudFormation, pollEnv, provideRuntimePackages, readAssembly, selectStack } from '../engine';
 
-/** The default `--time-scale`: the service's durations (replication, claims, the waiter's interval) at 1/100. */
-export const DEFAULT_TIME_SCALE = 0.01;
-
 /** The options of the `local` commands, as commander parses them. */
 export interface LocalOptions {
   readonly stack?: string;
@@ -38,44 +31,6 @@ export interface LocalOptions {
   readonly state?: string;
   readonly json?: boolean;
   readonly logs?: boolean;
-}
-
-/** Adds `local deploy | update | destroy` to a commander program. */
-export function registerLocalCommands(program: Command): Command {
-  const local = program.command('local')
-    .description('Deploy your own CDK app to an embedded Amazon Connect emulator: no account, no credentials, no Docker');
-  const common = (c: Command) => c
-    .option('--stack <name>', 'the stack to work on (needed when the assembly, or the state file, has several)')
-    .addOption(new Option('--time-scale <factor>', "the fraction of the service's durations to run at (1 = real time)")
-      .default(DEFAULT_TIME_SCALE).argParser(parseTimeScale))
-    .option('--state <file>', 'keep the emulator and the deployed stacks in this JSON file between commands')
-    .option('--json', 'print one JSON document instead of text')
-    .option('--logs', "print the Lambda functions' logs as they are written");
-
-  common(local.command('deploy <assembly>')
-    .description('deploy a stack of a cloud assembly (the cdk.out directory of `cdk synth`)'))
-    .action(async (assembly: string, opts: LocalOptions) => exitCodeOf(await runLocalCommand('deploy', opts, assembly)));
-  common(local.command('update <assembly>')
-    .description('update the stack deployed before (with --state) to a new cloud assembly'))
-    .action(async (assembly: string, opts: LocalOptions) => exitCodeOf(await runLocalCommand('update', opts, assembly)));
-  common(local.command('destroy')
-    .description('delete the stack deployed before (with --state)'))
-    .action(async (opts: LocalOptions) => exitCodeOf(await runLocalCommand('destroy', opts)));
-  return local;
-}
-
-function parseTimeScale(value: string): number {
-  const n = Number(value);
-  if (!(n > 0 && n <= 1)) {
-    throw new InvalidArgumentError('a number above 0 and at most 1 (1 runs at the service\'s real speed)');
-  }
-  return n;
-}
-
-function exitCodeOf(report: CommandReport): void {
-  if (!report.succeeded) {
-    process.exitCode = 1;
-  }
 }
 
 /**
