@@ -17,7 +17,7 @@ import { CreateTrafficDistributionGroupCommand } from '@aws-sdk/client-connect';
 import { ConnectEmulator, SEED } from '../../local/emulator';
 import { clientFor, until } from '../emulator/helpers';
 import { cdkSynth, offlineEnv } from '../local/cdk';
-import { cliEnv, runCli } from '../tool/run-cli';
+import { cliEnv, runCli } from '../cli/run-cli';
 
 const ROOT = path.join(__dirname, '..', '..');
 const DIST = path.join(ROOT, 'dist', 'js');
