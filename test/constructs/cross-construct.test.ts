@@ -5,7 +5,7 @@
 import { Annotations as AppAnnotations, App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import {
-  ACCOUNT, agnosticStack, FLOW_ARN, handlerStatements, INSTANCE_ARN, INSTANCE_ID, newStack, REGION, REPLICA, REPLICA_FLOW_ARN,
+  ACCOUNT, agnosticStack, FLOW_ARN, handlerStatements, INSTANCE_ARN, INSTANCE_ID, newStack, REGION, REPLICA, REPLICA_FLOW_ARN, USER,
 } from './fixtures';
 import {
   ClaimedPhoneNumber, InstanceReplica, PhoneNumberTarget, TrafficDistribution, TrafficDistributionGroup, TrafficDistributionGroupUsers,
@@ -241,4 +241,16 @@ test('PhoneNumberTarget has no public constructor: only its static factories', (
   const direct = () => new PhoneNumberTarget();
   expect(typeof direct).toBe('function');
   expect(PhoneNumberTarget.instance(INSTANCE_ARN).targetArn).toBe(INSTANCE_ARN);
+});
+
+test('the whole chain in one stack still makes one provider', () => {
+  const stack = newStack();
+  const replica = new InstanceReplica(stack, 'Replica', { instanceArn: INSTANCE_ARN, replicaRegion: REPLICA });
+  const group = new TrafficDistributionGroup(stack, 'Group', { instanceArn: replica.instanceArn, telephonyDistribution: { [REGION]: 70, [REPLICA]: 30 } });
+  new TrafficDistribution(stack, 'DefaultSplit', { trafficDistributionGroup: replica.defaultTrafficDistributionGroup, signInDistribution: { [REGION]: true, [REPLICA]: true } });
+  new TrafficDistributionGroupUsers(stack, 'Agents', { trafficDistributionGroup: group, userIds: [USER] });
+  new ClaimedPhoneNumber(stack, 'Main', { target: PhoneNumberTarget.trafficDistributionGroup(group), phoneNumber: '+12065550100' });
+  const t = Template.fromStack(stack);
+  t.resourceCountIs('AWS::Lambda::Function', 5);
+  t.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
 });

@@ -10,6 +10,8 @@ export const REPLICA_INSTANCE_ARN = `arn:aws:connect:${REPLICA}:${ACCOUNT}:insta
 export const FLOW_ARN = `${INSTANCE_ARN}/contact-flow/aaaaaaaa-0000-0000-0000-000000000001`;
 export const REPLICA_FLOW_ARN = `${REPLICA_INSTANCE_ARN}/contact-flow/bbbbbbbb-0000-0000-0000-000000000001`;
 export const GROUP_ARN = `arn:aws:connect:${REGION}:${ACCOUNT}:traffic-distribution-group/99999999-8888-7777-6666-555555555555`;
+export const USER = '33333333-4444-5555-6666-777777777777';
+export const USER_ARN = `${INSTANCE_ARN}/agent/${USER}`;
 
 /** A stack with a concrete environment (so Region checks apply). */
 export function newStack(id = 'Stack'): Stack {
