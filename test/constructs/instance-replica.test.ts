@@ -1,18 +1,19 @@
 /** InstanceReplica at synth: the replica's properties and attributes, and the group built on it waiting for replication. */
 import { App, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ACCOUNT, handlerStatements, INSTANCE_ARN, newStack, REGION, REPLICA } from './fixtures';
+import { handlerStatements, newStack } from './fixtures';
 import { InstanceReplica, TrafficDistributionGroup } from '../../src';
 import { INSTANCE_REPLICA_RESOURCE_TYPE, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE } from '../../src/shared/names';
+import { ACCOUNT, INSTANCE_ARN, REGION, REPLICA_REGION } from '../fixtures/arns';
 
 describe('InstanceReplica', () => {
   test('replicates the instance, and the group built on it waits for replication', () => {
     const stack = newStack();
-    const replica = new InstanceReplica(stack, 'Replica', { instanceArn: INSTANCE_ARN, replicaRegion: REPLICA, replicaAlias: 'support-west' });
+    const replica = new InstanceReplica(stack, 'Replica', { instanceArn: INSTANCE_ARN, replicaRegion: REPLICA_REGION, replicaAlias: 'support-west' });
     const group = new TrafficDistributionGroup(stack, 'Group', { instanceArn: replica.instanceArn });
     const t = Template.fromStack(stack);
     t.hasResourceProperties(INSTANCE_REPLICA_RESOURCE_TYPE, {
-      InstanceArn: INSTANCE_ARN, ReplicaRegion: REPLICA, ReplicaAlias: 'support-west', RemovalPolicy: 'retain',
+      InstanceArn: INSTANCE_ARN, ReplicaRegion: REPLICA_REGION, ReplicaAlias: 'support-west', RemovalPolicy: 'retain',
     });
     const replicaId = stack.getLogicalId(replica.node.defaultChild as any);
     // The group's instance is the replica's attribute: CloudFormation creates it after replication completes.
@@ -27,13 +28,13 @@ describe('InstanceReplica', () => {
 
   test('DESTROY deletes the replica; the default keeps it', () => {
     const stack = newStack();
-    new InstanceReplica(stack, 'Replica', { instanceArn: INSTANCE_ARN, replicaRegion: REPLICA, removalPolicy: RemovalPolicy.DESTROY });
+    new InstanceReplica(stack, 'Replica', { instanceArn: INSTANCE_ARN, replicaRegion: REPLICA_REGION, removalPolicy: RemovalPolicy.DESTROY });
     Template.fromStack(stack).hasResourceProperties(INSTANCE_REPLICA_RESOURCE_TYPE, { RemovalPolicy: 'destroy', ReplicaAlias: '11111111222233334444555555555555-uswest2' });
   });
 
   test('IAM: replicate, describe and delete on the source instance and the replica Region, and the default group look-up', () => {
     const stack = newStack();
-    new InstanceReplica(stack, 'Replica', { instanceArn: INSTANCE_ARN, replicaRegion: REPLICA });
+    new InstanceReplica(stack, 'Replica', { instanceArn: INSTANCE_ARN, replicaRegion: REPLICA_REGION });
     const statements = handlerStatements(stack);
     const actions = new Set(statements.flatMap(s => [s.Action].flat()));
     expect([...actions].sort()).toEqual([
@@ -43,7 +44,7 @@ describe('InstanceReplica', () => {
     ]);
     const text = JSON.stringify(statements);
     expect(text).toContain(INSTANCE_ARN);
-    expect(text).toContain(`:connect:${REPLICA}:${ACCOUNT}:instance/*`);
+    expect(text).toContain(`:connect:${REPLICA_REGION}:${ACCOUNT}:instance/*`);
     expect(text).not.toContain('connect:*');
   });
 
@@ -51,10 +52,10 @@ describe('InstanceReplica', () => {
     ['a Region the source does not replicate to', { replicaRegion: 'eu-west-2' }, /replicaRegion must be a Region that us-east-1 replicates to \(us-west-2\)/],
     ['the same Region', { replicaRegion: REGION }, /replicaRegion must be a Region that us-east-1 replicates to/],
     ['not a Region', { replicaRegion: 'west' }, /replicaRegion must be an AWS Region/],
-    ['a bad alias', { replicaRegion: REPLICA, replicaAlias: 'd-123' }, /replicaAlias must be 1 to 45 letters/],
-    ['a long alias', { replicaRegion: REPLICA, replicaAlias: 'a'.repeat(46) }, /replicaAlias must be 1 to 45 letters/],
-    ['an instance in another Region', { replicaRegion: REPLICA, instanceArn: INSTANCE_ARN.replace(REGION, REPLICA) }, /instanceArn must be in this stack's Region us-east-1/],
-    ['SNAPSHOT', { replicaRegion: REPLICA, removalPolicy: RemovalPolicy.SNAPSHOT }, /removalPolicy must be RemovalPolicy.RETAIN or RemovalPolicy.DESTROY/],
+    ['a bad alias', { replicaRegion: REPLICA_REGION, replicaAlias: 'd-123' }, /replicaAlias must be 1 to 45 letters/],
+    ['a long alias', { replicaRegion: REPLICA_REGION, replicaAlias: 'a'.repeat(46) }, /replicaAlias must be 1 to 45 letters/],
+    ['an instance in another Region', { replicaRegion: REPLICA_REGION, instanceArn: INSTANCE_ARN.replace(REGION, REPLICA_REGION) }, /instanceArn must be in this stack's Region us-east-1/],
+    ['SNAPSHOT', { replicaRegion: REPLICA_REGION, removalPolicy: RemovalPolicy.SNAPSHOT }, /removalPolicy must be RemovalPolicy.RETAIN or RemovalPolicy.DESTROY/],
   ])('rejects %s, naming the property', (_, override, message) => {
     expect(() => new InstanceReplica(newStack(), 'Replica', { instanceArn: INSTANCE_ARN, ...override } as any)).toThrow(message);
   });

@@ -1,8 +1,9 @@
 /** TrafficDistributionGroupUsers at synth: the users associated with a group, by id or ARN. */
 import { Template } from 'aws-cdk-lib/assertions';
-import { GROUP_ARN, handlerStatements, INSTANCE_ARN, newStack, USER, USER_ARN } from './fixtures';
+import { handlerStatements, newStack, USER, USER_ARN } from './fixtures';
 import { TrafficDistributionGroup, TrafficDistributionGroupUsers } from '../../src';
 import { TRAFFIC_DISTRIBUTION_GROUP_USERS_RESOURCE_TYPE } from '../../src/shared/names';
+import { GROUP_ARN, INSTANCE_ARN } from '../fixtures/arns';
 
 describe('TrafficDistributionGroupUsers', () => {
   test('associates users (ids or ARNs) with a group', () => {

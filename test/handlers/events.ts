@@ -13,25 +13,14 @@ import { handler as isCompleteHandler } from '../../lambda/is-complete.lambda';
 import { CfnEvent, IsCompleteResult, OnEventResult, WaitEvent } from '../../lambda/lib/events';
 import { handler as onEventHandler } from '../../lambda/on-event.lambda';
 import { DEADLINE_FIELD } from '../../src/shared/names';
+import { ACCOUNT, INSTANCE_ARN, REGION } from '../fixtures/arns';
 
-export const ACCOUNT = '111122223333';
-export const REGION = 'us-east-1';
-export const REPLICA_REGION = 'us-west-2';
-export const INSTANCE_ID = '11111111-2222-3333-4444-555555555555';
-export const INSTANCE_ARN = `arn:aws:connect:${REGION}:${ACCOUNT}:instance/${INSTANCE_ID}`;
-export const REPLICA_INSTANCE_ARN = `arn:aws:connect:${REPLICA_REGION}:${ACCOUNT}:instance/${INSTANCE_ID}`;
 export const OTHER_INSTANCE_ARN = `arn:aws:connect:${REGION}:${ACCOUNT}:instance/22222222-3333-4444-5555-666666666666`;
-export const GROUP_ID = '99999999-8888-7777-6666-555555555555';
-export const GROUP_ARN = `arn:aws:connect:${REGION}:${ACCOUNT}:traffic-distribution-group/${GROUP_ID}`;
 export const GROUP2_ARN = `arn:aws:connect:${REGION}:${ACCOUNT}:traffic-distribution-group/88888888-7777-6666-5555-444444444444`;
 export const DEFAULT_GROUP_ID = 'dddddddd-0000-0000-0000-000000000001';
 export const DEFAULT_GROUP_ARN = `arn:aws:connect:${REGION}:${ACCOUNT}:traffic-distribution-group/${DEFAULT_GROUP_ID}`;
-export const FLOW_ID = 'aaaaaaaa-0000-0000-0000-000000000001';
-export const FLOW_ARN = `${INSTANCE_ARN}/contact-flow/${FLOW_ID}`;
 export const FLOW2_ID = 'aaaaaaaa-0000-0000-0000-000000000002';
 export const FLOW2_ARN = `${INSTANCE_ARN}/contact-flow/${FLOW2_ID}`;
-export const REPLICA_FLOW_ID = 'bbbbbbbb-0000-0000-0000-000000000001';
-export const REPLICA_FLOW_ARN = `${REPLICA_INSTANCE_ARN}/contact-flow/${REPLICA_FLOW_ID}`;
 export const STACK_ID = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/Contact/5b6f0f60-0000-11ee-8000-0a1b2c3d4e5f`;
 export const SERVICE_TOKEN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:Contact-ProviderframeworkonEvent-AbCdEf`;
 

@@ -4,15 +4,13 @@ import {
   DescribePhoneNumberCommand, InternalServiceException, ListPhoneNumbersV2Command, ReleasePhoneNumberCommand,
   ResourceNotFoundException, SearchAvailablePhoneNumbersCommand, TagResourceCommand,
 } from '@aws-sdk/client-connect';
-import {
-  CLIENT_TOKEN_PATTERN, createEvent, deleteEvent, expectFailed, expectSucceeded, FLOW2_ARN, FLOW2_ID, FLOW_ARN, FLOW_ID,
-  INSTANCE_ARN, INSTANCE_ID, inputsOf, phoneArn, REGION, REPLICA_REGION, run, sdkError, updateEvent, waitEvent,
-} from './events';
+import { CLIENT_TOKEN_PATTERN, createEvent, deleteEvent, expectFailed, expectSucceeded, FLOW2_ARN, FLOW2_ID, inputsOf, phoneArn, run, sdkError, updateEvent, waitEvent } from './events';
 import { gone, LOGICAL_ID, NUMBER, o, ON_GROUP, PN_ARN, PN_ID, SEARCHED, summary, usePhoneNumberMock } from './phone-number-fixtures';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
 import { ownerOf } from '../../lambda/lib/events';
 import { handler as onEvent } from '../../lambda/on-event.lambda';
 import { CLAIMED_PHONE_NUMBER_RESOURCE_TYPE as TYPE, CREATED_FIELD, DEADLINE_FIELD, KEPT_TAG, OWNER_TAG } from '../../src/shared/names';
+import { FLOW_ARN, FLOW_ID, INSTANCE_ARN, INSTANCE_ID, REGION, REPLICA_REGION } from '../fixtures/arns';
 
 const cm = usePhoneNumberMock();
 

@@ -2,7 +2,8 @@
 import {
   DescribeContactFlowCommand, InvalidParameterException, ListPhoneNumbersV2Command, ResourceNotFoundException,
 } from '@aws-sdk/client-connect';
-import { FLOW_ARN, GROUP_ARN, INSTANCE_ARN, phoneArn, REPLICA_FLOW_ARN, sdkError, useConnectMock } from './events';
+import { phoneArn, sdkError, useConnectMock } from './events';
+import { FLOW_ARN, GROUP_ARN, INSTANCE_ARN, REPLICA_FLOW_ARN } from '../fixtures/arns';
 
 /** The Connect mock of these tests (useConnectMock, events.ts), with the defaults of every test below. */
 export function usePhoneNumberMock(): ReturnType<typeof useConnectMock> {
