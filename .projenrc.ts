@@ -72,7 +72,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@stryker-mutator/typescript-checker@~9.6.1',
     // The plugin API of test/mutation/log-ignorer.mjs.
     '@stryker-mutator/api@~9.6.1',
-    // The real CDK CLI: test/cli synthesizes examples/ with it. aws-cdk-lib 2.276 writes cloud assembly
+    // The real CDK CLI: test/examples synthesizes examples/ with it. aws-cdk-lib 2.276 writes cloud assembly
     // schema 55, which CLI 2.1115.1 refuses ("Maximum schema version supported is 53.x.x"); 2.1148.1 reads it.
     'aws-cdk@2.1148.1',
     // The integration test's assertions (test/integ). integ-runner is not used: its latest release
