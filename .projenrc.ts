@@ -1,4 +1,4 @@
-import { awscdk, javascript, JsonFile } from 'projen';
+import { awscdk, DependencyType, javascript, JsonFile } from 'projen';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-connect-global-resiliency',
@@ -18,8 +18,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
 
-  cdkVersion: '2.276.0',
+  // The oldest aws-cdk-lib the packages accept (the peer dependency, and so the Python, Java and Go
+  // packages' minimum). 2.275.0, not 2.276.0: PyPI serves aws-cdk-lib up to 2.275.0 only, and a
+  // Python package that asks for 2.276.0 does not install (test/languages installs it from PyPI).
+  // The TypeScript build and tests use 2.276.0 (the devDependencies below).
+  cdkVersion: '2.275.0',
   constructsVersion: '10.5.1',
+  peerDependencyOptions: { pinnedDevDependency: false },
   jsiiVersion: '~6.0.0',
   // The machine that builds this has Node 20; the Lambda runtime is nodejs24.x (set per function below).
   minNodeVersion: '20.0.0',
@@ -47,6 +52,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   lambdaAutoDiscover: false,
 
   devDeps: [
+    // What the TypeScript tests and jsii build against (the peers' minimum is cdkVersion above).
+    'aws-cdk-lib@2.276.0',
     // The Lambda runtime provides the AWS SDK v3; the bundle keeps it external.
     '@aws-sdk/client-connect@^3.1136.0',
     // Loaded only by the tests that run the aws-cdk-lib provider framework runtime locally.
@@ -65,7 +72,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@stryker-mutator/typescript-checker@~9.6.1',
     // The plugin API of test/mutation/log-ignorer.mjs.
     '@stryker-mutator/api@~9.6.1',
-    // The real CDK CLI: test/cli synthesizes examples/ with it. aws-cdk-lib 2.276 writes cloud assembly
+    // The real CDK CLI: test/examples synthesizes examples/ with it. aws-cdk-lib 2.276 writes cloud assembly
     // schema 55, which CLI 2.1115.1 refuses ("Maximum schema version supported is 53.x.x"); 2.1148.1 reads it.
     'aws-cdk@2.1148.1',
     // The integration test's assertions (test/integ). integ-runner is not used: its latest release
@@ -91,8 +98,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // Plain JavaScript tests too (test/**/*.test.js): they call the constructs as a caller the
       // compiler does not check would (JavaScript, or a jsii language at run time).
       testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/test/**/*.test.js'],
-      // test/package needs the packed tarball: it runs after the build (`npx projen test:package`).
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/package/'],
+      // test/package and test/languages need the packages: they run after the build (`npx projen test:package`).
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/package/', '<rootDir>/test/languages/'],
       coveragePathIgnorePatterns: ['/node_modules/', '/test/', '/local/'],
       testTimeout: 60_000,
       // Two workers on the 2-core CI machine (jest's default in CI is cores - 1 = one): most suites
@@ -118,6 +125,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   depsUpgrade: false,
   pullRequestTemplate: false,
 });
+
+// The constructs the TypeScript build uses (the construct library's options drop a devDependency on it).
+project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
 
 // Each handler is a self-contained esbuild bundle; @aws-sdk/* comes from the Lambda runtime.
 for (const name of ['on-event', 'is-complete']) {
@@ -147,15 +157,20 @@ for (const name of ['on-event', 'is-complete']) {
 const QUIET_SDK = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
 project.testTask.env(QUIET_SDK, 'true');
 
-// `npx projen build` packages what every machine can build (JavaScript) and names the languages it
-// skips; `npx projen package-all` builds every jsii language where Maven, Python, .NET and Go are there.
+// `npx projen build` packages what this machine can build and use: JavaScript (dist/js), Python
+// (dist/python: wheel and sdist) and Go (dist/go), each used by a real app in test/languages
+// (`npx projen test:languages`). Java is generated only: its build needs aws-cdk-lib from Maven
+// Central, which serves this machine no version of it. .NET needs the .NET SDK. `npx projen
+// package-all` builds every jsii language where Maven Central, .NET and NuGet are there.
 const packageTask = project.tasks.tryFind('package');
 if (packageTask === undefined) {
   throw new Error('no package task');
 }
 packageTask.reset();
-packageTask.spawn(project.tasks.tryFind('package:js')!);
-packageTask.exec('echo "Packaged JavaScript (dist/js). Skipped Java, Python, .NET and Go: they need Maven, Python, the .NET SDK, Go and their registries; run npx projen package-all on a machine that has them."');
+for (const language of ['js', 'python', 'go']) {
+  packageTask.spawn(project.tasks.tryFind(`package:${language}`)!);
+}
+packageTask.exec('echo "Packaged JavaScript (dist/js), Python (dist/python) and Go (dist/go). Skipped Java (aws-cdk-lib is not on the Maven Central this machine reaches) and .NET (no .NET SDK): npx projen package-all builds them where they can be."');
 
 // The bundles must exist before the tests synthesize stacks (the e2e tests load them from cdk.out).
 const bundleTask = project.tasks.tryFind('bundle');
@@ -175,14 +190,23 @@ const bundleCli = project.addTask('bundle:cli', {
 bundleTask?.spawn(bundleCli);
 project.addBins({ 'cdk-connect-global-resiliency': 'assets/cli/index.js' });
 
-// The npm package as users get it: the packed tarball installed in a fresh directory, its bin run
-// with npx. After `npx projen package` (the main test run comes before jsii compiles); .ci/run runs
-// it and counts its results with the main run's.
+// The packages as users get them, after `npx projen package` (the main test run comes before jsii
+// compiles); .ci/run runs it and counts its results with the main run's:
+// - test/package: the packed tarball installed in a fresh directory, its bin run with npx;
+// - test/languages: a real app in Python (a fresh venv with the wheel) and Go (a module using dist/go
+//   by replace), synthesized with the cdk CLI and deployed with that bin's `local deploy`.
+// One test file at a time: the toolchains' builds and the emulator's timings share the 2 cores.
+const testPackageArgs = '--testPathIgnorePatterns "/node_modules/" --coverage=false --ci --runInBand';
 project.addTask('test:package', {
-  description: 'Tests the packed tarball (dist/js) installed in a fresh directory: its bin, failover, local deploy',
+  description: 'Tests the packages after the package step: the npm tarball (bin, failover, local deploy) and the Python and Go apps (synth, local deploy)',
   env: { [QUIET_SDK]: 'true' },
-  exec: 'jest --testMatch "<rootDir>/test/package/**/*.test.ts" --testPathIgnorePatterns "/node_modules/" '
-    + '--coverage=false --ci --json --outputFile=test-reports/jest-package-results.json',
+  exec: `jest --testMatch "<rootDir>/test/package/**/*.test.ts" "<rootDir>/test/languages/**/*.test.ts" ${testPackageArgs} `
+    + '--json --outputFile=test-reports/jest-package-results.json',
+});
+project.addTask('test:languages', {
+  description: 'Only the language apps of test:package (test/languages): Python and Go, synth and local deploy',
+  env: { [QUIET_SDK]: 'true' },
+  exec: `jest --testMatch "<rootDir>/test/languages/**/*.test.ts" ${testPackageArgs}`,
 });
 
 // `npm run demo`: `cdk synth` of examples/, then `local deploy`, `local update` and `local destroy` (the code the CLI runs).

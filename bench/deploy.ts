@@ -63,7 +63,7 @@ async function startWorld(scale: number): Promise<World> {
   const engine = new LocalCloudFormation({
     env: {
       AWS_ENDPOINT_URL_CONNECT: emulator.endpoint,
-      // The handlers' defaults (lambda/common.ts pollSettings), scaled.
+      // The handlers' defaults (lambda/lib/poll.ts pollSettings), scaled.
       ...(scale === 1 ? {} : {
         CONNECT_GR_POLL_FIRST_MS: ms(1_000),
         CONNECT_GR_POLL_MAX_MS: ms(5_000),

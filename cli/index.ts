@@ -4,10 +4,10 @@
  */
 import { Command } from 'commander';
 import { registerFailover } from './commands/failover';
+import { registerLocalCommands } from './commands/local';
 import { registerSplit } from './commands/split';
 import { registerStatus } from './commands/status';
 import { CliError, destroyClients } from './connect';
-import { registerLocalCommands } from '../local/cli/commands';
 import { CLI_NAME } from '../src/shared/names';
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,6 +1,9 @@
-import {
-  CfnEvent, DEFERRED_DELETE_FIELD, invocationEnd, InvocationContext, IsCompleteResult, isTransient, log, pastDeadline, retryUntil, WaitEvent,
-} from './common';
+/** The isComplete entry of the provider: routes each event to its resource type's handler (routes.ts). */
+import { invocationEnd, InvocationContext, pastDeadline } from './lib/deadlines';
+import { isTransient } from './lib/errors';
+import { CfnEvent, DEFERRED_DELETE_FIELD, IsCompleteResult, WaitEvent } from './lib/events';
+import { log } from './lib/log';
+import { retryUntil } from './lib/retry';
 import { route } from './routes';
 import { DEADLINE_FIELD } from '../src/shared/names';
 

@@ -1,4 +1,9 @@
-import { CfnEvent, deadlineFrom, DEFERRED_DELETE_FIELD, invocationEnd, InvocationContext, isTransient, log, OnEventResult, retryUntil } from './common';
+/** The onEvent entry of the provider: routes each event to its resource type's handler (routes.ts). */
+import { deadlineFrom, invocationEnd, InvocationContext } from './lib/deadlines';
+import { isTransient } from './lib/errors';
+import { CfnEvent, DEFERRED_DELETE_FIELD, OnEventResult } from './lib/events';
+import { log } from './lib/log';
+import { retryUntil } from './lib/retry';
 import { DEADLINE_SECONDS, route } from './routes';
 import { DEADLINE_FIELD } from '../src/shared/names';
 

@@ -1,9 +1,11 @@
-import { CfnEvent, IsCompleteResult, OnEventResult, UserError, WaitEvent } from './common';
-import * as distribution from './distribution';
-import * as groupUsers from './group-users';
-import * as phone from './phone-number';
-import * as replica from './replica';
-import * as tdg from './tdg';
+/** The typed dispatch table: each resource type's handler module and deadline. */
+import * as phone from './claimed-phone-number/handler';
+import * as replica from './instance-replica/handler';
+import { UserError } from './lib/errors';
+import { CfnEvent, IsCompleteResult, OnEventResult, WaitEvent } from './lib/events';
+import * as distribution from './traffic-distribution/handler';
+import * as tdg from './traffic-distribution-group/handler';
+import * as groupUsers from './traffic-distribution-group-users/handler';
 import {
   CLAIMED_PHONE_NUMBER_RESOURCE_TYPE,
   Deadlines,

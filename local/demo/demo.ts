@@ -3,7 +3,7 @@
  * synthesized with the real `cdk` CLI (twice: as it is, and with `-c sourcePercent=50 -c
  * backupOnGroup=true`), then deployed, updated and destroyed by the code of
  * `npx cdk-connect-global-resiliency local deploy | update | destroy --state <file>`
- * (`runLocalCommand`, local/cli/commands.ts), one state file carrying the emulated account and the
+ * (`runLocalCommand`, local/run/command.ts), one state file carrying the emulated account and the
  * deployed stack between the three steps. Everything printed per step is the command's own output.
  *
  * Exits non-zero when a synth or a step fails, including when the destroy finds that the account
@@ -15,8 +15,8 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { runLocalCommand } from '../cli/commands';
-import { CommandReport } from '../cli/report';
+import { runLocalCommand } from '../run/command';
+import { CommandReport } from '../run/report';
 
 const ROOT = path.join(__dirname, '..', '..');
 const EXAMPLES = path.join(ROOT, 'examples');

@@ -1,6 +1,6 @@
 /**
- * The handlers' inline polling and retry backoff settings (lambda/common.ts pollSettings and
- * retrySettings), scaled like the emulator's durations: the environment a run at `timeScale` of
+ * The handlers' inline polling and retry backoff settings (lambda/lib/poll.ts pollSettings and
+ * lambda/lib/retry.ts retrySettings), scaled like the emulator's durations: the environment a run at `timeScale` of
  * real time gives the functions.
  */
 export function pollEnv(timeScale: number): Record<string, string> {

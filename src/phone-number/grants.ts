@@ -1,7 +1,7 @@
 /** The permissions a ClaimedPhoneNumber gives the provider's handlers. */
 import { Token } from 'aws-cdk-lib';
+import type { ClaimedPhoneNumberProps } from './props';
 import { regionOfLiteral } from './validate-props';
-import type { ClaimedPhoneNumberProps } from '../claimed-phone-number';
 import { ConnectProvider } from '../provider/connect-provider';
 import {
   PHONE_NUMBER_ACTIONS, PHONE_NUMBER_FLOW_ACTIONS, PHONE_NUMBER_FLOW_CHECK_ACTIONS, PHONE_NUMBER_GROUP_LOOKUP_ACTIONS,

@@ -1,7 +1,7 @@
 /** The checks of a ClaimedPhoneNumber's props at synth: what fails (literal values only), and the warning about flows missing a Region. */
 import { Annotations, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import type { ClaimedPhoneNumberProps } from '../claimed-phone-number';
+import type { ClaimedPhoneNumberProps } from './props';
 import { ConnectProvider } from '../provider/connect-provider';
 import { PHONE_NUMBER_TYPES, REPLICATION_PAIRS } from '../shared/names';
 import {

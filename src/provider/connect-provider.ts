@@ -111,7 +111,7 @@ export class ConnectProvider extends Construct {
     const isComplete = new IsCompleteFunction(this, 'IsComplete', {
       ...common,
       logGroup: logGroup('IsCompleteLogs'),
-      // isComplete polls inline for up to a minute (see lambda/common.ts) before handing back to the waiter.
+      // isComplete polls inline for up to a minute (see lambda/lib/poll.ts) before handing back to the waiter.
       timeout: Duration.minutes(3),
     });
 

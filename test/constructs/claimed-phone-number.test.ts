@@ -1,9 +1,6 @@
 import { Fn, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import {
-  ACCOUNT, FLOW_ARN, GROUP_ARN, handlerStatements, INSTANCE_ARN, INSTANCE_ID, newStack, REGION, REPLICA, REPLICA_FLOW_ARN,
-  snapshotTemplate,
-} from './fixtures';
+import { handlerStatements, newStack, snapshotTemplate } from './fixtures';
 import {
   ClaimedPhoneNumber, ClaimedPhoneNumberProps, PhoneNumberTarget, PhoneNumberType, TrafficDistributionGroup,
 } from '../../src';
@@ -12,6 +9,7 @@ import {
   TDG_INSTANCE_ACTIONS, TDG_LOOKUP_ACTIONS,
 } from '../../src/shared/actions';
 import { CLAIMED_PHONE_NUMBER_RESOURCE_TYPE } from '../../src/shared/names';
+import { ACCOUNT, FLOW_ARN, GROUP_ARN, INSTANCE_ARN, INSTANCE_ID, REGION, REPLICA_REGION, REPLICA_FLOW_ARN } from '../fixtures/arns';
 
 const TYPE = CLAIMED_PHONE_NUMBER_RESOURCE_TYPE;
 
@@ -134,8 +132,8 @@ describe('ClaimedPhoneNumber', () => {
       const flowStatement = statements.find(s => [s.Action].flat().includes('connect:AssociatePhoneNumberContactFlow'));
       const flowResources = JSON.stringify(flowStatement.Resource);
       expect(flowResources).toContain(`:connect:${REGION}:${ACCOUNT}:instance/${INSTANCE_ID}/contact-flow/*`);
-      expect(flowResources).toContain(`:connect:${REPLICA}:${ACCOUNT}:instance/${INSTANCE_ID}/contact-flow/*`);
-      expect(flowResources).toContain(`:connect:${REPLICA}:${ACCOUNT}:phone-number/*`);
+      expect(flowResources).toContain(`:connect:${REPLICA_REGION}:${ACCOUNT}:instance/${INSTANCE_ID}/contact-flow/*`);
+      expect(flowResources).toContain(`:connect:${REPLICA_REGION}:${ACCOUNT}:phone-number/*`);
     });
 
     test('a number on an instance without flows: the group look-up (a rollback may move it back to a group), and the flow actions in both Regions (an update may drop flows)', () => {
@@ -149,8 +147,8 @@ describe('ClaimedPhoneNumber', () => {
       // Removing a flow runs under the new template's grants, where the flow no longer appears.
       const flowResources = JSON.stringify(statements.find(s => [s.Action].flat().includes('connect:DisassociatePhoneNumberContactFlow')).Resource);
       expect(flowResources).toContain(`:connect:${REGION}:${ACCOUNT}:instance/${INSTANCE_ID}/contact-flow/*`);
-      expect(flowResources).toContain(`:connect:${REPLICA}:${ACCOUNT}:instance/${INSTANCE_ID}/contact-flow/*`);
-      expect(flowResources).toContain(`:connect:${REPLICA}:${ACCOUNT}:phone-number/*`);
+      expect(flowResources).toContain(`:connect:${REPLICA_REGION}:${ACCOUNT}:instance/${INSTANCE_ID}/contact-flow/*`);
+      expect(flowResources).toContain(`:connect:${REPLICA_REGION}:${ACCOUNT}:phone-number/*`);
       expect(JSON.stringify(statements)).toContain(INSTANCE_ARN);
       expect(JSON.stringify(statements)).toContain(`:connect:${REGION}:${ACCOUNT}:phone-number/*`);
     });

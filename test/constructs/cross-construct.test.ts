@@ -4,13 +4,12 @@
  */
 import { Annotations as AppAnnotations, App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import {
-  ACCOUNT, agnosticStack, FLOW_ARN, handlerStatements, INSTANCE_ARN, INSTANCE_ID, newStack, REGION, REPLICA, REPLICA_FLOW_ARN,
-} from './fixtures';
+import { agnosticStack, handlerStatements, newStack, USER } from './fixtures';
 import {
   ClaimedPhoneNumber, InstanceReplica, PhoneNumberTarget, TrafficDistribution, TrafficDistributionGroup, TrafficDistributionGroupUsers,
 } from '../../src';
 import { CLAIMED_PHONE_NUMBER_RESOURCE_TYPE, PhoneProps, TdgProps, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE } from '../../src/shared/names';
+import { ACCOUNT, FLOW_ARN, INSTANCE_ARN, INSTANCE_ID, REGION, REPLICA_REGION, REPLICA_FLOW_ARN } from '../fixtures/arns';
 
 const MAIN = '+12065550100';
 const synthErrors = (app: App) => {
@@ -97,7 +96,7 @@ describe('a group number whose flows miss a Region of the pair', () => {
   test('a flow outside the group\'s pair fails at synth, naming the property, the pair and the group\'s Region', () => {
     const elsewhere = FLOW_ARN.replace(`:${REGION}:`, ':eu-west-2:');
     expect(() => build([FLOW_ARN, elsewhere])).toThrow(
-      `contactFlowArns[1] must be in a Region of the group's replication pair, ${REGION} or ${REPLICA} (the group is in ${REGION}; its calls go only there)`);
+      `contactFlowArns[1] must be in a Region of the group's replication pair, ${REGION} or ${REPLICA_REGION} (the group is in ${REGION}; its calls go only there)`);
   });
 
   test('no warning with a flow in each Region, and none once acknowledged', () => {
@@ -155,7 +154,7 @@ describe('environment-agnostic stacks', () => {
     const stack = agnosticStack();
     const group = new TrafficDistributionGroup(stack, 'Group', { instanceArn: INSTANCE_ARN });
     new ClaimedPhoneNumber(stack, 'Main', { target: PhoneNumberTarget.trafficDistributionGroup(group), phoneNumber: MAIN });
-    new ClaimedPhoneNumber(stack, 'Tok', { target: PhoneNumberTarget.instance(new InstanceReplica(stack, 'R', { instanceArn: INSTANCE_ARN, replicaRegion: REPLICA }).instanceArn), phoneNumber: '+12065550101' });
+    new ClaimedPhoneNumber(stack, 'Tok', { target: PhoneNumberTarget.instance(new InstanceReplica(stack, 'R', { instanceArn: INSTANCE_ARN, replicaRegion: REPLICA_REGION }).instanceArn), phoneNumber: '+12065550101' });
     new TrafficDistributionGroupUsers(stack, 'Users', { trafficDistributionGroup: group, userIds: ['cccccccc-0000-4000-8000-000000000001'] });
     const statements = handlerStatements(stack);
     const resources = statements.flatMap((s: any) => [s.Resource].flat()).map((r: unknown) => JSON.stringify(r));
@@ -191,7 +190,7 @@ describe('applyRemovalPolicy', () => {
 
   test('on a replica: DESTROY deletes it', () => {
     const stack = newStack();
-    const r = new InstanceReplica(stack, 'Replica', { instanceArn: INSTANCE_ARN, replicaRegion: REPLICA });
+    const r = new InstanceReplica(stack, 'Replica', { instanceArn: INSTANCE_ARN, replicaRegion: REPLICA_REGION });
     r.applyRemovalPolicy(RemovalPolicy.DESTROY);
     Template.fromStack(stack).hasResourceProperties('Custom::ConnectInstanceReplica', { RemovalPolicy: 'destroy' });
     expect(() => r.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE)).toThrow(/Stack\/Replica: applyRemovalPolicy\(\) takes RemovalPolicy.RETAIN/);
@@ -218,7 +217,7 @@ describe('applyRemovalPolicy', () => {
 
   test.each([
     ['TrafficDistribution', (s: Stack) => new TrafficDistribution(s, 'X', {
-      trafficDistributionGroup: new TrafficDistributionGroup(s, 'G', { instanceArn: INSTANCE_ARN }), telephonyDistribution: { [REGION]: 50, [REPLICA]: 50 },
+      trafficDistributionGroup: new TrafficDistributionGroup(s, 'G', { instanceArn: INSTANCE_ARN }), telephonyDistribution: { [REGION]: 50, [REPLICA_REGION]: 50 },
     }), /Stack\/X: TrafficDistribution takes no removal policy \(applyRemovalPolicy\(RemovalPolicy.RETAIN\)\): deleting it already leaves the split as it is/],
     ['TrafficDistributionGroupUsers', (s: Stack) => new TrafficDistributionGroupUsers(s, 'X', {
       trafficDistributionGroup: new TrafficDistributionGroup(s, 'G', { instanceArn: INSTANCE_ARN }), userIds: ['cccccccc-0000-4000-8000-000000000001'],
@@ -228,7 +227,7 @@ describe('applyRemovalPolicy', () => {
     /Stack\/X: An imported traffic distribution group takes no removal policy \(applyRemovalPolicy\(RemovalPolicy.RETAIN\)\): this stack does not manage it/],
     ['an imported number', (s: Stack) => ClaimedPhoneNumber.fromPhoneNumberArn(s, 'X', `arn:aws:connect:${REGION}:${ACCOUNT}:phone-number/99999999-8888-7777-6666-555555555555`),
       /Stack\/X: An imported phone number takes no removal policy \(applyRemovalPolicy\(RemovalPolicy.RETAIN\)\)/],
-    ['a default group', (s: Stack) => new InstanceReplica(s, 'R', { instanceArn: INSTANCE_ARN, replicaRegion: REPLICA }).defaultTrafficDistributionGroup,
+    ['a default group', (s: Stack) => new InstanceReplica(s, 'R', { instanceArn: INSTANCE_ARN, replicaRegion: REPLICA_REGION }).defaultTrafficDistributionGroup,
       /Stack\/R\/DefaultTrafficDistributionGroup: The default traffic distribution group takes no removal policy \(applyRemovalPolicy\(RemovalPolicy.RETAIN\)\): it belongs to the replica/],
   ])('refused on %s, with the library\'s message', (_what, build, message) => {
     const c = build(newStack()) as { applyRemovalPolicy(p: RemovalPolicy): void };
@@ -241,4 +240,16 @@ test('PhoneNumberTarget has no public constructor: only its static factories', (
   const direct = () => new PhoneNumberTarget();
   expect(typeof direct).toBe('function');
   expect(PhoneNumberTarget.instance(INSTANCE_ARN).targetArn).toBe(INSTANCE_ARN);
+});
+
+test('the whole chain in one stack still makes one provider', () => {
+  const stack = newStack();
+  const replica = new InstanceReplica(stack, 'Replica', { instanceArn: INSTANCE_ARN, replicaRegion: REPLICA_REGION });
+  const group = new TrafficDistributionGroup(stack, 'Group', { instanceArn: replica.instanceArn, telephonyDistribution: { [REGION]: 70, [REPLICA_REGION]: 30 } });
+  new TrafficDistribution(stack, 'DefaultSplit', { trafficDistributionGroup: replica.defaultTrafficDistributionGroup, signInDistribution: { [REGION]: true, [REPLICA_REGION]: true } });
+  new TrafficDistributionGroupUsers(stack, 'Agents', { trafficDistributionGroup: group, userIds: [USER] });
+  new ClaimedPhoneNumber(stack, 'Main', { target: PhoneNumberTarget.trafficDistributionGroup(group), phoneNumber: '+12065550100' });
+  const t = Template.fromStack(stack);
+  t.resourceCountIs('AWS::Lambda::Function', 5);
+  t.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
 });

@@ -1,15 +1,9 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { ACCOUNT, INSTANCE_ARN, REGION } from '../fixtures/arns';
 
-export const ACCOUNT = '111122223333';
-export const REGION = 'us-east-1';
-export const REPLICA = 'us-west-2';
-export const INSTANCE_ID = '11111111-2222-3333-4444-555555555555';
-export const INSTANCE_ARN = `arn:aws:connect:${REGION}:${ACCOUNT}:instance/${INSTANCE_ID}`;
-export const REPLICA_INSTANCE_ARN = `arn:aws:connect:${REPLICA}:${ACCOUNT}:instance/${INSTANCE_ID}`;
-export const FLOW_ARN = `${INSTANCE_ARN}/contact-flow/aaaaaaaa-0000-0000-0000-000000000001`;
-export const REPLICA_FLOW_ARN = `${REPLICA_INSTANCE_ARN}/contact-flow/bbbbbbbb-0000-0000-0000-000000000001`;
-export const GROUP_ARN = `arn:aws:connect:${REGION}:${ACCOUNT}:traffic-distribution-group/99999999-8888-7777-6666-555555555555`;
+export const USER = '33333333-4444-5555-6666-777777777777';
+export const USER_ARN = `${INSTANCE_ARN}/agent/${USER}`;
 
 /** A stack with a concrete environment (so Region checks apply). */
 export function newStack(id = 'Stack'): Stack {

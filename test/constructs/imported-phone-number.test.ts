@@ -1,6 +1,6 @@
 import { App, CfnParameter, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { ACCOUNT, agnosticStack, handlerStatements, INSTANCE_ARN, INSTANCE_ID, FLOW_ARN, newStack, REGION, REPLICA, REPLICA_FLOW_ARN } from './fixtures';
+import { agnosticStack, handlerStatements, newStack } from './fixtures';
 import {
   ClaimedPhoneNumber, ClaimedPhoneNumberProps, InstanceReplica, PhoneNumberTarget, PhoneNumberType, TrafficDistributionGroup,
 } from '../../src';
@@ -8,6 +8,7 @@ import {
   PHONE_NUMBER_ACTIONS, PHONE_NUMBER_FLOW_ACTIONS, PHONE_NUMBER_IMPORT_ACTIONS, PHONE_NUMBER_IMPORT_SOURCE_ACTIONS,
 } from '../../src/shared/actions';
 import { CLAIMED_PHONE_NUMBER_RESOURCE_TYPE as TYPE, INSTANCE_REPLICA_RESOURCE_TYPE } from '../../src/shared/names';
+import { ACCOUNT, INSTANCE_ARN, INSTANCE_ID, FLOW_ARN, REGION, REPLICA_REGION, REPLICA_FLOW_ARN } from '../fixtures/arns';
 
 const SOURCE = `arn:aws:sms-voice:${REGION}:${ACCOUNT}:phone-number/phone-0123456789abcdef0123456789abcde1`;
 const target = PhoneNumberTarget.instance(INSTANCE_ARN);
@@ -74,7 +75,7 @@ describe('ClaimedPhoneNumber imported from End User Messaging (sourcePhoneNumber
       ['with a prefix only', { prefix: '+1206' }, /sourcePhoneNumberArn cannot be combined with prefix/],
       ['not an End User Messaging ARN', { sourcePhoneNumberArn: INSTANCE_ARN }, /sourcePhoneNumberArn must be an AWS End User Messaging phone number ARN/],
       ['a pool, not a number', { sourcePhoneNumberArn: SOURCE.replace('phone-number/', 'pool/') }, /sourcePhoneNumberArn must be an AWS End User Messaging phone number ARN/],
-      ['in another Region than the instance', { sourcePhoneNumberArn: SOURCE.replace(REGION, REPLICA) },
+      ['in another Region than the instance', { sourcePhoneNumberArn: SOURCE.replace(REGION, REPLICA_REGION) },
         /sourcePhoneNumberArn must be a number in the instance's Region us-east-1/],
       ['a flow in the replica Region', { contactFlowArns: [REPLICA_FLOW_ARN] }, /contactFlowArns\[0\] must be in the target instance's Region/],
     ];
@@ -108,7 +109,7 @@ describe('InstanceReplica always sends a ReplicaAlias', () => {
 
   test('unset: the default alias of the instance and Region, valid for the alias pattern and at most 45 characters', () => {
     const stack = newStack();
-    new InstanceReplica(stack, 'Replica', { instanceArn: INSTANCE_ARN, replicaRegion: REPLICA });
+    new InstanceReplica(stack, 'Replica', { instanceArn: INSTANCE_ARN, replicaRegion: REPLICA_REGION });
     Template.fromStack(stack).hasResourceProperties(INSTANCE_REPLICA_RESOURCE_TYPE, { ReplicaAlias: INSTANCE_DEFAULT_ALIAS });
     expect(INSTANCE_DEFAULT_ALIAS).toMatch(/^(?!d-)([\da-zA-Z]+)([-]*[\da-zA-Z])*$/);
     expect(INSTANCE_DEFAULT_ALIAS.length).toBeLessThanOrEqual(45);
@@ -120,9 +121,9 @@ describe('InstanceReplica always sends a ReplicaAlias', () => {
       new InstanceReplica(stack, 'Replica', { instanceArn, replicaRegion: region });
       return Template.fromStack(stack).findResources(INSTANCE_REPLICA_RESOURCE_TYPE);
     };
-    const first = JSON.stringify(alias(INSTANCE_ARN, REPLICA));
-    expect(JSON.stringify(alias(INSTANCE_ARN, REPLICA))).toBe(first);
-    const other = JSON.stringify(alias(INSTANCE_ARN.replace(INSTANCE_ID, 'aaaaaaaa-2222-3333-4444-555555555555'), REPLICA));
+    const first = JSON.stringify(alias(INSTANCE_ARN, REPLICA_REGION));
+    expect(JSON.stringify(alias(INSTANCE_ARN, REPLICA_REGION))).toBe(first);
+    const other = JSON.stringify(alias(INSTANCE_ARN.replace(INSTANCE_ID, 'aaaaaaaa-2222-3333-4444-555555555555'), REPLICA_REGION));
     expect(other).not.toBe(first);
     expect(other).toContain('"aaaaaaaa222233334444555555555555-uswest2"');
   });
@@ -137,14 +138,14 @@ describe('InstanceReplica always sends a ReplicaAlias', () => {
 
   test('a declared alias is sent as declared', () => {
     const stack = newStack();
-    new InstanceReplica(stack, 'Replica', { instanceArn: INSTANCE_ARN, replicaRegion: REPLICA, replicaAlias: 'support-west' });
+    new InstanceReplica(stack, 'Replica', { instanceArn: INSTANCE_ARN, replicaRegion: REPLICA_REGION, replicaAlias: 'support-west' });
     Template.fromStack(stack).hasResourceProperties(INSTANCE_REPLICA_RESOURCE_TYPE, { ReplicaAlias: 'support-west' });
   });
 
   test('an instance ARN that is a token: the same alias, as a CloudFormation expression', () => {
     const stack = agnosticStack();
     const arn = new CfnParameter(stack, 'Instance').valueAsString;
-    new InstanceReplica(stack, 'Replica', { instanceArn: arn, replicaRegion: REPLICA });
+    new InstanceReplica(stack, 'Replica', { instanceArn: arn, replicaRegion: REPLICA_REGION });
     const alias = Object.values(Template.fromStack(stack).findResources(INSTANCE_REPLICA_RESOURCE_TYPE))[0].Properties.ReplicaAlias;
     // Evaluate the expression as CloudFormation would, for the fixture instance.
     const evaluate = (v: any): any => {

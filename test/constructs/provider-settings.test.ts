@@ -4,9 +4,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { INSTANCE_ARN, newStack } from './fixtures';
+import { newStack } from './fixtures';
 import { GlobalResiliencyProvider, TrafficDistributionGroup } from '../../src';
 import { PROVIDER_CONSTRUCT_ID } from '../../src/shared/names';
+import { INSTANCE_ARN } from '../fixtures/arns';
 
 /** The logical ids of the provider's handler functions (OnEvent, IsComplete) and of the framework's. */
 function functions(stack: Stack): { handlers: Record<string, any>; framework: Record<string, any> } {

@@ -4,10 +4,11 @@ import * as path from 'path';
 import { App, Fn, Lazy, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
-import { ACCOUNT, agnosticStack, GROUP_ARN, handlerStatements, INSTANCE_ARN, newStack, REGION, REPLICA, snapshotTemplate } from './fixtures';
+import { agnosticStack, handlerStatements, newStack, snapshotTemplate } from './fixtures';
 import { TrafficDistribution, TrafficDistributionGroup } from '../../src';
 import { TDG_GROUP_ACTIONS, TDG_INSTANCE_ACTIONS, TDG_LOOKUP_ACTIONS } from '../../src/shared/actions';
 import { TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE, Waiter } from '../../src/shared/names';
+import { ACCOUNT, GROUP_ARN, INSTANCE_ARN, REGION, REPLICA_REGION } from '../fixtures/arns';
 
 const TYPE = TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE;
 
@@ -22,8 +23,8 @@ describe('TrafficDistributionGroup', () => {
       instanceArn: INSTANCE_ARN,
       trafficDistributionGroupName: 'support',
       description: 'Support lines',
-      telephonyDistribution: { [REGION]: 70, [REPLICA]: 30 },
-      agentDistribution: { [REGION]: 100, [REPLICA]: 0 },
+      telephonyDistribution: { [REGION]: 70, [REPLICA_REGION]: 30 },
+      agentDistribution: { [REGION]: 100, [REPLICA_REGION]: 0 },
     });
     Tags.of(stack).add('team', 'support');
     const t = Template.fromStack(stack);
@@ -32,8 +33,8 @@ describe('TrafficDistributionGroup', () => {
       InstanceArn: INSTANCE_ARN,
       Name: 'support',
       Description: 'Support lines',
-      TelephonyDistribution: { [REGION]: 70, [REPLICA]: 30 },
-      AgentDistribution: { [REGION]: 100, [REPLICA]: 0 },
+      TelephonyDistribution: { [REGION]: 70, [REPLICA_REGION]: 30 },
+      AgentDistribution: { [REGION]: 100, [REPLICA_REGION]: 0 },
       Tags: { team: 'support' },
       ServiceTimeout: String(Waiter.SERVICE_TIMEOUT_SECONDS),
     });
@@ -82,7 +83,7 @@ describe('TrafficDistributionGroup', () => {
       const plain = new TrafficDistributionGroup(newStack(), 'Group', { instanceArn: INSTANCE_ARN }).trafficDistributionGroupName;
       const described = new TrafficDistributionGroup(newStack(), 'Group', { instanceArn: INSTANCE_ARN, description: 'x' }).trafficDistributionGroupName;
       const split = new TrafficDistributionGroup(newStack(), 'Group', {
-        instanceArn: INSTANCE_ARN, telephonyDistribution: { [REGION]: 50, [REPLICA]: 50 },
+        instanceArn: INSTANCE_ARN, telephonyDistribution: { [REGION]: 50, [REPLICA_REGION]: 50 },
       }).trafficDistributionGroupName;
       expect(described).not.toBe(plain);
       expect(split).toBe(plain); // the split is changed in place: same group, same name
@@ -135,7 +136,7 @@ describe('TrafficDistributionGroup', () => {
       const stack = agnosticStack();
       const make = () => new TrafficDistributionGroup(stack, 'Group', {
         instanceArn: INSTANCE_ARN,
-        [prop]: { [stack.region]: 70, [REPLICA]: 30 },
+        [prop]: { [stack.region]: 70, [REPLICA_REGION]: 30 },
       });
       expect(make).toThrow(new RegExp(`^Agnostic/Group: ${prop} has a Region key that is a token.*Write the Regions out.*or give the stack an env`));
     });
@@ -143,14 +144,14 @@ describe('TrafficDistributionGroup', () => {
     test('TrafficDistribution: a token key in signInDistribution fails the same way', () => {
       const stack = agnosticStack();
       const group = TrafficDistributionGroup.fromTrafficDistributionGroupArn(stack, 'Imported', GROUP_ARN);
-      expect(() => new TrafficDistribution(stack, 'SignIn', { trafficDistributionGroup: group, signInDistribution: { [stack.region]: true, [REPLICA]: false } }))
+      expect(() => new TrafficDistribution(stack, 'SignIn', { trafficDistributionGroup: group, signInDistribution: { [stack.region]: true, [REPLICA_REGION]: false } }))
         .toThrow('Agnostic/SignIn: signInDistribution has a Region key that is a token');
     });
 
     test('literal Region keys in a stack without env still synthesize', () => {
       const stack = agnosticStack();
-      new TrafficDistributionGroup(stack, 'Group', { instanceArn: INSTANCE_ARN, telephonyDistribution: { [REGION]: 70, [REPLICA]: 30 } });
-      expect(Object.values(groupProps(stack))[0].Properties.TelephonyDistribution).toEqual({ [REGION]: 70, [REPLICA]: 30 });
+      new TrafficDistributionGroup(stack, 'Group', { instanceArn: INSTANCE_ARN, telephonyDistribution: { [REGION]: 70, [REPLICA_REGION]: 30 } });
+      expect(Object.values(groupProps(stack))[0].Properties.TelephonyDistribution).toEqual({ [REGION]: 70, [REPLICA_REGION]: 30 });
     });
   });
 
@@ -192,19 +193,19 @@ describe('TrafficDistributionGroup', () => {
     const cases: Array<[string, Record<string, unknown>, RegExp]> = [
       ['instanceArn not an ARN', { instanceArn: 'my-instance' }, /instanceArn must be an Amazon Connect instance ARN/],
       ['instanceArn of another resource', { instanceArn: GROUP_ARN }, /instanceArn must be an Amazon Connect instance ARN/],
-      ['instanceArn in another Region', { instanceArn: INSTANCE_ARN.replace(REGION, REPLICA) }, /instanceArn must be in this stack's Region us-east-1/],
+      ['instanceArn in another Region', { instanceArn: INSTANCE_ARN.replace(REGION, REPLICA_REGION) }, /instanceArn must be in this stack's Region us-east-1/],
       ['name too long', { trafficDistributionGroupName: 'x'.repeat(129) }, /trafficDistributionGroupName must be 1 to 128 characters/],
       ['name empty', { trafficDistributionGroupName: '' }, /trafficDistributionGroupName must be 1 to 128 characters/],
       ['name with trailing space', { trafficDistributionGroupName: 'support ' }, /trafficDistributionGroupName must not start or end with white space/],
       ['description too long', { description: 'd'.repeat(251) }, /description must be 1 to 250 characters/],
       ['description with leading space', { description: ' d' }, /description must not start or end with white space/],
       ['split over one Region', { telephonyDistribution: { [REGION]: 100 } }, /telephonyDistribution must name exactly two Regions/],
-      ['split over three Regions', { telephonyDistribution: { [REGION]: 50, [REPLICA]: 40, 'eu-west-2': 10 } }, /telephonyDistribution must name exactly two Regions/],
-      ['split not summing to 100', { telephonyDistribution: { [REGION]: 70, [REPLICA]: 40 } }, /telephonyDistribution percentages must sum to 100 \(they sum to 110\)/],
-      ['split not in steps of 10', { telephonyDistribution: { [REGION]: 75, [REPLICA]: 25 } }, /telephonyDistribution\['us-east-1'\] must be a multiple of 10/],
-      ['split over 100', { telephonyDistribution: { [REGION]: 110, [REPLICA]: -10 } }, /telephonyDistribution\['us-east-1'\] must be an integer percentage from 0 to 100/],
-      ['split with a fraction', { agentDistribution: { [REGION]: 50.5, [REPLICA]: 49.5 } }, /agentDistribution\['us-east-1'\] must be an integer percentage/],
-      ['split without the instance Region', { agentDistribution: { 'eu-west-2': 50, [REPLICA]: 50 } }, /agentDistribution must include the instance's Region us-east-1/],
+      ['split over three Regions', { telephonyDistribution: { [REGION]: 50, [REPLICA_REGION]: 40, 'eu-west-2': 10 } }, /telephonyDistribution must name exactly two Regions/],
+      ['split not summing to 100', { telephonyDistribution: { [REGION]: 70, [REPLICA_REGION]: 40 } }, /telephonyDistribution percentages must sum to 100 \(they sum to 110\)/],
+      ['split not in steps of 10', { telephonyDistribution: { [REGION]: 75, [REPLICA_REGION]: 25 } }, /telephonyDistribution\['us-east-1'\] must be a multiple of 10/],
+      ['split over 100', { telephonyDistribution: { [REGION]: 110, [REPLICA_REGION]: -10 } }, /telephonyDistribution\['us-east-1'\] must be an integer percentage from 0 to 100/],
+      ['split with a fraction', { agentDistribution: { [REGION]: 50.5, [REPLICA_REGION]: 49.5 } }, /agentDistribution\['us-east-1'\] must be an integer percentage/],
+      ['split without the instance Region', { agentDistribution: { 'eu-west-2': 50, [REPLICA_REGION]: 50 } }, /agentDistribution must include the instance's Region us-east-1/],
       ['split with a bad Region', { agentDistribution: { 'Mars-1': 50, [REGION]: 50 } }, /agentDistribution key must be an AWS Region/],
     ];
     test.each(cases)('%s', (_, override, message) => {
@@ -239,8 +240,8 @@ describe('TrafficDistributionGroup', () => {
         instanceArn: Fn.importValue('Instance'),
         trafficDistributionGroupName: Fn.importValue('Name'),
         description: Lazy.string({ produce: () => ' not validated at synth ' }),
-        telephonyDistribution: { [REGION]: tokenNumber, [REPLICA]: 30 },
-        agentDistribution: { [REGION]: Lazy.number({ produce: () => 5 }), [REPLICA]: 95 },
+        telephonyDistribution: { [REGION]: tokenNumber, [REPLICA_REGION]: 30 },
+        agentDistribution: { [REGION]: Lazy.number({ produce: () => 5 }), [REPLICA_REGION]: 95 },
       })).not.toThrow();
       expect(() => Template.fromStack(stack)).not.toThrow();
     });
@@ -282,7 +283,7 @@ describe('TrafficDistributionGroup', () => {
       const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-gr-synth-'));
       const app = new App({ outdir });
       const stack = new Stack(app, 'Deterministic', { env: { account: ACCOUNT, region: REGION } });
-      new TrafficDistributionGroup(stack, 'Group', { instanceArn: INSTANCE_ARN, telephonyDistribution: { [REGION]: 70, [REPLICA]: 30 } });
+      new TrafficDistributionGroup(stack, 'Group', { instanceArn: INSTANCE_ARN, telephonyDistribution: { [REGION]: 70, [REPLICA_REGION]: 30 } });
       const assembly = app.synth();
       const template = fs.readFileSync(path.join(assembly.directory, 'Deterministic.template.json'), 'utf8');
       const assets = fs.readFileSync(path.join(assembly.directory, 'Deterministic.assets.json'), 'utf8');
@@ -300,7 +301,7 @@ describe('TrafficDistributionGroup', () => {
     new TrafficDistributionGroup(stack, 'Group', {
       instanceArn: INSTANCE_ARN,
       trafficDistributionGroupName: 'support',
-      telephonyDistribution: { [REGION]: 70, [REPLICA]: 30 },
+      telephonyDistribution: { [REGION]: 70, [REPLICA_REGION]: 30 },
     });
     expect(snapshotTemplate(stack)).toMatchSnapshot();
   });

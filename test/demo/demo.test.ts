@@ -1,5 +1,5 @@
 /**
- * What `npm run demo` and the `local` commands print besides the engine's events (local/cli/report.ts):
+ * What `npm run demo` and the `local` commands print besides the engine's events (local/run/report.ts):
  * the time scale lines are the emulator's own durations, each Delete line of the example app's
  * resources says what its removal policy does, and after a destroy the account is read back:
  * what is left running, and where it contradicts the removal policies (which fails the destroy).
@@ -10,8 +10,8 @@ import * as path from 'path';
 import { ClaimPhoneNumberCommand, CreateTrafficDistributionGroupCommand } from '@aws-sdk/client-connect';
 import { App, Stage } from 'aws-cdk-lib';
 import { GlobalResiliencyStack } from '../../examples/app';
-import { afterDestroy, deleteMeaning, DeployedResource, Resources, timeScaleLines } from '../../local/cli/report';
 import { ConnectEmulator, SEED } from '../../local/emulator';
+import { afterDestroy, deleteMeaning, DeployedResource, Resources, timeScaleLines } from '../../local/run/report';
 import { clientFor, until } from '../emulator/helpers';
 
 function exampleTemplate(props: ConstructorParameters<typeof GlobalResiliencyStack>[2]): Resources {

@@ -23,7 +23,7 @@ const OTHER = '+12065550111';
 /**
  * A flow association the service refuses (a permission boundary or SCP denies it: 403, not
  * retried). Throttling and 5xx are transient: the handlers retry them with full jitter until the
- * resource's deadline (lambda/common.ts), so they fail a deploy only when they outlast it, minutes
+ * resource's deadline (lambda/lib/retry.ts), so they fail a deploy only when they outlast it, minutes
  * the scaled e2e world does not run; a refused call fails the step at once, after the claim.
  */
 const denyAssociation = (w: World) => w.emulator.injectErrors({ operation: 'AssociatePhoneNumberContactFlow', count: 1, status: 403 });

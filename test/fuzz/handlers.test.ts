@@ -11,7 +11,7 @@ import * as fc from 'fast-check';
 import {
   account, e164, expectUserFacingError, flowArn, groupArn, INSTANCE_ARN, replicaAlias, RUNS, split, stringOf, tags, trimmedText, uuid,
 } from './arbitraries';
-import { UserError } from '../../lambda/common';
+import { UserError } from '../../lambda/lib/errors';
 import { handler as onEvent } from '../../lambda/on-event.lambda';
 import {
   CLAIMED_PHONE_NUMBER_RESOURCE_TYPE, INSTANCE_REPLICA_RESOURCE_TYPE, PHONE_NUMBER_TYPES, REPLICATION_PAIRS,
@@ -226,7 +226,7 @@ describe.each(Object.entries(TYPES))('%s: onEvent Create', (_name, t) => {
   });
 });
 
-// Known bug (lambda/phone-number.ts, the RemovalPolicy check): the message prints the bad value
+// Known bug (lambda/claimed-phone-number/, the RemovalPolicy check): the message prints the bad value
 // with String(), which throws "Cannot convert object to primitive value" on a map with a key
 // toString or valueOf, so the error no longer names RemovalPolicy. Fix: print it with excerpt().
 test('a RemovalPolicy map with a key toString is rejected naming RemovalPolicy', async () => {

@@ -4,18 +4,21 @@ import {
   ReplicateInstanceCommand,
 } from '@aws-sdk/client-connect';
 import * as fc from 'fast-check';
-import {
-  CLIENT_TOKEN_PATTERN, createEvent, DEFAULT_GROUP_ARN, deleteEvent, expectFailed, GROUP_ARN, GROUP_ID, INSTANCE_ARN, inputsOf, phoneArn,
-  REGION, REPLICA_INSTANCE_ARN, REPLICA_REGION, run, sdkError, useConnectMock, waitEvent,
-} from './events';
-import { checkDeadline, clientToken, clip, connect, log, pollSettings, pollUntilSettled, userError, UserError } from '../../lambda/common';
+import { CLIENT_TOKEN_PATTERN, createEvent, DEFAULT_GROUP_ARN, deleteEvent, expectFailed, inputsOf, phoneArn, run, sdkError, useConnectMock, waitEvent } from './events';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
+import { connect } from '../../lambda/lib/clients';
+import { checkDeadline } from '../../lambda/lib/deadlines';
+import { clip, userError, UserError } from '../../lambda/lib/errors';
+import { clientToken } from '../../lambda/lib/events';
+import { log } from '../../lambda/lib/log';
+import { pollSettings, pollUntilSettled } from '../../lambda/lib/poll';
 import { handler as onEvent } from '../../lambda/on-event.lambda';
 import { ROUTES } from '../../lambda/routes';
 import {
   CLAIMED_PHONE_NUMBER_RESOURCE_TYPE, DEADLINE_FIELD, INSTANCE_REPLICA_RESOURCE_TYPE, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE,
   TRAFFIC_DISTRIBUTION_GROUP_USERS_RESOURCE_TYPE, TRAFFIC_DISTRIBUTION_RESOURCE_TYPE,
 } from '../../src/shared/names';
+import { GROUP_ARN, GROUP_ID, INSTANCE_ARN, REGION, REPLICA_INSTANCE_ARN, REPLICA_REGION } from '../fixtures/arns';
 
 const cm = useConnectMock();
 

@@ -3,13 +3,10 @@ import {
   InvalidRequestException, ResourceConflictException, ResourceNotFoundException, ThrottlingException, TrafficDistributionGroupStatus,
   UpdateTrafficDistributionCommand,
 } from '@aws-sdk/client-connect';
-import {
-  createEvent, DEFAULT_GROUP_ARN, deleteEvent, expectFailed,
-  expectNotFatalBeforeDeadline, expectSucceeded, GROUP2_ARN, GROUP_ARN, inputsOf, REGION, regionsOf, REPLICA_REGION, run,
-  sdkError, updateEvent, useConnectMock, waitEvent,
-} from './events';
+import { createEvent, DEFAULT_GROUP_ARN, deleteEvent, expectFailed, expectNotFatalBeforeDeadline, expectSucceeded, GROUP2_ARN, inputsOf, regionsOf, run, sdkError, updateEvent, useConnectMock, waitEvent } from './events';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
 import { DEADLINE_FIELD, TRAFFIC_DISTRIBUTION_RESOURCE_TYPE as TYPE } from '../../src/shared/names';
+import { GROUP_ARN, REGION, REPLICA_REGION } from '../fixtures/arns';
 
 const cm = useConnectMock();
 const LOGICAL_ID = 'Split';

@@ -7,12 +7,10 @@ import {
   CreateTrafficDistributionGroupCommand, DescribeTrafficDistributionGroupCommand, GetTrafficDistributionCommand, ListTrafficDistributionGroupsCommand,
   TagResourceCommand, TrafficDistributionGroupStatus, UntagResourceCommand, UpdateTrafficDistributionCommand,
 } from '@aws-sdk/client-connect';
-import {
-  DEFAULT_GROUP_ARN, expectFailed, expectSucceeded, GROUP2_ARN, GROUP_ARN, GROUP_ID, INSTANCE_ARN, inputsOf, REGION, REPLICA_REGION, run,
-  STACK_ID, updateEvent, useConnectMock,
-} from './events';
-import { refusalTagKey } from '../../lambda/split';
+import { DEFAULT_GROUP_ARN, expectFailed, expectSucceeded, GROUP2_ARN, inputsOf, run, STACK_ID, updateEvent, useConnectMock } from './events';
+import { refusalTagKey } from '../../lambda/lib/split';
 import { TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE as GROUP, TRAFFIC_DISTRIBUTION_RESOURCE_TYPE as SPLIT } from '../../src/shared/names';
+import { GROUP_ARN, GROUP_ID, INSTANCE_ARN, REGION, REPLICA_REGION } from '../fixtures/arns';
 
 const cm = useConnectMock();
 

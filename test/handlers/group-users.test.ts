@@ -2,12 +2,10 @@ import {
   AccessDeniedException, AssociateTrafficDistributionGroupUserCommand, DisassociateTrafficDistributionGroupUserCommand,
   InternalServiceException, ResourceNotFoundException, ThrottlingException,
 } from '@aws-sdk/client-connect';
-import {
-  createEvent, deleteEvent, expectFailed, expectSucceeded, GROUP2_ARN, GROUP_ARN, INSTANCE_ARN, inputsOf, REGION, regionsOf, run, sdkError,
-  updateEvent, useConnectMock, waitEvent,
-} from './events';
+import { createEvent, deleteEvent, expectFailed, expectSucceeded, GROUP2_ARN, inputsOf, regionsOf, run, sdkError, updateEvent, useConnectMock, waitEvent } from './events';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
 import { TRAFFIC_DISTRIBUTION_GROUP_USERS_RESOURCE_TYPE as TYPE } from '../../src/shared/names';
+import { GROUP_ARN, INSTANCE_ARN, REGION } from '../fixtures/arns';
 
 const cm = useConnectMock();
 const LOGICAL_ID = 'Agents';

@@ -8,12 +8,9 @@ import {
   ListPhoneNumbersV2Command, ReleasePhoneNumberCommand, ResourceNotFoundException, SearchAvailablePhoneNumbersCommand,
   TagResourceCommand, ThrottlingException, UntagResourceCommand, UpdatePhoneNumberCommand, UpdatePhoneNumberMetadataCommand,
 } from '@aws-sdk/client-connect';
-import {
-  ACCOUNT, CLIENT_TOKEN_PATTERN, createEvent, deleteEvent, expectFailed, expectSucceeded, FLOW2_ARN, FLOW2_ID, FLOW_ARN, FLOW_ID,
-  GROUP_ARN, INSTANCE_ARN, INSTANCE_ID, inputsOf, OTHER_INSTANCE_ARN, phoneArn, REGION, regionsOf, REPLICA_FLOW_ARN, REPLICA_REGION,
-  run, sdkError, updateEvent, useConnectMock,
-} from './events';
+import { CLIENT_TOKEN_PATTERN, createEvent, deleteEvent, expectFailed, expectSucceeded, FLOW2_ARN, FLOW2_ID, inputsOf, OTHER_INSTANCE_ARN, phoneArn, regionsOf, run, sdkError, updateEvent, useConnectMock } from './events';
 import { CLAIMED_PHONE_NUMBER_RESOURCE_TYPE as TYPE } from '../../src/shared/names';
+import { ACCOUNT, FLOW_ARN, FLOW_ID, GROUP_ARN, INSTANCE_ARN, INSTANCE_ID, REGION, REPLICA_FLOW_ARN, REPLICA_REGION } from '../fixtures/arns';
 
 const cm = useConnectMock();
 // Every declared flow exists unless a test says otherwise (the check before an import).

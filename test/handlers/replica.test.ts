@@ -3,16 +3,12 @@ import {
   InvalidRequestException, ListTrafficDistributionGroupsCommand, ReplicateInstanceCommand, ResourceConflictException,
   ResourceNotFoundException, ThrottlingException,
 } from '@aws-sdk/client-connect';
-import {
-  CLIENT_TOKEN_PATTERN, createEvent, DEFAULT_GROUP_ARN, DEFAULT_GROUP_ID, deleteEvent, expectFailed,
-  expectNotFatalBeforeDeadline, expectSucceeded, GROUP_ARN,
-  INSTANCE_ARN, INSTANCE_ID, inputsOf, OTHER_INSTANCE_ARN, REGION, regionsOf, REPLICA_INSTANCE_ARN, REPLICA_REGION, run, sdkError, updateEvent,
-  useConnectMock, waitEvent,
-} from './events';
-import { CfnEvent } from '../../lambda/common';
+import { CLIENT_TOKEN_PATTERN, createEvent, DEFAULT_GROUP_ARN, DEFAULT_GROUP_ID, deleteEvent, expectFailed, expectNotFatalBeforeDeadline, expectSucceeded, inputsOf, OTHER_INSTANCE_ARN, regionsOf, run, sdkError, updateEvent, useConnectMock, waitEvent } from './events';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
+import { CfnEvent } from '../../lambda/lib/events';
 import { handler as onEvent } from '../../lambda/on-event.lambda';
 import { DEADLINE_FIELD, Deadlines, INSTANCE_REPLICA_RESOURCE_TYPE as TYPE } from '../../src/shared/names';
+import { GROUP_ARN, INSTANCE_ARN, INSTANCE_ID, REGION, REPLICA_INSTANCE_ARN, REPLICA_REGION } from '../fixtures/arns';
 
 const cm = useConnectMock();
 const LOGICAL_ID = 'Replica';

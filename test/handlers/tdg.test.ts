@@ -5,14 +5,11 @@ import {
   ResourceNotReadyException, ServiceQuotaExceededException, ThrottlingException, TagResourceCommand, TrafficDistributionGroupStatus,
   UntagResourceCommand, UpdateTrafficDistributionCommand,
 } from '@aws-sdk/client-connect';
-import {
-  ACCOUNT, CLIENT_TOKEN_PATTERN, createEvent, deleteEvent, expectFailed,
-  expectNotFatalBeforeDeadline, expectSucceeded, GROUP2_ARN, GROUP_ARN, GROUP_ID, INSTANCE_ARN,
-  inputsOf, OTHER_INSTANCE_ARN, REGION, regionsOf, REPLICA_REGION, run, sdkError, updateEvent, useConnectMock, waitEvent,
-} from './events';
+import { CLIENT_TOKEN_PATTERN, createEvent, deleteEvent, expectFailed, expectNotFatalBeforeDeadline, expectSucceeded, GROUP2_ARN, inputsOf, OTHER_INSTANCE_ARN, regionsOf, run, sdkError, updateEvent, useConnectMock, waitEvent } from './events';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
 import { handler as onEvent } from '../../lambda/on-event.lambda';
 import { CREATED_FIELD, DEADLINE_FIELD, Deadlines, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE as TYPE } from '../../src/shared/names';
+import { ACCOUNT, GROUP_ARN, GROUP_ID, INSTANCE_ARN, REGION, REPLICA_REGION } from '../fixtures/arns';
 
 const cm = useConnectMock();
 // The instance has no other group of the requested name unless a test says so (the look-up a

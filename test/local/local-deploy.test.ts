@@ -9,8 +9,8 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { offlineEnv } from './cdk';
-import { deriveWorld } from '../../local/cli/world';
 import { readAssembly, selectStack } from '../../local/engine';
+import { deriveWorld } from '../../local/run/world';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CDK = path.join(ROOT, 'node_modules', '.bin', 'cdk');

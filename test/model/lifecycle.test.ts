@@ -111,7 +111,7 @@ function onlyNewNumberWithFlows(before: StackConfig | undefined, config: StackCo
 /**
  * A call the service refuses (403 AccessDeniedException: a permission boundary or SCP denies it),
  * which fails its step at once. Throttling and 5xx are retried until the resource's deadline
- * (lambda/common.ts), minutes this scaled world does not run: they are the transient faults above,
+ * (lambda/lib/retry.ts), minutes this scaled world does not run: they are the transient faults above,
  * which must not change a step's outcome.
  */
 function deny(real: Real, operation: 'AssociatePhoneNumberContactFlow' | 'UpdateTrafficDistribution'): void {

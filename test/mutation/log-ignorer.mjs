@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * A Stryker ignorer (https://stryker-mutator.io/docs/stryker-js/disable-mutants/#using-an-ignore-plugin):
- * mutants inside a statement that only calls the handlers' `log(...)` (lambda/common.ts) are
+ * mutants inside a statement that only calls the handlers' `log(...)` (lambda/lib/log.ts) are
  * reported as Ignored. Those statements write CloudWatch lines; their wording and fields are not
  * behaviour the tests pin down (every failure a user sees travels in the response's Reason, which
  * the handler tests assert). Everything else in lambda/ is mutated.

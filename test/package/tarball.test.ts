@@ -15,9 +15,9 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { CreateTrafficDistributionGroupCommand } from '@aws-sdk/client-connect';
 import { ConnectEmulator, SEED } from '../../local/emulator';
+import { cliEnv, runCli } from '../cli/run-cli';
 import { clientFor, until } from '../emulator/helpers';
 import { cdkSynth, offlineEnv } from '../local/cdk';
-import { cliEnv, runCli } from '../tool/run-cli';
 
 const ROOT = path.join(__dirname, '..', '..');
 const DIST = path.join(ROOT, 'dist', 'js');

@@ -14,8 +14,9 @@
  */
 import { DescribeInstanceCommand, DescribePhoneNumberCommand, DescribeTrafficDistributionGroupCommand } from '@aws-sdk/client-connect';
 import { Template } from 'aws-cdk-lib/assertions';
-import { CfnEvent, pollSettings, WaitEvent } from '../../lambda/common';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
+import { CfnEvent, WaitEvent } from '../../lambda/lib/events';
+import { pollSettings } from '../../lambda/lib/poll';
 import {
   ClaimedPhoneNumber, InstanceReplica, PhoneNumberTarget, TrafficDistribution, TrafficDistributionGroup, TrafficDistributionGroupUsers,
 } from '../../src';
@@ -23,8 +24,9 @@ import {
   CLAIMED_PHONE_NUMBER_RESOURCE_TYPE, DEADLINE_FIELD, Deadlines, INSTANCE_REPLICA_RESOURCE_TYPE, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE,
   TRAFFIC_DISTRIBUTION_GROUP_USERS_RESOURCE_TYPE, TRAFFIC_DISTRIBUTION_RESOURCE_TYPE, Waiter,
 } from '../../src/shared/names';
-import { INSTANCE_ARN, newStack, REGION, REPLICA } from '../constructs/fixtures';
-import { createEvent, GROUP_ARN, phoneArn, useConnectMock } from '../handlers/events';
+import { newStack } from '../constructs/fixtures';
+import { INSTANCE_ARN, REGION, REPLICA_REGION, GROUP_ARN } from '../fixtures/arns';
+import { createEvent, phoneArn, useConnectMock } from '../handlers/events';
 
 /** CloudFormation's maximum ServiceTimeout for a custom resource. */
 const CLOUDFORMATION_MAX_SERVICE_TIMEOUT = 3600;
@@ -51,9 +53,9 @@ describe('the chain of timeouts in a synthesized stack', () => {
 
   beforeAll(() => {
     const stack = newStack();
-    const replica = new InstanceReplica(stack, 'Replica', { instanceArn: INSTANCE_ARN, replicaRegion: REPLICA });
-    const group = new TrafficDistributionGroup(stack, 'Group', { instanceArn: replica.instanceArn, telephonyDistribution: { [REGION]: 70, [REPLICA]: 30 } });
-    new TrafficDistribution(stack, 'DefaultSplit', { trafficDistributionGroup: replica.defaultTrafficDistributionGroup, signInDistribution: { [REGION]: true, [REPLICA]: true } });
+    const replica = new InstanceReplica(stack, 'Replica', { instanceArn: INSTANCE_ARN, replicaRegion: REPLICA_REGION });
+    const group = new TrafficDistributionGroup(stack, 'Group', { instanceArn: replica.instanceArn, telephonyDistribution: { [REGION]: 70, [REPLICA_REGION]: 30 } });
+    new TrafficDistribution(stack, 'DefaultSplit', { trafficDistributionGroup: replica.defaultTrafficDistributionGroup, signInDistribution: { [REGION]: true, [REPLICA_REGION]: true } });
     new TrafficDistributionGroupUsers(stack, 'Agents', { trafficDistributionGroup: group, userIds: ['33333333-4444-5555-6666-777777777777'] });
     new ClaimedPhoneNumber(stack, 'Main', { target: PhoneNumberTarget.trafficDistributionGroup(group), phoneNumber: '+12065550100' });
     resources = Template.fromStack(stack).toJSON().Resources;
@@ -161,7 +163,7 @@ describe('a resource that never settles fails by its deadline, naming it and its
   });
   const stuckReplica = () => cm.on(DescribeInstanceCommand).resolves({
     Instance: { Id: INSTANCE_ARN.slice(-36), Arn: INSTANCE_ARN },
-    ReplicationConfiguration: { ReplicationStatusSummaryList: [{ Region: REPLICA, ReplicationStatus: 'INSTANCE_REPLICATION_IN_PROGRESS' }] },
+    ReplicationConfiguration: { ReplicationStatusSummaryList: [{ Region: REPLICA_REGION, ReplicationStatus: 'INSTANCE_REPLICATION_IN_PROGRESS' }] },
   });
 
   const CASES: Array<[string, CfnEvent, string, () => void, string]> = [
@@ -169,10 +171,10 @@ describe('a resource that never settles fails by its deadline, naming it and its
       GROUP_ARN, stuckGroup, 'CREATION_IN_PROGRESS'],
     ['a number stuck IN_PROGRESS', createEvent(CLAIMED_PHONE_NUMBER_RESOURCE_TYPE, { TargetArn: INSTANCE_ARN, PhoneNumber: '+12065550100' }, { logicalId: 'MainNumber' }),
       PHONE_ARN, stuckNumber, 'IN_PROGRESS'],
-    ['a replica stuck replicating', createEvent(INSTANCE_REPLICA_RESOURCE_TYPE, { InstanceArn: INSTANCE_ARN, ReplicaRegion: REPLICA }, { logicalId: 'Replica' }),
-      INSTANCE_ARN.replace(REGION, REPLICA), stuckReplica, 'INSTANCE_REPLICATION_IN_PROGRESS'],
+    ['a replica stuck replicating', createEvent(INSTANCE_REPLICA_RESOURCE_TYPE, { InstanceArn: INSTANCE_ARN, ReplicaRegion: REPLICA_REGION }, { logicalId: 'Replica' }),
+      INSTANCE_ARN.replace(REGION, REPLICA_REGION), stuckReplica, 'INSTANCE_REPLICATION_IN_PROGRESS'],
     ['a split on a group stuck in CREATION_IN_PROGRESS', createEvent(TRAFFIC_DISTRIBUTION_RESOURCE_TYPE,
-      { TrafficDistributionGroupArn: GROUP_ARN, TelephonyDistribution: { [REGION]: 70, [REPLICA]: 30 } }, { logicalId: 'Split' }),
+      { TrafficDistributionGroupArn: GROUP_ARN, TelephonyDistribution: { [REGION]: 70, [REPLICA_REGION]: 30 } }, { logicalId: 'Split' }),
     GROUP_ARN, stuckGroup, 'CREATION_IN_PROGRESS'],
   ];
 

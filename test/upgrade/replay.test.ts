@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Fixture, RecordedEvent } from './record';
-import type { CfnEvent } from '../../lambda/common';
+import type { CfnEvent } from '../../lambda/lib/events';
 import { ConnectEmulator } from '../../local/emulator';
 import { VirtualClock } from '../../local/world';
 import type { run as Run } from '../handlers/events';

@@ -1,0 +1,20 @@
+/** The Connect clients, one per Region, reused across the invocations of a sandbox. */
+import { ConnectClient } from '@aws-sdk/client-connect';
+import { DeadlineRetryStrategy } from './retry';
+
+const clients = new Map<string, ConnectClient>();
+
+/**
+ * A Connect client for a Region, reused across the invocations of this sandbox (each concurrent
+ * Lambda invocation runs in a sandbox of its own, with its own client). Throttled and failed calls
+ * are retried with full jitter within the current window (see retryUntil). AWS_ENDPOINT_URL_CONNECT
+ * is honoured by the SDK itself (that is how tests reach the local emulator, with no test-only code path).
+ */
+export function connect(region: string): ConnectClient {
+  let c = clients.get(region);
+  if (c === undefined) {
+    c = new ConnectClient({ region, retryStrategy: new DeadlineRetryStrategy() });
+    clients.set(region, c);
+  }
+  return c;
+}
