@@ -1,6 +1,23 @@
 /** Shared by the emulator's tests: real SDK clients against the emulator, polling, error capture. */
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { ConnectEmulator, SEED } from '../../local/emulator';
+import { VirtualClock } from '../../local/world';
+
+/**
+ * Runs each test of the file on the offline world's virtual clock: the emulator's durations, the polls of
+ * `until` and the tests' sleeps are simulated time, so a busy machine cannot make a status change happen
+ * between two calls a test makes "while it is in progress".
+ */
+export function useVirtualClock(): void {
+  let clock: VirtualClock | undefined;
+  beforeEach(() => {
+    clock = VirtualClock.start({ seed: 1 });
+  });
+  afterEach(() => {
+    clock?.stop();
+    clock = undefined;
+  });
+}
 
 /** A real SDK client for a Region, pointed at the emulator; no retries unless asked. */
 export function clientFor(emulator: ConnectEmulator, region: string = SEED.sourceRegion, maxAttempts = 1): ConnectClient {

@@ -5,8 +5,10 @@
 import {
   ConnectClient, DescribePhoneNumberCommand, ImportPhoneNumberCommand, ListPhoneNumbersV2Command, ReleasePhoneNumberCommand,
 } from '@aws-sdk/client-connect';
-import { clientFor, failure, replicaInstanceArn, until } from './helpers';
+import { clientFor, failure, replicaInstanceArn, until, useVirtualClock } from './helpers';
 import { ConnectEmulator, EmulatorWorld, FOREIGN_SOURCE_NUMBER_ARN, SEED, SOURCE_NUMBERS, sourceNumbersOf, worldOf } from '../../local/emulator';
+
+useVirtualClock();
 
 const TOKEN = '0b5f8c1e-2d3a-4b5c-8d9e-0f1a2b3c4d5e';
 const [TOLL_FREE, DID] = SOURCE_NUMBERS;

@@ -8,8 +8,10 @@ import {
   ReleasePhoneNumberCommand, SearchAvailablePhoneNumbersCommand, TagResourceCommand, UntagResourceCommand, UpdatePhoneNumberCommand,
   UpdatePhoneNumberMetadataCommand, UpdateTrafficDistributionCommand,
 } from '@aws-sdk/client-connect';
-import { clientFor, failure, replicaInstanceArn, until } from './helpers';
+import { clientFor, failure, replicaInstanceArn, until, useVirtualClock } from './helpers';
 import { ConnectEmulator, SEED } from '../../local/emulator';
+
+useVirtualClock();
 
 const SRC = SEED.sourceRegion;
 const REP = SEED.replicaRegion;

@@ -7,8 +7,10 @@ import {
   AssociatePhoneNumberContactFlowCommand, ClaimPhoneNumberCommand, ConnectClient, CreateTrafficDistributionGroupCommand, DeleteInstanceCommand,
   DescribeInstanceCommand, ListTrafficDistributionGroupsCommand, ReplicateInstanceCommand,
 } from '@aws-sdk/client-connect';
-import { clientFor, failure, replicaInstanceArn, until } from './helpers';
+import { clientFor, failure, replicaInstanceArn, until, useVirtualClock } from './helpers';
 import { ConnectEmulator, EmulatorOptions, SEED } from '../../local/emulator';
+
+useVirtualClock();
 
 const SRC = SEED.sourceRegion;
 const REP = SEED.replicaRegion;

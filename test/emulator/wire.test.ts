@@ -4,8 +4,10 @@
  */
 import * as http from 'http';
 import { ConnectClient, DescribeInstanceCommand, ListInstancesCommand, ListTrafficDistributionGroupsCommand } from '@aws-sdk/client-connect';
-import { clientFor, failure, sleep } from './helpers';
+import { clientFor, failure, sleep, useVirtualClock } from './helpers';
 import { ConnectEmulator, EmulatorOptions, SEED } from '../../local/emulator';
+
+useVirtualClock();
 
 let emulator: ConnectEmulator;
 const clients: ConnectClient[] = [];
