@@ -46,6 +46,13 @@ describe('cdk synth of examples/ with the AWS CDK CLI', () => {
     expect(manifest.version).toMatch(/^55\./);
   });
 
+  test('aws-cdk-lib\'s CloudFormation template validation (off in the other tests, on here) finds no violation', () => {
+    const report = JSON.parse(readFileSync(path.join(outdir, 'validation-report.json'), 'utf-8'));
+    const violations = (report.pluginReports as Array<{ violations?: unknown[] }>).flatMap(r => r.violations ?? []);
+    expect(violations).toEqual([]);
+    expect(result.stderr).not.toMatch(/Template validation found issues/);
+  });
+
   test('the stack has the whole chain of custom resources, served by the one provider', () => {
     const template = JSON.parse(readFileSync(path.join(outdir, `${STACK}.template.json`), 'utf-8'));
     const types = Object.values(customResources(template));
