@@ -7,6 +7,7 @@ import {
   ConnectClient, DescribeTrafficDistributionGroupCommand, GetCrossRegionRoutingCommand, GetTrafficDistributionCommand, TrafficDistributionGroup,
 } from '@aws-sdk/client-connect';
 import { REPLICATION_PAIRS } from '../src/shared/names';
+import { perRegion } from '../src/shared/per-region';
 import { formatPart, SPLIT_PART_OPTION, SPLIT_PARTS, SplitMaps, splitMaps } from '../src/shared/split';
 import { parseDistribution, parseGroupArn, parseSignIn } from '../src/shared/validate';
 
@@ -47,20 +48,14 @@ export function checkRegion(group: GroupRef, region: string, option: string): vo
   }
 }
 
-const clients = new Map<string, ConnectClient>();
+const clients = perRegion(region => new ConnectClient({ region, maxAttempts: Number(process.env.CONNECT_GR_CLI_MAX_ATTEMPTS ?? 3) }));
 
 export function connect(region: string): ConnectClient {
-  let c = clients.get(region);
-  if (c === undefined) {
-    c = new ConnectClient({ region, maxAttempts: Number(process.env.CONNECT_GR_CLI_MAX_ATTEMPTS ?? 3) });
-    clients.set(region, c);
-  }
-  return c;
+  return clients.get(region);
 }
 
 export function destroyClients(): void {
-  clients.forEach(c => c.destroy());
-  clients.clear();
+  clients.clear(c => c.destroy());
 }
 
 function errorName(e: unknown): string {
