@@ -1,6 +1,7 @@
-import { CfnResource, CustomResource, Duration, RemovalPolicy, Token, Tokenization } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, Duration, RemovalPolicy, TagManager, TagType, Token, Tokenization } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Waiter } from './shared/names';
+import { validateTags } from './shared/validate';
 
 /**
  * Runs synth-time checks and rethrows their error with the construct's path, so the message
@@ -49,6 +50,30 @@ export function unresolvedIn(value: unknown): boolean {
     return Object.entries(value).some(([k, v]) => Token.isUnresolved(k) || unresolvedIn(v));
   }
   return false;
+}
+
+/**
+ * The tags of one of this library's taggable constructs (the `tags` property of its custom
+ * resource), checked at synth once every tag is added: a literal tag the service would refuse
+ * fails with its key; tags with tokens are checked by the handler.
+ */
+export function validatedTags(scope: Construct, resourceType: string): TagManager {
+  const tags = new TagManager(TagType.MAP, resourceType, undefined, { tagPropertyName: 'tags' });
+  scope.node.addValidation({
+    validate: () => {
+      const rendered = tags.renderTags();
+      if (rendered === undefined || unresolvedIn(rendered)) {
+        return [];
+      }
+      try {
+        validateTags('tags', rendered);
+        return [];
+      } catch (e) {
+        return [(e as Error).message];
+      }
+    },
+  });
+  return tags;
 }
 
 /**
