@@ -102,6 +102,25 @@ export function connectResource(scope: Construct, serviceToken: string, resource
 /** What a prop must be, for callers the compiler does not check (plain JavaScript, or a jsii language at run time). */
 export type PropKind = 'string' | 'string[]' | 'map of numbers' | 'map of booleans' | 'RemovalPolicy';
 
+/** A prop's kind (or a test of its value), whether it must be given, and how a message names what it expects. */
+export interface PropShape {
+  readonly kind: PropKind | ((v: unknown) => boolean);
+  readonly required?: boolean;
+  readonly expected?: string;
+}
+
+/**
+ * The shape of a required `trafficDistributionGroup` prop: an object with its ARN (any
+ * ITrafficDistributionGroup). `takes` lists what the construct takes, for the message.
+ */
+export function groupShape(takes: string): PropShape {
+  return {
+    kind: v => typeof v === 'object' && v !== null && typeof (v as { trafficDistributionGroupArn?: unknown }).trafficDistributionGroupArn === 'string',
+    required: true,
+    expected: `a traffic distribution group (${takes})`,
+  };
+}
+
 function describeValue(value: unknown): string {
   if (value === null) {
     return 'null';
@@ -146,8 +165,7 @@ function isKind(value: unknown, kind: PropKind): boolean {
  * Checks the shape of props given at run time: the props object itself, each required prop
  * present, and each given prop of its kind. The message names the construct's path and the prop.
  */
-export function checkPropShapes(scope: Construct, className: string, props: unknown,
-  shapes: Record<string, { kind: PropKind | ((v: unknown) => boolean); required?: boolean; expected?: string }>): void {
+export function checkPropShapes(scope: Construct, className: string, props: unknown, shapes: Record<string, PropShape>): void {
   if (typeof props !== 'object' || props === null) {
     const required = Object.entries(shapes).filter(([, s]) => s.required).map(([k]) => k);
     throw new Error(`${scope.node.path}: ${className} needs props${required.length > 0 ? ` with ${required.join(', ')}` : ''}; got ${props === undefined ? 'none' : describeValue(props)}`);
