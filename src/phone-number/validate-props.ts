@@ -5,8 +5,8 @@ import type { ClaimedPhoneNumberProps } from './props';
 import { ConnectProvider } from '../provider/connect-provider';
 import { PHONE_NUMBER_TYPES, REPLICATION_PAIRS } from '../shared/names';
 import {
-  parseInstanceArn, parseSourcePhoneNumberArn, validateCountryCode, validateFlows, validatePhoneDescription, validatePhoneNumber,
-  validatePhoneNumberType, validatePrefix,
+  NumberChoiceProblem, numberChoiceProblem, parseInstanceArn, parseSourcePhoneNumberArn, validateCountryCode, validateFlows, validatePhoneDescription,
+  validatePhoneNumber, validatePhoneNumberType, validatePrefix,
 } from '../shared/validate';
 import { unresolvedIn } from '../util';
 
@@ -43,21 +43,18 @@ export function regionOfLiteral(arn: string | undefined): string | undefined {
 
 export function validateProps(stack: Stack, props: ClaimedPhoneNumberProps, removal: RemovalPolicy): void {
   const lit = (v: string | undefined): v is string => v !== undefined && !Token.isUnresolved(v);
-  const searched = props.countryCode !== undefined || props.phoneNumberType !== undefined || props.prefix !== undefined;
+  const problem = numberChoiceProblem({
+    phoneNumber: props.phoneNumber !== undefined,
+    countryCode: props.countryCode !== undefined,
+    phoneNumberType: props.phoneNumberType !== undefined,
+    prefix: props.prefix !== undefined,
+    sourcePhoneNumberArn: props.sourcePhoneNumberArn !== undefined,
+  });
+  if (problem !== undefined) {
+    throw new Error(choiceMessage(problem));
+  }
   if (props.sourcePhoneNumberArn !== undefined) {
     validateImport(props);
-  } else if (props.phoneNumber !== undefined && searched) {
-    throw new Error('phoneNumber cannot be combined with countryCode, phoneNumberType or prefix: give either the exact number, or what to search for');
-  }
-  if (props.sourcePhoneNumberArn === undefined && props.phoneNumber === undefined) {
-    if (props.countryCode === undefined && props.phoneNumberType === undefined) {
-      throw new Error('phoneNumber, or countryCode and phoneNumberType, or sourcePhoneNumberArn must be given: the exact number to claim, what to search for, or the End User Messaging number to import');
-    }
-    for (const [name, value] of [['countryCode', props.countryCode], ['phoneNumberType', props.phoneNumberType]] as const) {
-      if (value === undefined) {
-        throw new Error(`${name} must be given to search for a number (countryCode and phoneNumberType together), or give phoneNumber to claim exactly that number`);
-      }
-    }
   }
   if (lit(props.phoneNumber)) {
     validatePhoneNumber('phoneNumber', props.phoneNumber);
@@ -102,12 +99,22 @@ export function validateProps(stack: Stack, props: ClaimedPhoneNumberProps, remo
   }
 }
 
-/** An imported number: no claim props, an instance target, the source in the instance's Region. */
-function validateImport(props: ClaimedPhoneNumberProps): void {
-  const given = (['phoneNumber', 'countryCode', 'phoneNumberType', 'prefix'] as const).filter(k => props[k] !== undefined);
-  if (given.length > 0) {
-    throw new Error(`sourcePhoneNumberArn cannot be combined with ${given.join(', ')}: an imported number is the End User Messaging number itself`);
+/** What breaks the combination rule, said with the props' names. */
+function choiceMessage(p: NumberChoiceProblem): string {
+  switch (p.problem) {
+    case 'import combined':
+      return `sourcePhoneNumberArn cannot be combined with ${p.with.join(', ')}: an imported number is the End User Messaging number itself`;
+    case 'number combined':
+      return 'phoneNumber cannot be combined with countryCode, phoneNumberType or prefix: give either the exact number, or what to search for';
+    case 'none given':
+      return 'phoneNumber, or countryCode and phoneNumberType, or sourcePhoneNumberArn must be given: the exact number to claim, what to search for, or the End User Messaging number to import';
+    case 'search incomplete':
+      return `${p.missing} must be given to search for a number (countryCode and phoneNumberType together), or give phoneNumber to claim exactly that number`;
   }
+}
+
+/** An imported number (no claim props: see numberChoiceProblem): an instance target, the source in the instance's Region. */
+function validateImport(props: ClaimedPhoneNumberProps): void {
   if (props.target.group !== undefined) {
     throw new Error('sourcePhoneNumberArn needs an instance target (PhoneNumberTarget.instance): ImportPhoneNumber imports a number to an instance, never to a traffic distribution group');
   }
