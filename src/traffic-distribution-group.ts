@@ -10,7 +10,7 @@ import { REPLICATION_PAIRS, TdgAttrs, TdgProps, TRAFFIC_DISTRIBUTION_GROUP_RESOU
 import {
   parseDistribution, parseGroupArn, parseInstanceArn, validateGroupDescription, validateGroupName,
 } from './shared/validate';
-import { checkLiteral, checkPropShapes, connectResource, noRemovalPolicy, rejectTokenKeys, unresolvedIn, validatedTags } from './util';
+import { checkLiteral, checkPropShapes, connectResource, noRemovalPolicy, rejectTokenKeys, regionOfArn, unresolvedIn, validatedTags } from './util';
 
 /**
  * A traffic distribution group: links an Amazon Connect instance and its replica in another
@@ -61,8 +61,7 @@ export function grantTrafficDistributionOn(group: ITrafficDistributionGroup, gra
   const stack = Stack.of(group);
   const arn = group.trafficDistributionGroupArn;
   // A group's Region is its stack's (the source Region) unless its ARN says otherwise.
-  const region = !Token.isUnresolved(arn) ? Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME).region
-    : Token.isUnresolved(stack.region) ? undefined : stack.region;
+  const region = regionOfArn(arn) ?? (Token.isUnresolved(stack.region) ? undefined : stack.region);
   const regions = region === undefined ? [stack.region] : [region, ...(REPLICATION_PAIRS[region!] ?? [])];
   const instance = group.instanceArn !== undefined && !Token.isUnresolved(group.instanceArn)
     ? Arn.split(group.instanceArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName : undefined;

@@ -1,4 +1,4 @@
-import { CfnResource, CustomResource, Duration, RemovalPolicy, TagManager, TagType, Token, Tokenization } from 'aws-cdk-lib';
+import { Arn, ArnFormat, CfnResource, CustomResource, Duration, RemovalPolicy, TagManager, TagType, Token, Tokenization } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Waiter } from './shared/names';
 import { validateTags } from './shared/validate';
@@ -30,6 +30,14 @@ export function rejectTokenKeys(prop: string, value: object | undefined): void {
     throw new Error(`${prop} has a Region key that is a token (such as stack.region in a stack without env): a template cannot use a token `
       + 'as a map key. Write the Regions out, such as { \'us-east-1\': 70, \'us-west-2\': 30 }, or give the stack an env with its Region.');
   }
+}
+
+/** The Region of a literal ARN; undefined when there is none or it is a token (known at deploy time only). */
+export function regionOfArn(arn: string | undefined): string | undefined {
+  if (arn === undefined || Token.isUnresolved(arn)) {
+    return undefined;
+  }
+  return Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME).region;
 }
 
 /** True when the value is, or contains, an unresolved token (those are checked at deploy time). */

@@ -2,13 +2,12 @@
 import { Annotations, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import type { ClaimedPhoneNumberProps } from './props';
-import { ConnectProvider } from '../provider/connect-provider';
 import { PHONE_NUMBER_TYPES, REPLICATION_PAIRS } from '../shared/names';
 import {
   NumberChoiceProblem, numberChoiceProblem, parseInstanceArn, parseSourcePhoneNumberArn, validateCountryCode, validateFlows, validatePhoneDescription,
   validatePhoneNumber, validatePhoneNumberType, validatePrefix,
 } from '../shared/validate';
-import { unresolvedIn } from '../util';
+import { regionOfArn, unresolvedIn } from '../util';
 
 /** The id of the warning about a group number whose flows miss a Region: acknowledge it with `Annotations.of(number).acknowledgeWarning(id)`. */
 const FLOWS_MISS_REGION = 'cdk-connect-global-resiliency:flowsMissRegion';
@@ -22,11 +21,11 @@ export function warnIfFlowsMissARegion(scope: IConstruct, stack: Stack, props: C
   if (props.target.group === undefined || flows === undefined || unresolvedIn(flows) || flows.length === 0) {
     return;
   }
-  const region = regionOfLiteral(props.target.instanceArn) ?? (Token.isUnresolved(stack.region) ? undefined : stack.region);
+  const region = regionOfArn(props.target.instanceArn) ?? (Token.isUnresolved(stack.region) ? undefined : stack.region);
   if (region === undefined || REPLICATION_PAIRS[region] === undefined) {
     return;
   }
-  const covered = new Set(flows.map(f => f.split(':')[3]));
+  const covered = new Set(flows.map(regionOfArn));
   const missing = [region, ...REPLICATION_PAIRS[region]].filter(r => !covered.has(r));
   if (missing.length > 0) {
     Annotations.of(scope).addWarningV2(FLOWS_MISS_REGION, `contactFlowArns has no flow in ${missing.join(' and ')}, a Region of the group `
@@ -34,11 +33,6 @@ export function warnIfFlowsMissARegion(scope: IConstruct, stack: Stack, props: C
       + `${missing.join(' and ')} to contactFlowArns, or, if a default flow answers there, acknowledge this warning: `
       + `Annotations.of(number).acknowledgeWarning('${FLOWS_MISS_REGION}', 'why').`);
   }
-}
-
-/** The Region of a literal ARN. */
-export function regionOfLiteral(arn: string | undefined): string | undefined {
-  return arn === undefined || Token.isUnresolved(arn) ? undefined : arn.split(':')[3];
 }
 
 export function validateProps(stack: Stack, props: ClaimedPhoneNumberProps, removal: RemovalPolicy): void {
@@ -78,7 +72,7 @@ export function validateProps(stack: Stack, props: ClaimedPhoneNumberProps, remo
   const target = props.target;
   let targetInfo: { kind: 'instance' | 'group'; instanceId?: string; region?: string } | undefined;
   if (target.group !== undefined) {
-    const groupRegion = ConnectProvider.regionOf(target.targetArn) ?? ConnectProvider.regionOf(target.instanceArn);
+    const groupRegion = regionOfArn(target.targetArn) ?? regionOfArn(target.instanceArn);
     if (groupRegion !== undefined && !Token.isUnresolved(stack.region) && groupRegion !== stack.region) {
       throw new Error(`target must be a traffic distribution group in this stack's Region ${stack.region} (numbers are claimed in the group's Region); got a group in ${groupRegion}`);
     }
