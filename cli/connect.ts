@@ -7,6 +7,8 @@ import {
   ConnectClient, DescribeTrafficDistributionGroupCommand, GetCrossRegionRoutingCommand, GetTrafficDistributionCommand, TrafficDistributionGroup,
 } from '@aws-sdk/client-connect';
 import { REPLICATION_PAIRS } from '../src/shared/names';
+import { perRegion } from '../src/shared/per-region';
+import { formatPart, SPLIT_PART_OPTION, SPLIT_PARTS, SplitMaps, splitMaps } from '../src/shared/split';
 import { parseDistribution, parseGroupArn, parseSignIn } from '../src/shared/validate';
 
 /** A failure the user can act on: printed without a stack trace, exit code 1. */
@@ -17,11 +19,7 @@ export class CliError extends Error {
   }
 }
 
-export interface Split {
-  readonly telephony: Record<string, number>;
-  readonly agent: Record<string, number>;
-  readonly signIn: Record<string, boolean>;
-}
+export type Split = SplitMaps;
 
 export interface GroupRef {
   readonly arn: string;
@@ -50,20 +48,14 @@ export function checkRegion(group: GroupRef, region: string, option: string): vo
   }
 }
 
-const clients = new Map<string, ConnectClient>();
+const clients = perRegion(region => new ConnectClient({ region, maxAttempts: Number(process.env.CONNECT_GR_CLI_MAX_ATTEMPTS ?? 3) }));
 
 export function connect(region: string): ConnectClient {
-  let c = clients.get(region);
-  if (c === undefined) {
-    c = new ConnectClient({ region, maxAttempts: Number(process.env.CONNECT_GR_CLI_MAX_ATTEMPTS ?? 3) });
-    clients.set(region, c);
-  }
-  return c;
+  return clients.get(region);
 }
 
 export function destroyClients(): void {
-  clients.forEach(c => c.destroy());
-  clients.clear();
+  clients.clear(c => c.destroy());
 }
 
 function errorName(e: unknown): string {
@@ -111,14 +103,7 @@ export async function describeGroup(group: GroupRef, region: string): Promise<Tr
 
 export async function readSplit(group: GroupRef, region: string): Promise<Split> {
   try {
-    const out = await connect(region).send(new GetTrafficDistributionCommand({ Id: group.arn }));
-    const map = <T>(d: { Distributions?: { Region?: string }[] } | undefined, pick: (x: any) => T) =>
-      Object.fromEntries((d?.Distributions ?? []).filter(x => x.Region !== undefined).map(x => [x.Region!, pick(x)])) as Record<string, T>;
-    return {
-      telephony: map(out.TelephonyConfig, x => x.Percentage ?? 0),
-      agent: map(out.AgentConfig, x => x.Percentage ?? 0),
-      signIn: map(out.SignInConfig, x => Boolean(x.Enabled)),
-    };
+    return splitMaps(await connect(region).send(new GetTrafficDistributionCommand({ Id: group.arn })));
   } catch (e) {
     throw explain(e, 'GetTrafficDistribution', region, group);
   }
@@ -199,26 +184,8 @@ function pairs(option: string, value: string): Record<string, string> {
   return out;
 }
 
-export function formatPart(m: Record<string, number | boolean>): string {
-  const keys = Object.keys(m).sort();
-  return keys.length === 0 ? '(none)' : keys.map(k => `${k}=${m[k]}`).join(',');
-}
-
-/** The parts that differ between two splits, as `part: before -> after` lines. */
+/** The parts that differ between two splits, as `part: before -> after` lines (a part named as its option). */
 export function changes(before: Split, after: Split): Array<{ part: string; before: string; after: string }> {
-  const parts: Array<[string, keyof Split]> = [['telephony', 'telephony'], ['agents', 'agent'], ['sign-in', 'signIn']];
-  return parts.map(([part, key]) => ({ part, before: formatPart(before[key]), after: formatPart(after[key]) })).filter(c => c.before !== c.after);
-}
-
-/** The Connect request of a split change, as sent to UpdateTrafficDistribution. */
-export function updateRequest(arn: string, telephony: Record<string, number>, agent?: Record<string, number>, signIn?: Record<string, boolean>) {
-  const pct = (m: Record<string, number>) => ({ Distributions: Object.keys(m).sort().map(Region => ({ Region, Percentage: m[Region] })) });
-  return {
-    Id: arn,
-    TelephonyConfig: pct(telephony),
-    ...(agent === undefined ? {} : { AgentConfig: pct(agent) }),
-    ...(signIn === undefined ? {} : {
-      SignInConfig: { Distributions: Object.keys(signIn).sort().map(Region => ({ Region, Enabled: signIn[Region] })) },
-    }),
-  };
+  return SPLIT_PARTS.map(key => ({ part: SPLIT_PART_OPTION[key].slice(2), before: formatPart(before[key]), after: formatPart(after[key]) }))
+    .filter(c => c.before !== c.after);
 }

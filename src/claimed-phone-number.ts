@@ -1,6 +1,6 @@
 /** The ClaimedPhoneNumber construct: a number claimed (or imported) in Amazon Connect, its grants and its lanes; its public types are in phone-number/props.ts. */
 import {
-  Arn, ArnFormat, ITaggable, Lazy, RemovalPolicy, Resource, Stack, TagManager, TagType, Token,
+  Arn, ArnFormat, ITaggable, Lazy, RemovalPolicy, Resource, Stack, TagManager, Token,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { grantFor } from './phone-number/grants';
@@ -11,9 +11,8 @@ import {
 import { validateProps, warnIfFlowsMissARegion } from './phone-number/validate-props';
 import { ConnectProvider } from './provider/connect-provider';
 import { CLAIMED_PHONE_NUMBER_RESOURCE_TYPE, PhoneAttrs, PhoneProps, PhoneRemoval } from './shared/names';
-import { validateTags } from './shared/validate';
 import { TrafficDistributionGroup } from './traffic-distribution-group';
-import { checkLiteral, checkPropShapes, connectResource, noRemovalPolicy, unresolvedIn } from './util';
+import { checkLiteral, checkPropShapes, connectResource, noRemovalPolicy, validatedTags } from './util';
 
 /** Marks this library's numbers (also across copies of the library loaded twice). */
 const NUMBER_MARKER = Symbol.for('cdk-connect-global-resiliency.ClaimedPhoneNumber');
@@ -104,21 +103,7 @@ export class ClaimedPhoneNumber extends ClaimedPhoneNumberBase implements ITagga
     }
     warnIfFlowsMissARegion(this, stack, props);
 
-    this.tags = new TagManager(TagType.MAP, CLAIMED_PHONE_NUMBER_RESOURCE_TYPE, undefined, { tagPropertyName: 'tags' });
-    this.node.addValidation({
-      validate: () => {
-        const tags = this.tags.renderTags();
-        if (tags === undefined || unresolvedIn(tags)) {
-          return [];
-        }
-        try {
-          validateTags('tags', tags);
-          return [];
-        } catch (e) {
-          return [(e as Error).message];
-        }
-      },
-    });
+    this.tags = validatedTags(this, CLAIMED_PHONE_NUMBER_RESOURCE_TYPE);
 
     const provider = ConnectProvider.getOrCreate(this);
     grantFor(provider, props);

@@ -8,7 +8,7 @@ import {
 } from './shared/names';
 import { parseInstanceArn, validateReplicaAlias, validateReplicaRegion } from './shared/validate';
 import { grantTrafficDistributionOn, ITrafficDistributionGroup } from './traffic-distribution-group';
-import { checkLiteral, checkPropShapes, connectResource, noRemovalPolicy } from './util';
+import { checkLiteral, checkPropShapes, connectResource, noRemovalPolicy, regionOfArn } from './util';
 
 /**
  * Properties of an {@link InstanceReplica}.
@@ -120,7 +120,7 @@ export class InstanceReplica extends Resource {
     const provider = ConnectProvider.getOrCreate(this);
     const source = provider.instanceResource(props.instanceArn);
     const replicaInstances = Token.isUnresolved(props.replicaRegion)
-      ? provider.connectArn('instance/*', provider.pairOf(ConnectProvider.regionOf(props.instanceArn))[0] ?? '*')
+      ? provider.connectArn('instance/*', provider.pairOf(regionOfArn(props.instanceArn))[0] ?? '*')
       : provider.connectArn('instance/*', props.replicaRegion);
     provider.grant(REPLICA_ACTIONS, [source, replicaInstances]);
     provider.grant(REPLICA_DEFAULT_GROUP_ACTIONS, [source, provider.connectArn('traffic-distribution-group/*')]);

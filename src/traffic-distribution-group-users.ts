@@ -5,7 +5,7 @@ import { GROUP_USERS_ACTIONS } from './shared/actions';
 import { GroupUsersProps, TRAFFIC_DISTRIBUTION_GROUP_USERS_RESOURCE_TYPE } from './shared/names';
 import { parseInstanceArn, parseUserId } from './shared/validate';
 import { ITrafficDistributionGroup } from './traffic-distribution-group';
-import { checkLiteral, checkPropShapes, connectResource, noRemovalPolicy } from './util';
+import { checkLiteral, checkPropShapes, connectResource, groupShape, noRemovalPolicy } from './util';
 
 /**
  * Properties of {@link TrafficDistributionGroupUsers}.
@@ -40,11 +40,7 @@ export class TrafficDistributionGroupUsers extends Resource {
   constructor(scope: Construct, id: string, props: TrafficDistributionGroupUsersProps) {
     super(scope, id);
     checkPropShapes(this, 'TrafficDistributionGroupUsers', props, {
-      trafficDistributionGroup: {
-        kind: v => typeof v === 'object' && v !== null && typeof (v as { trafficDistributionGroupArn?: unknown }).trafficDistributionGroupArn === 'string',
-        required: true,
-        expected: 'a traffic distribution group (a TrafficDistributionGroup or TrafficDistributionGroup.fromTrafficDistributionGroupArn())',
-      },
+      trafficDistributionGroup: groupShape('a TrafficDistributionGroup or TrafficDistributionGroup.fromTrafficDistributionGroupArn()'),
       instanceArn: { kind: 'string' },
       userIds: { kind: 'string[]', required: true, expected: 'an array of user ids or ARNs' },
     });

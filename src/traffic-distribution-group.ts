@@ -1,6 +1,6 @@
 import * as crypto from 'crypto';
 import {
-  Arn, ArnFormat, IResource, ITaggable, Lazy, Names, RemovalPolicy, Resource, Stack, TagManager, TagType, Token,
+  Arn, ArnFormat, IResource, ITaggable, Lazy, Names, RemovalPolicy, Resource, Stack, TagManager, Token,
 } from 'aws-cdk-lib';
 import { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -8,9 +8,9 @@ import { ConnectProvider } from './provider/connect-provider';
 import { CLI_GROUP_ACTIONS, CLI_INSTANCE_ACTIONS, TDG_GROUP_ACTIONS, TDG_INSTANCE_ACTIONS, TDG_LOOKUP_ACTIONS } from './shared/actions';
 import { REPLICATION_PAIRS, TdgAttrs, TdgProps, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE } from './shared/names';
 import {
-  parseDistribution, parseGroupArn, parseInstanceArn, validateGroupDescription, validateGroupName, validateTags,
+  parseDistribution, parseGroupArn, parseInstanceArn, validateGroupDescription, validateGroupName,
 } from './shared/validate';
-import { checkLiteral, checkPropShapes, connectResource, noRemovalPolicy, rejectTokenKeys, unresolvedIn } from './util';
+import { checkLiteral, checkPropShapes, connectResource, noRemovalPolicy, rejectTokenKeys, regionOfArn, unresolvedIn, validatedTags } from './util';
 
 /**
  * A traffic distribution group: links an Amazon Connect instance and its replica in another
@@ -61,8 +61,7 @@ export function grantTrafficDistributionOn(group: ITrafficDistributionGroup, gra
   const stack = Stack.of(group);
   const arn = group.trafficDistributionGroupArn;
   // A group's Region is its stack's (the source Region) unless its ARN says otherwise.
-  const region = !Token.isUnresolved(arn) ? Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME).region
-    : Token.isUnresolved(stack.region) ? undefined : stack.region;
+  const region = regionOfArn(arn) ?? (Token.isUnresolved(stack.region) ? undefined : stack.region);
   const regions = region === undefined ? [stack.region] : [region, ...(REPLICATION_PAIRS[region!] ?? [])];
   const instance = group.instanceArn !== undefined && !Token.isUnresolved(group.instanceArn)
     ? Arn.split(group.instanceArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName : undefined;
@@ -209,21 +208,7 @@ export class TrafficDistributionGroup extends TrafficDistributionGroupBase imple
       }
     });
 
-    this.tags = new TagManager(TagType.MAP, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE, undefined, { tagPropertyName: 'tags' });
-    this.node.addValidation({
-      validate: () => {
-        const tags = this.tags.renderTags();
-        if (tags === undefined || unresolvedIn(tags)) {
-          return [];
-        }
-        try {
-          validateTags('tags', tags);
-          return [];
-        } catch (e) {
-          return [(e as Error).message];
-        }
-      },
-    });
+    this.tags = validatedTags(this, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE);
 
     this.trafficDistributionGroupName = props.trafficDistributionGroupName ?? generatedName(this, props);
     this.instanceArn = props.instanceArn;

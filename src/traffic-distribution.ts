@@ -5,7 +5,7 @@ import { DISTRIBUTION_ACTIONS } from './shared/actions';
 import { DistributionProps, REPLICATION_PAIRS, TRAFFIC_DISTRIBUTION_RESOURCE_TYPE } from './shared/names';
 import { parseDistribution, parseInstanceArn, parseSignIn } from './shared/validate';
 import { ITrafficDistributionGroup } from './traffic-distribution-group';
-import { checkLiteral, checkPropShapes, connectResource, noRemovalPolicy, rejectTokenKeys, unresolvedIn } from './util';
+import { checkLiteral, checkPropShapes, connectResource, groupShape, noRemovalPolicy, rejectTokenKeys, unresolvedIn } from './util';
 
 /**
  * Properties of a {@link TrafficDistribution}.
@@ -60,11 +60,8 @@ export class TrafficDistribution extends Resource {
   constructor(scope: Construct, id: string, props: TrafficDistributionProps) {
     super(scope, id);
     checkPropShapes(this, 'TrafficDistribution', props, {
-      trafficDistributionGroup: {
-        kind: v => typeof v === 'object' && v !== null && typeof (v as { trafficDistributionGroupArn?: unknown }).trafficDistributionGroupArn === 'string',
-        required: true,
-        expected: 'a traffic distribution group (a TrafficDistributionGroup, InstanceReplica.defaultTrafficDistributionGroup, or TrafficDistributionGroup.fromTrafficDistributionGroupArn())',
-      },
+      trafficDistributionGroup: groupShape(
+        'a TrafficDistributionGroup, InstanceReplica.defaultTrafficDistributionGroup, or TrafficDistributionGroup.fromTrafficDistributionGroupArn()'),
       telephonyDistribution: { kind: 'map of numbers', expected: "a map of Region to percentage, such as { 'us-east-1': 70, 'us-west-2': 30 }" },
       agentDistribution: { kind: 'map of numbers', expected: "a map of Region to percentage, such as { 'us-east-1': 100, 'us-west-2': 0 }" },
       signInDistribution: { kind: 'map of booleans', expected: "a map of Region to true or false, such as { 'us-east-1': true, 'us-west-2': true }" },

@@ -1,6 +1,7 @@
-import { CfnResource, CustomResource, Duration, RemovalPolicy, Token, Tokenization } from 'aws-cdk-lib';
+import { Arn, ArnFormat, CfnResource, CustomResource, Duration, RemovalPolicy, TagManager, TagType, Token, Tokenization } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Waiter } from './shared/names';
+import { validateTags } from './shared/validate';
 
 /**
  * Runs synth-time checks and rethrows their error with the construct's path, so the message
@@ -31,6 +32,14 @@ export function rejectTokenKeys(prop: string, value: object | undefined): void {
   }
 }
 
+/** The Region of a literal ARN; undefined when there is none or it is a token (known at deploy time only). */
+export function regionOfArn(arn: string | undefined): string | undefined {
+  if (arn === undefined || Token.isUnresolved(arn)) {
+    return undefined;
+  }
+  return Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME).region;
+}
+
 /** True when the value is, or contains, an unresolved token (those are checked at deploy time). */
 export function unresolvedIn(value: unknown): boolean {
   if (value === undefined || value === null) {
@@ -49,6 +58,30 @@ export function unresolvedIn(value: unknown): boolean {
     return Object.entries(value).some(([k, v]) => Token.isUnresolved(k) || unresolvedIn(v));
   }
   return false;
+}
+
+/**
+ * The tags of one of this library's taggable constructs (the `tags` property of its custom
+ * resource), checked at synth once every tag is added: a literal tag the service would refuse
+ * fails with its key; tags with tokens are checked by the handler.
+ */
+export function validatedTags(scope: Construct, resourceType: string): TagManager {
+  const tags = new TagManager(TagType.MAP, resourceType, undefined, { tagPropertyName: 'tags' });
+  scope.node.addValidation({
+    validate: () => {
+      const rendered = tags.renderTags();
+      if (rendered === undefined || unresolvedIn(rendered)) {
+        return [];
+      }
+      try {
+        validateTags('tags', rendered);
+        return [];
+      } catch (e) {
+        return [(e as Error).message];
+      }
+    },
+  });
+  return tags;
 }
 
 /**
@@ -76,6 +109,25 @@ export function connectResource(scope: Construct, serviceToken: string, resource
 
 /** What a prop must be, for callers the compiler does not check (plain JavaScript, or a jsii language at run time). */
 export type PropKind = 'string' | 'string[]' | 'map of numbers' | 'map of booleans' | 'RemovalPolicy';
+
+/** A prop's kind (or a test of its value), whether it must be given, and how a message names what it expects. */
+export interface PropShape {
+  readonly kind: PropKind | ((v: unknown) => boolean);
+  readonly required?: boolean;
+  readonly expected?: string;
+}
+
+/**
+ * The shape of a required `trafficDistributionGroup` prop: an object with its ARN (any
+ * ITrafficDistributionGroup). `takes` lists what the construct takes, for the message.
+ */
+export function groupShape(takes: string): PropShape {
+  return {
+    kind: v => typeof v === 'object' && v !== null && typeof (v as { trafficDistributionGroupArn?: unknown }).trafficDistributionGroupArn === 'string',
+    required: true,
+    expected: `a traffic distribution group (${takes})`,
+  };
+}
 
 function describeValue(value: unknown): string {
   if (value === null) {
@@ -121,8 +173,7 @@ function isKind(value: unknown, kind: PropKind): boolean {
  * Checks the shape of props given at run time: the props object itself, each required prop
  * present, and each given prop of its kind. The message names the construct's path and the prop.
  */
-export function checkPropShapes(scope: Construct, className: string, props: unknown,
-  shapes: Record<string, { kind: PropKind | ((v: unknown) => boolean); required?: boolean; expected?: string }>): void {
+export function checkPropShapes(scope: Construct, className: string, props: unknown, shapes: Record<string, PropShape>): void {
   if (typeof props !== 'object' || props === null) {
     const required = Object.entries(shapes).filter(([, s]) => s.required).map(([k]) => k);
     throw new Error(`${scope.node.path}: ${className} needs props${required.length > 0 ? ` with ${required.join(', ')}` : ''}; got ${props === undefined ? 'none' : describeValue(props)}`);

@@ -1,6 +1,7 @@
 /** What failover and split share: send one UpdateTrafficDistribution in the Region that takes the traffic, wait, read back. */
 import { UpdateTrafficDistributionCommand } from '@aws-sdk/client-connect';
-import { changes, connect, describeGroup, explain, formatPart, GroupRef, readSplit, Split, updateRequest, waitActive } from '../connect';
+import { formatPart, updateTrafficDistributionRequest } from '../../src/shared/split';
+import { changes, connect, describeGroup, explain, GroupRef, readSplit, Split, waitActive } from '../connect';
 import { print } from '../output';
 
 export interface ChangeOptions {
@@ -29,7 +30,7 @@ export async function changeSplit(
   }
   const before = await readSplit(group, region);
   const want = next(before, described.IsDefault === true);
-  const request = updateRequest(group.arn, want.telephony, want.agent, want.signIn);
+  const request = updateTrafficDistributionRequest(group.arn, want.telephony, want.agent, want.signIn);
   if (options.dryRun === true) {
     print(options, [
       `Dry run: would call UpdateTrafficDistribution in ${region} with:`,

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { changeSplit } from './change';
+import { SPLIT_PART_OPTION as OPTION, SPLIT_PARTS } from '../../src/shared/split';
 import { checkRegion, CliError, groupRef, parseEnabled, parsePercentages } from '../connect';
 
 interface SplitOptions {
@@ -20,9 +21,9 @@ export function registerSplit(program: Command): void {
       + 'given the largest telephony share), waits until the group is ACTIVE, reads the split back and prints what changed. '
       + 'Parts not given are left as they are')
     .requiredOption('--group <arn>', 'the ARN of the traffic distribution group')
-    .option('--telephony <split>', 'calls per Region, e.g. us-east-1=70,us-west-2=30 (steps of 10, sum 100)')
-    .option('--agents <split>', 'agents per Region, e.g. us-east-1=70,us-west-2=30')
-    .option('--sign-in <regions>', 'sign-in per Region (default group only), e.g. us-east-1=true,us-west-2=true')
+    .option(`${OPTION.telephony} <split>`, 'calls per Region, e.g. us-east-1=70,us-west-2=30 (steps of 10, sum 100)')
+    .option(`${OPTION.agent} <split>`, 'agents per Region, e.g. us-east-1=70,us-west-2=30')
+    .option(`${OPTION.signIn} <regions>`, 'sign-in per Region (default group only), e.g. us-east-1=true,us-west-2=true')
     .option('--region <region>', 'the Region to call (one of the group\'s two)')
     .option('--dry-run', 'print the request without sending it')
     .option('--wait <seconds>', 'how long to wait for the group to be ACTIVE again', '300')
@@ -30,11 +31,11 @@ export function registerSplit(program: Command): void {
     .action(async (options: SplitOptions) => {
       const group = groupRef(options.group);
       if (options.telephony === undefined && options.agents === undefined && options.signIn === undefined) {
-        throw new CliError('Give at least one of --telephony, --agents, --sign-in.');
+        throw new CliError(`Give at least one of ${SPLIT_PARTS.map(p => OPTION[p]).join(', ')}.`);
       }
-      const telephony = options.telephony === undefined ? undefined : parsePercentages('--telephony', options.telephony, group);
-      const agent = options.agents === undefined ? undefined : parsePercentages('--agents', options.agents, group);
-      const signIn = options.signIn === undefined ? undefined : parseEnabled('--sign-in', options.signIn, group);
+      const telephony = options.telephony === undefined ? undefined : parsePercentages(OPTION.telephony, options.telephony, group);
+      const agent = options.agents === undefined ? undefined : parsePercentages(OPTION.agent, options.agents, group);
+      const signIn = options.signIn === undefined ? undefined : parseEnabled(OPTION.signIn, options.signIn, group);
       const largest = telephony === undefined ? undefined : Object.keys(telephony).sort((a, b) => telephony[b] - telephony[a])[0];
       const region = options.region ?? largest ?? group.source;
       checkRegion(group, region, '--region');

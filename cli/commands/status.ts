@@ -1,6 +1,7 @@
 import { ListPhoneNumbersV2Command } from '@aws-sdk/client-connect';
 import { Command } from 'commander';
-import { CliError, connect, crossRegionRouting, describeGroup, explain, formatPart, groupRef, GroupRef, NO_CREDENTIALS, readSplit, Split } from '../connect';
+import { formatPart } from '../../src/shared/split';
+import { CliError, connect, crossRegionRouting, describeGroup, explain, groupRef, GroupRef, NO_CREDENTIALS, readSplit, Split } from '../connect';
 import { print } from '../output';
 
 /** `status --group <arn>`: read from whichever of the group's two Regions answers. */

@@ -8,10 +8,10 @@ import { isDeleted, startDelete } from './release';
 import { parseNumberSpec } from './spec';
 import { settle, updateInPlace } from './update';
 import { CREATED_FIELD, DEADLINE_FIELD, Deadlines, PhoneProps } from '../../src/shared/names';
-import { deadlineFrom, pastDeadline } from '../lib/deadlines';
-import { isTransient } from '../lib/errors';
+import { deadlineFrom } from '../lib/deadlines';
 import { CfnEvent, IsCompleteResult, OnEventResult, WaitEvent } from '../lib/events';
 import { log } from '../lib/log';
+import { settleOrCleanUp } from '../lib/poll';
 
 // Importable from here as before the split into phone-number-*.ts.
 export { forgetSeenFlows, MAX_CLAIM_ATTEMPTS } from './claim';
@@ -66,17 +66,6 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
     return isDeleted(event, arn);
   }
   const spec = parseNumberSpec(event, event.ResourceProperties);
-  try {
-    return await settle(event, spec, arn);
-  } catch (e) {
-    // Throttled, or failed on the service's side: not yet (the waiter calls again) until the
-    // deadline; only a failure that stands cleans up what this request made.
-    if (isTransient(e) && !pastDeadline(event)) {
-      throw e;
-    }
-    if (event[CREATED_FIELD] === true || event[TAKEN_BACK_FIELD] === true) {
-      throw await leaveNothingBehind(event, spec, arn, e);
-    }
-    throw e;
-  }
+  return settleOrCleanUp(event, () => settle(event, spec, arn), event[CREATED_FIELD] === true || event[TAKEN_BACK_FIELD] === true,
+    e => leaveNothingBehind(event, spec, arn, e));
 }

@@ -14,10 +14,10 @@ import {
   UpdatePhoneNumberMetadataCommand,
 } from '@aws-sdk/client-connect';
 import { findNumber } from './number-lookup';
-import type { NumberSpec } from './types';
+import { CHOICE_KEYS, choiceGiven, NumberSpec } from './types';
 import { PhoneProps } from '../../src/shared/names';
 import {
-  parseRemovalPolicy, parseSourcePhoneNumberArn, parseTargetArn, validateFlows, validatePhoneDescription, validateTags,
+  numberChoiceProblem, parseRemovalPolicy, parseSourcePhoneNumberArn, parseTargetArn, validateFlows, validatePhoneDescription, validateTags,
 } from '../../src/shared/validate';
 import { connect } from '../lib/clients';
 import { errorName, step, userError, UserError } from '../lib/errors';
@@ -43,9 +43,9 @@ export function isImportedSpec(spec: NumberSpec): spec is ImportedNumberSpec {
 export function parseImportedSpec(event: Pick<CfnEvent, 'LogicalResourceId'>, props: Record<string, unknown>): ImportedNumberSpec {
   try {
     const present = (k: string) => props[k] !== undefined && props[k] !== '';
-    const claimKeys = [PhoneProps.PHONE_NUMBER, PhoneProps.COUNTRY_CODE, PhoneProps.PHONE_NUMBER_TYPE, PhoneProps.PREFIX].filter(present);
-    if (claimKeys.length > 0) {
-      throw new Error(`${PhoneProps.SOURCE_PHONE_NUMBER_ARN} cannot be combined with ${claimKeys.join(', ')}`);
+    const problem = numberChoiceProblem(choiceGiven(props));
+    if (problem?.problem === 'import combined') {
+      throw new Error(`${PhoneProps.SOURCE_PHONE_NUMBER_ARN} cannot be combined with ${problem.with.map(k => CHOICE_KEYS[k]).join(', ')}`);
     }
     const target = parseTargetArn(PhoneProps.TARGET_ARN, props[PhoneProps.TARGET_ARN]);
     if (target.kind !== 'instance') {

@@ -1,10 +1,10 @@
 /** A phone number's properties as the template declares them, checked again, and how messages name the number. */
 import { ClaimedPhoneNumberSummary } from '@aws-sdk/client-connect';
 import { isImported, meetsImported, parseImportedSpec } from './import';
-import type { NumberSpec } from './types';
+import { choiceGiven, NumberSpec } from './types';
 import { PHONE_NUMBER_TYPES, PhoneProps, PhoneRemoval } from '../../src/shared/names';
 import {
-  parseTargetArn, validateCountryCode,
+  numberChoiceProblem, parseTargetArn, validateCountryCode,
   parseRemovalPolicy, validateFlows, validatePhoneDescription, validatePhoneNumber, validatePhoneNumberType, validatePrefix, validateTags,
 } from '../../src/shared/validate';
 import { UserError } from '../lib/errors';
@@ -22,10 +22,11 @@ export function parseNumberSpec(event: Pick<CfnEvent, 'LogicalResourceId'>, prop
     const type = present(PhoneProps.PHONE_NUMBER_TYPE)
       ? validatePhoneNumberType(PhoneProps.PHONE_NUMBER_TYPE, props[PhoneProps.PHONE_NUMBER_TYPE], PHONE_NUMBER_TYPES) : undefined;
     const prefix = present(PhoneProps.PREFIX) ? validatePrefix(PhoneProps.PREFIX, props[PhoneProps.PREFIX], countryCode) : undefined;
-    if (phoneNumber !== undefined && (countryCode !== undefined || type !== undefined || prefix !== undefined)) {
+    const problem = numberChoiceProblem(choiceGiven(props)); // not an import (above): the exact number or a search
+    if (problem?.problem === 'number combined') {
       throw new Error(`${PhoneProps.PHONE_NUMBER} cannot be combined with ${PhoneProps.COUNTRY_CODE}, ${PhoneProps.PHONE_NUMBER_TYPE} or ${PhoneProps.PREFIX}`);
     }
-    if (phoneNumber === undefined && (countryCode === undefined || type === undefined)) {
+    if (problem !== undefined) {
       throw new Error(`${PhoneProps.PHONE_NUMBER}, or ${PhoneProps.COUNTRY_CODE} and ${PhoneProps.PHONE_NUMBER_TYPE}, must be given`);
     }
     const rawFlows = props[PhoneProps.CONTACT_FLOW_ARNS];

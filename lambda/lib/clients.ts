@@ -1,8 +1,9 @@
 /** The Connect clients, one per Region, reused across the invocations of a sandbox. */
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { DeadlineRetryStrategy } from './retry';
+import { perRegion } from '../../src/shared/per-region';
 
-const clients = new Map<string, ConnectClient>();
+const clients = perRegion(region => new ConnectClient({ region, retryStrategy: new DeadlineRetryStrategy() }));
 
 /**
  * A Connect client for a Region, reused across the invocations of this sandbox (each concurrent
@@ -11,10 +12,5 @@ const clients = new Map<string, ConnectClient>();
  * is honoured by the SDK itself (that is how tests reach the local emulator, with no test-only code path).
  */
 export function connect(region: string): ConnectClient {
-  let c = clients.get(region);
-  if (c === undefined) {
-    c = new ConnectClient({ region, retryStrategy: new DeadlineRetryStrategy() });
-    clients.set(region, c);
-  }
-  return c;
+  return clients.get(region);
 }

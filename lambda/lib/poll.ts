@@ -79,3 +79,25 @@ export async function pollUntilSettled<T>(
     return result;
   });
 }
+
+/**
+ * The end of an isComplete on Create or Update: `settle` until it is done. Throttled, or failed on
+ * the service's side: not yet (the waiter calls again) until the deadline; only a failure that
+ * stands, of a request that `made` the resource, is handed to `cleanUp`, which cleans up what
+ * this request made and returns the error to report.
+ */
+export async function settleOrCleanUp<T>(
+  event: WaitEvent, settle: () => Promise<T>, made: boolean, cleanUp: (failure: unknown) => Promise<Error>,
+): Promise<T> {
+  try {
+    return await settle();
+  } catch (e) {
+    if (isTransient(e) && !pastDeadline(event)) {
+      throw e;
+    }
+    if (made) {
+      throw await cleanUp(e);
+    }
+    throw e;
+  }
+}

@@ -8,6 +8,10 @@ import { connect } from './clients';
 import { errorName, step, UserError } from './errors';
 import { log } from './log';
 import { CLI_NAME, SPLIT_REFUSED_TAG_PREFIX } from '../../src/shared/names';
+import {
+  formatPart, SPLIT_PART_NAME as PART_NAME, SPLIT_PART_OPTION as CLI_OPTION, SPLIT_PARTS as PARTS, SplitMaps, SplitPart as Part, splitMaps,
+  updateTrafficDistributionRequest,
+} from '../../src/shared/split';
 import { parseDistribution, parseSignIn } from '../../src/shared/validate';
 
 /** A split as declared: each part optional (an absent part is left as it is). */
@@ -18,16 +22,7 @@ export interface DeclaredSplit {
 }
 
 /** A split as read back: every part present (empty when the service reports none). */
-export interface LiveSplit {
-  readonly telephony: Record<string, number>;
-  readonly agent: Record<string, number>;
-  readonly signIn: Record<string, boolean>;
-}
-
-type Part = keyof DeclaredSplit;
-const PARTS: readonly Part[] = ['telephony', 'agent', 'signIn'];
-const PART_NAME: Record<Part, string> = { telephony: 'telephony', agent: 'agent', signIn: 'sign-in' };
-const CLI_OPTION: Record<Part, string> = { telephony: '--telephony', agent: '--agents', signIn: '--sign-in' };
+export type LiveSplit = SplitMaps;
 
 function same<T>(want: Record<string, T>, have: Record<string, T>, absent: T): boolean {
   const regions = new Set([...Object.keys(want), ...Object.keys(have)]);
@@ -37,25 +32,6 @@ function same<T>(want: Record<string, T>, have: Record<string, T>, absent: T): b
 /** A part of a declaration equals a part of the live split (an absent Region counts as 0 % / disabled). */
 function samePart(part: Part, want: Record<string, number | boolean>, have: Record<string, number | boolean>): boolean {
   return same(want, have, part === 'signIn' ? false : 0);
-}
-
-/** `us-east-1=70,us-west-2=30`: Regions sorted, the form the command-line tool takes. */
-export function formatPart(m: Record<string, number | boolean> | undefined): string {
-  if (m === undefined) {
-    return '(none)';
-  }
-  const keys = Object.keys(m).sort();
-  return keys.length === 0 ? '(none)' : keys.map(r => `${r}=${m[r]}`).join(',');
-}
-
-function toMap<T>(d: { Distributions?: { Region?: string }[] } | undefined, pick: (x: any) => T): Record<string, T> {
-  const out: Record<string, T> = {};
-  for (const x of d?.Distributions ?? []) {
-    if (x.Region !== undefined) {
-      out[x.Region] = pick(x);
-    }
-  }
-  return out;
 }
 
 /**
@@ -99,14 +75,7 @@ async function readLive(region: string, arn: string, what: string): Promise<Live
       throw e;
     }
   });
-  if (current === undefined) {
-    return undefined;
-  }
-  return {
-    telephony: toMap(current.TelephonyConfig, x => (x.Percentage ?? 0) as number),
-    agent: toMap(current.AgentConfig, x => (x.Percentage ?? 0) as number),
-    signIn: toMap(current.SignInConfig, x => Boolean(x.Enabled)),
-  };
+  return current === undefined ? undefined : splitMaps(current);
 }
 
 /**
@@ -128,17 +97,9 @@ export async function convergeSplit(region: string, arn: string, want: DeclaredS
   }
   // UpdateTrafficDistribution needs the telephony split even when only the agents or sign-in change.
   const telephony = want.telephony ?? now.telephony;
-  const pct = (m: Record<string, number>) => Object.keys(m).sort().map(Region => ({ Region, Percentage: m[Region] }));
   await step(`${what}: UpdateTrafficDistribution`, async () => {
     try {
-      await connect(region).send(new UpdateTrafficDistributionCommand({
-        Id: arn,
-        TelephonyConfig: { Distributions: pct(telephony) },
-        AgentConfig: want.agent === undefined ? undefined : { Distributions: pct(want.agent) },
-        SignInConfig: want.signIn === undefined ? undefined : {
-          Distributions: Object.keys(want.signIn).sort().map(Region => ({ Region, Enabled: want.signIn![Region] })),
-        },
-      }));
+      await connect(region).send(new UpdateTrafficDistributionCommand(updateTrafficDistributionRequest(arn, telephony, want.agent, want.signIn)));
       log('INFO', 'updating traffic distribution', { arn, telephony, agent: want.agent, signIn: want.signIn });
     } catch (e) {
       if (errorName(e) === 'ResourceConflictException') {

@@ -8,11 +8,11 @@ import {
   GROUP_ARN_PATTERN, parseDistribution, parseInstanceArn, validateGroupDescription, validateGroupName, validateTags,
 } from '../../src/shared/validate';
 import { connect } from '../lib/clients';
-import { deadlineFrom, pastDeadline } from '../lib/deadlines';
-import { clip, errorName, isNotFound, isTransient, step, unlessNotFound, UserError } from '../lib/errors';
+import { deadlineFrom } from '../lib/deadlines';
+import { clip, errorName, isNotFound, step, unlessNotFound, UserError } from '../lib/errors';
 import { CfnEvent, clientToken, IsCompleteResult, OnEventResult, WaitEvent } from '../lib/events';
 import { log } from '../lib/log';
-import { pollInline, pollUntilSettled } from '../lib/poll';
+import { pollInline, pollUntilSettled, settleOrCleanUp } from '../lib/poll';
 import { DeclaredSplit, declaredSplit, deploySplit } from '../lib/split';
 import { applyTagChanges } from '../lib/tags';
 
@@ -288,19 +288,8 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
     return retained(event.ResourceProperties) ? { IsComplete: true } : isDeleted(event, arn);
   }
   const spec = parseGroupSpec(event, event.ResourceProperties);
-  try {
-    return await settle(event, spec, arn);
-  } catch (e) {
-    // Throttled, or failed on the service's side: not yet (the waiter calls again) until the
-    // deadline; only a failure that stands cleans up what this request made.
-    if (isTransient(e) && !pastDeadline(event)) {
-      throw e;
-    }
-    if (event.RequestType === 'Update' && event[CREATED_FIELD] === true) {
-      throw await deleteFailedReplacement(event, spec, arn, e);
-    }
-    throw e;
-  }
+  return settleOrCleanUp(event, () => settle(event, spec, arn), event.RequestType === 'Update' && event[CREATED_FIELD] === true,
+    e => deleteFailedReplacement(event, spec, arn, e));
 }
 
 /** Waits until the group is ACTIVE and its declared split has settled. */

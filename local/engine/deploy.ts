@@ -34,6 +34,13 @@ export async function createStack(stacks: Map<string, StackState>, ops: Resource
   return { outputs: outputs(st), resources: resourcesOf(st), cleanupFailures: [] };
 }
 
+/** What an update did to one resource. */
+interface Touched {
+  readonly id: string;
+  readonly kind: 'created' | 'updated' | 'replaced';
+  readonly after: ResourceState;
+}
+
 export async function updateStack(ops: ResourceOperations, previous: StackState, synth: Synthesized): Promise<DeployResult> {
   const before = new Map(previous.resources);
   const oldTemplate = previous.template;
@@ -44,78 +51,103 @@ export async function updateStack(ops: ResourceOperations, previous: StackState,
   st.assets = synth.assets;
 
   /** What this update did to each resource, in the order it was done. */
-  const touched: Array<{ id: string; kind: 'created' | 'updated' | 'replaced'; after: ResourceState }> = [];
+  const touched: Touched[] = [];
   const ids = activeResources(st);
-  const { failures } = await runGraph(ids, id => dependenciesOf(st.template, id), async id => {
-    const old = before.get(id);
-    const type = st.template.Resources[id].Type;
-    if (old === undefined || old.type !== type) {
-      try {
-        await ops.createResource(st, id);
-      } finally {
-        const created = st.resources.get(id);
-        if (created !== undefined && created !== old) {
-          touched.push({ id, kind: old === undefined ? 'created' : 'replaced', after: created });
-        }
-      }
-      return;
-    }
-    const props = ops.resolveProperties(st, id, 'Update');
-    if (JSON.stringify(props) === JSON.stringify(old.props)) {
-      // CloudFormation applies a changed DeletionPolicy / UpdateReplacePolicy even when no property changed.
-      const def = st.template.Resources[id];
-      st.resources.set(id, { ...old, deletionPolicy: def.DeletionPolicy, updateReplacePolicy: def.UpdateReplacePolicy });
-      return;
-    }
-    let after: ResourceState | undefined;
-    let failedId: string | undefined;
-    try {
-      after = await ops.updateResource(st, id, old, props, physicalId => (failedId = physicalId));
-    } finally {
-      // A failed Update is rolled back with an Update to the old properties too, sent to the
-      // physical id its FAILED response named (the provider framework names the request's
-      // current id: after a replacement that failed in isComplete, the new resource's).
-      touched.push({
-        id,
-        kind: after !== undefined && after.physicalId !== old.physicalId ? 'replaced' : 'updated',
-        after: after ?? { ...old, props, physicalId: failedId ?? old.physicalId },
-      });
-    }
-  });
+  const { failures } = await runGraph(ids, id => dependenciesOf(st.template, id), id => updateOne(ops, st, id, before.get(id), touched));
 
   if (failures.length === 0) {
-    // UPDATE_COMPLETE_CLEANUP_IN_PROGRESS: delete replaced and removed resources.
-    const cleanup = new Map<string, ResourceState>();
-    for (const t of touched.filter(x => x.kind === 'replaced')) {
-      const old = before.get(t.id)!;
-      if (old.updateReplacePolicy !== 'Retain') {
-        cleanup.set(t.id, old);
-      }
-    }
-    for (const [id, old] of before) {
-      if (!ids.includes(id)) {
-        cleanup.set(id, old);
-      }
-    }
-    const cleanupFailures: DeployResult['cleanupFailures'] = [];
-    await runGraph([...cleanup.keys()], dependentsIn(oldTemplate, [...cleanup.keys()]), async id => {
-      const old = cleanup.get(id)!;
-      const removed = !ids.includes(id);
-      try {
-        if (!(removed && isRetained(old.deletionPolicy))) {
-          await ops.deleteResource(st, old);
-        }
-        if (removed) {
-          st.resources.delete(id);
-        }
-      } catch (e) {
-        cleanupFailures.push({ logicalId: id, physicalId: old.physicalId, reason: (e as Error).message });
-      }
-    });
+    const cleanupFailures = await cleanUpAfterUpdate(ops, st, before, oldTemplate, ids, touched);
     return { outputs: outputs(st), resources: resourcesOf(st), cleanupFailures };
   }
 
-  // UPDATE_ROLLBACK_IN_PROGRESS: update back what was updated, newest first; then delete what the update created.
+  const { rollbackFailures, rolledBackTo } = await rollBackUpdate(ops, st, before, touched);
+  st.template = oldTemplate;
+  st.assemblyDir = oldAssets.dir;
+  st.assets = oldAssets.assets;
+  st.resources = new Map(before);
+  rolledBackTo.forEach((r, id) => st.resources.set(id, r));
+  throw new Error(`Stack ${st.name} ${rollbackFailures.length > 0 ? 'UPDATE_ROLLBACK_FAILED' : 'UPDATE_ROLLBACK_COMPLETE'} after `
+    + `${failures.map(f => f.message).join('; ')}${rollbackFailures.length > 0 ? `; rollback failed: ${rollbackFailures.join('; ')}` : ''}`);
+}
+
+/** One resource of an update: created (new, or of another type), updated (in place or replaced), or left as it is; recorded in `touched`. */
+async function updateOne(ops: ResourceOperations, st: StackState, id: string, old: ResourceState | undefined, touched: Touched[]): Promise<void> {
+  const type = st.template.Resources[id].Type;
+  if (old === undefined || old.type !== type) {
+    try {
+      await ops.createResource(st, id);
+    } finally {
+      const created = st.resources.get(id);
+      if (created !== undefined && created !== old) {
+        touched.push({ id, kind: old === undefined ? 'created' : 'replaced', after: created });
+      }
+    }
+    return;
+  }
+  const props = ops.resolveProperties(st, id, 'Update');
+  if (JSON.stringify(props) === JSON.stringify(old.props)) {
+    // CloudFormation applies a changed DeletionPolicy / UpdateReplacePolicy even when no property changed.
+    const def = st.template.Resources[id];
+    st.resources.set(id, { ...old, deletionPolicy: def.DeletionPolicy, updateReplacePolicy: def.UpdateReplacePolicy });
+    return;
+  }
+  let after: ResourceState | undefined;
+  let failedId: string | undefined;
+  try {
+    after = await ops.updateResource(st, id, old, props, physicalId => (failedId = physicalId));
+  } finally {
+    // A failed Update is rolled back with an Update to the old properties too, sent to the
+    // physical id its FAILED response named (the provider framework names the request's
+    // current id: after a replacement that failed in isComplete, the new resource's).
+    touched.push({
+      id,
+      kind: after !== undefined && after.physicalId !== old.physicalId ? 'replaced' : 'updated',
+      after: after ?? { ...old, props, physicalId: failedId ?? old.physicalId },
+    });
+  }
+}
+
+/** UPDATE_COMPLETE_CLEANUP_IN_PROGRESS: delete replaced and removed resources; what fails is reported, not thrown. */
+async function cleanUpAfterUpdate(
+  ops: ResourceOperations, st: StackState, before: Map<string, ResourceState>, oldTemplate: StackState['template'], ids: string[], touched: Touched[],
+): Promise<DeployResult['cleanupFailures']> {
+  const cleanup = new Map<string, ResourceState>();
+  for (const t of touched.filter(x => x.kind === 'replaced')) {
+    const old = before.get(t.id)!;
+    if (old.updateReplacePolicy !== 'Retain') {
+      cleanup.set(t.id, old);
+    }
+  }
+  for (const [id, old] of before) {
+    if (!ids.includes(id)) {
+      cleanup.set(id, old);
+    }
+  }
+  const cleanupFailures: DeployResult['cleanupFailures'] = [];
+  await runGraph([...cleanup.keys()], dependentsIn(oldTemplate, [...cleanup.keys()]), async id => {
+    const old = cleanup.get(id)!;
+    const removed = !ids.includes(id);
+    try {
+      if (!(removed && isRetained(old.deletionPolicy))) {
+        await ops.deleteResource(st, old);
+      }
+      if (removed) {
+        st.resources.delete(id);
+      }
+    } catch (e) {
+      cleanupFailures.push({ logicalId: id, physicalId: old.physicalId, reason: (e as Error).message });
+    }
+  });
+  return cleanupFailures;
+}
+
+/**
+ * UPDATE_ROLLBACK_IN_PROGRESS: update back what was updated, newest first; then delete what the
+ * update created. Returns what failed, and the resources a rollback Update gave another physical id.
+ */
+async function rollBackUpdate(
+  ops: ResourceOperations, st: StackState, before: Map<string, ResourceState>, touched: Touched[],
+): Promise<{ rollbackFailures: string[]; rolledBackTo: Map<string, ResourceState> }> {
   const rollbackFailures: string[] = [];
   const toDelete: ResourceState[] = [];
   /** Resources whose rollback Update answered with another physical id than the one it was sent to. */
@@ -153,11 +185,5 @@ export async function updateStack(ops: ResourceOperations, previous: StackState,
       rollbackFailures.push((e as Error).message);
     }
   }
-  st.template = oldTemplate;
-  st.assemblyDir = oldAssets.dir;
-  st.assets = oldAssets.assets;
-  st.resources = new Map(before);
-  rolledBackTo.forEach((r, id) => st.resources.set(id, r));
-  throw new Error(`Stack ${st.name} ${rollbackFailures.length > 0 ? 'UPDATE_ROLLBACK_FAILED' : 'UPDATE_ROLLBACK_COMPLETE'} after `
-    + `${failures.map(f => f.message).join('; ')}${rollbackFailures.length > 0 ? `; rollback failed: ${rollbackFailures.join('; ')}` : ''}`);
+  return { rollbackFailures, rolledBackTo };
 }

@@ -86,19 +86,8 @@ export class ProviderFramework {
       throw new ResourceFailure(logicalId, type, requestType, reason);
     };
 
-    const requestId = uuidFor(`request ${st.stackId} ${logicalId} ${requestType}`);
-    const request: CustomResourceRequest = {
-      RequestType: requestType,
-      ServiceToken: String(props.ServiceToken),
-      ResponseURL: responseUrl(st, logicalId, requestId),
-      StackId: st.stackId,
-      RequestId: requestId,
-      LogicalResourceId: logicalId,
-      ResourceType: type,
-      ResourceProperties: props,
-      ...(prior.oldProps !== undefined ? { OldResourceProperties: prior.oldProps } : {}),
-      ...(prior.physicalId !== undefined ? { PhysicalResourceId: prior.physicalId } : {}),
-    };
+    const request = customResourceRequest(st, requestType, type, logicalId, props, prior);
+    const requestId = request.RequestId;
     const fn = this.functions.lambdaFunction(request.ServiceToken);
     if (fn === undefined) {
       return fail(`ServiceToken ${request.ServiceToken} is not a Lambda function of a deployed stack`);
@@ -135,29 +124,15 @@ export class ProviderFramework {
       return fail(`No response was sent for request ${requestId} (CloudFormation would wait for the ServiceTimeout of ${timeoutSeconds} seconds).`);
     }
 
-    const { body, bytes } = delivery.responses[0];
-    const physicalId = typeof body.PhysicalResourceId === 'string' ? body.PhysicalResourceId : '';
-    if (bytes >= MAX_RESPONSE_BYTES) {
-      return fail('Response object is too long.');
-    }
-    if (body.Status === 'FAILED') {
-      if (requestType !== 'Delete' && physicalId !== '') {
-        onFailedId?.(physicalId);
+    const outcome = readResponse(request, delivery.responses[0], prior.physicalId);
+    if ('failure' in outcome) {
+      if (outcome.failedId !== undefined) {
+        onFailedId?.(outcome.failedId);
       }
-      return fail(`Received response status [FAILED] from custom resource. Message returned: ${String(body.Reason)} (RequestId: ${requestId})`);
+      return fail(outcome.failure);
     }
-    if (body.Status !== 'SUCCESS') {
-      return fail(`Invalid response status ${String(body.Status)}`);
-    }
-    if (physicalId === '' || Buffer.byteLength(physicalId) > 1024) {
-      return fail('Invalid PhysicalResourceId: must be 1-1024 bytes');
-    }
-    if (requestType === 'Delete' && physicalId !== prior.physicalId) {
-      return fail(`Delete response changed the PhysicalResourceId from ${prior.physicalId} to ${physicalId}`);
-    }
-    const data = Object.fromEntries(Object.entries((body.Data ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
-    this.progress(logicalId, type, requestType, 'SUCCESS', Date.now() - started, undefined, physicalId);
-    return { physicalId, data };
+    this.progress(logicalId, type, requestType, 'SUCCESS', Date.now() - started, undefined, outcome.physicalId);
+    return outcome;
   }
 
   /** Exactly one response per delivery, each naming the request; duplicated deliveries must agree. */
@@ -256,6 +231,57 @@ export class ProviderFramework {
     });
     delivery.receive(parsed, bytes);
   }
+}
+
+/** The request CloudFormation sends a custom resource's provider (ResponseURL and RequestId its own). */
+function customResourceRequest(
+  st: StackState, requestType: RequestType, type: string, logicalId: string, props: Record<string, unknown>,
+  prior: { physicalId?: string; oldProps?: Record<string, unknown> },
+): CustomResourceRequest {
+  const requestId = uuidFor(`request ${st.stackId} ${logicalId} ${requestType}`);
+  return {
+    RequestType: requestType,
+    ServiceToken: String(props.ServiceToken),
+    ResponseURL: responseUrl(st, logicalId, requestId),
+    StackId: st.stackId,
+    RequestId: requestId,
+    LogicalResourceId: logicalId,
+    ResourceType: type,
+    ResourceProperties: props,
+    ...(prior.oldProps !== undefined ? { OldResourceProperties: prior.oldProps } : {}),
+    ...(prior.physicalId !== undefined ? { PhysicalResourceId: prior.physicalId } : {}),
+  };
+}
+
+/**
+ * What CloudFormation makes of the first response to a request: the physical id and the data, or
+ * the reason it fails the resource (with the physical id a FAILED response of a Create or Update named).
+ */
+function readResponse(
+  request: CustomResourceRequest, response: { body: Record<string, unknown>; bytes: number }, priorPhysicalId: string | undefined,
+): { physicalId: string; data: Record<string, string> } | { failure: string; failedId?: string } {
+  const { body, bytes } = response;
+  const physicalId = typeof body.PhysicalResourceId === 'string' ? body.PhysicalResourceId : '';
+  if (bytes >= MAX_RESPONSE_BYTES) {
+    return { failure: 'Response object is too long.' };
+  }
+  if (body.Status === 'FAILED') {
+    return {
+      failure: `Received response status [FAILED] from custom resource. Message returned: ${String(body.Reason)} (RequestId: ${request.RequestId})`,
+      failedId: request.RequestType !== 'Delete' && physicalId !== '' ? physicalId : undefined,
+    };
+  }
+  if (body.Status !== 'SUCCESS') {
+    return { failure: `Invalid response status ${String(body.Status)}` };
+  }
+  if (physicalId === '' || Buffer.byteLength(physicalId) > 1024) {
+    return { failure: 'Invalid PhysicalResourceId: must be 1-1024 bytes' };
+  }
+  if (request.RequestType === 'Delete' && physicalId !== priorPhysicalId) {
+    return { failure: `Delete response changed the PhysicalResourceId from ${priorPhysicalId} to ${physicalId}` };
+  }
+  const data = Object.fromEntries(Object.entries((body.Data ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+  return { physicalId, data };
 }
 
 /** A pre-signed S3 URL like the one CloudFormation puts in ResponseURL. */

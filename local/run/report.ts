@@ -99,7 +99,10 @@ export function formatResourceLine(l: ResourceLine): string {
     + (l.reason !== undefined ? `\n      ${l.reason}` : '');
 }
 
-/** What the emulated account holds now. */
+/**
+ * What the emulated account holds now. Alike in shape to the emulator's API answers (numbers.ts,
+ * summary) on purpose, not shared: this is what the local commands print, not the wire format.
+ */
 export function emulatorReport(emulator: ConnectEmulator): EmulatorReport {
   const instance = emulator.instance();
   return {

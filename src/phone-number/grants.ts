@@ -1,20 +1,20 @@
 /** The permissions a ClaimedPhoneNumber gives the provider's handlers. */
 import { Token } from 'aws-cdk-lib';
 import type { ClaimedPhoneNumberProps } from './props';
-import { regionOfLiteral } from './validate-props';
 import { ConnectProvider } from '../provider/connect-provider';
 import {
   PHONE_NUMBER_ACTIONS, PHONE_NUMBER_FLOW_ACTIONS, PHONE_NUMBER_FLOW_CHECK_ACTIONS, PHONE_NUMBER_GROUP_LOOKUP_ACTIONS,
   PHONE_NUMBER_IMPORT_ACTIONS, PHONE_NUMBER_IMPORT_SOURCE_ACTIONS,
 } from '../shared/actions';
 import { parseInstanceArn } from '../shared/validate';
+import { regionOfArn } from '../util';
 
 /** Grants the handlers what this number needs: the actions called, on the ARNs known here. */
 export function grantFor(provider: ConnectProvider, props: ClaimedPhoneNumberProps): void {
   const target = props.target;
   // The handler claims in the target's Region: an instance's own (which may be another than the
   // stack's), a group's (checked at synth to be the stack's). Unknown (a token): the stack's.
-  const home = (target.group === undefined ? regionOfLiteral(target.instanceArn) : undefined);
+  const home = (target.group === undefined ? regionOfArn(target.instanceArn) : undefined);
   const numbers = provider.connectArn('phone-number/*', home);
   const targetResource = target.group !== undefined
     ? provider.connectArn('traffic-distribution-group/*')
@@ -39,7 +39,7 @@ export function grantFor(provider: ConnectProvider, props: ClaimedPhoneNumberPro
   // the flow actions, on its numbers and its instance's flows in both Regions of the pair (the
   // replica keeps the instance's id), whatever its flows are now. Flows are validated at synth to
   // be on the target's instance or its replica.
-  const pair = provider.pairOf(home ?? regionOfLiteral(target.instanceArn));
+  const pair = provider.pairOf(home ?? regionOfArn(target.instanceArn));
   const instanceId = target.instanceArn !== undefined && !Token.isUnresolved(target.instanceArn)
     ? parseInstanceArn('target', target.instanceArn).id
     : undefined;

@@ -2,13 +2,12 @@
 import { Annotations, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import type { ClaimedPhoneNumberProps } from './props';
-import { ConnectProvider } from '../provider/connect-provider';
 import { PHONE_NUMBER_TYPES, REPLICATION_PAIRS } from '../shared/names';
 import {
-  parseInstanceArn, parseSourcePhoneNumberArn, validateCountryCode, validateFlows, validatePhoneDescription, validatePhoneNumber,
-  validatePhoneNumberType, validatePrefix,
+  NumberChoiceProblem, numberChoiceProblem, parseInstanceArn, parseSourcePhoneNumberArn, validateCountryCode, validateFlows, validatePhoneDescription,
+  validatePhoneNumber, validatePhoneNumberType, validatePrefix,
 } from '../shared/validate';
-import { unresolvedIn } from '../util';
+import { regionOfArn, unresolvedIn } from '../util';
 
 /** The id of the warning about a group number whose flows miss a Region: acknowledge it with `Annotations.of(number).acknowledgeWarning(id)`. */
 const FLOWS_MISS_REGION = 'cdk-connect-global-resiliency:flowsMissRegion';
@@ -22,11 +21,11 @@ export function warnIfFlowsMissARegion(scope: IConstruct, stack: Stack, props: C
   if (props.target.group === undefined || flows === undefined || unresolvedIn(flows) || flows.length === 0) {
     return;
   }
-  const region = regionOfLiteral(props.target.instanceArn) ?? (Token.isUnresolved(stack.region) ? undefined : stack.region);
+  const region = regionOfArn(props.target.instanceArn) ?? (Token.isUnresolved(stack.region) ? undefined : stack.region);
   if (region === undefined || REPLICATION_PAIRS[region] === undefined) {
     return;
   }
-  const covered = new Set(flows.map(f => f.split(':')[3]));
+  const covered = new Set(flows.map(regionOfArn));
   const missing = [region, ...REPLICATION_PAIRS[region]].filter(r => !covered.has(r));
   if (missing.length > 0) {
     Annotations.of(scope).addWarningV2(FLOWS_MISS_REGION, `contactFlowArns has no flow in ${missing.join(' and ')}, a Region of the group `
@@ -36,28 +35,20 @@ export function warnIfFlowsMissARegion(scope: IConstruct, stack: Stack, props: C
   }
 }
 
-/** The Region of a literal ARN. */
-export function regionOfLiteral(arn: string | undefined): string | undefined {
-  return arn === undefined || Token.isUnresolved(arn) ? undefined : arn.split(':')[3];
-}
-
 export function validateProps(stack: Stack, props: ClaimedPhoneNumberProps, removal: RemovalPolicy): void {
   const lit = (v: string | undefined): v is string => v !== undefined && !Token.isUnresolved(v);
-  const searched = props.countryCode !== undefined || props.phoneNumberType !== undefined || props.prefix !== undefined;
+  const problem = numberChoiceProblem({
+    phoneNumber: props.phoneNumber !== undefined,
+    countryCode: props.countryCode !== undefined,
+    phoneNumberType: props.phoneNumberType !== undefined,
+    prefix: props.prefix !== undefined,
+    sourcePhoneNumberArn: props.sourcePhoneNumberArn !== undefined,
+  });
+  if (problem !== undefined) {
+    throw new Error(choiceMessage(problem));
+  }
   if (props.sourcePhoneNumberArn !== undefined) {
     validateImport(props);
-  } else if (props.phoneNumber !== undefined && searched) {
-    throw new Error('phoneNumber cannot be combined with countryCode, phoneNumberType or prefix: give either the exact number, or what to search for');
-  }
-  if (props.sourcePhoneNumberArn === undefined && props.phoneNumber === undefined) {
-    if (props.countryCode === undefined && props.phoneNumberType === undefined) {
-      throw new Error('phoneNumber, or countryCode and phoneNumberType, or sourcePhoneNumberArn must be given: the exact number to claim, what to search for, or the End User Messaging number to import');
-    }
-    for (const [name, value] of [['countryCode', props.countryCode], ['phoneNumberType', props.phoneNumberType]] as const) {
-      if (value === undefined) {
-        throw new Error(`${name} must be given to search for a number (countryCode and phoneNumberType together), or give phoneNumber to claim exactly that number`);
-      }
-    }
   }
   if (lit(props.phoneNumber)) {
     validatePhoneNumber('phoneNumber', props.phoneNumber);
@@ -81,7 +72,7 @@ export function validateProps(stack: Stack, props: ClaimedPhoneNumberProps, remo
   const target = props.target;
   let targetInfo: { kind: 'instance' | 'group'; instanceId?: string; region?: string } | undefined;
   if (target.group !== undefined) {
-    const groupRegion = ConnectProvider.regionOf(target.targetArn) ?? ConnectProvider.regionOf(target.instanceArn);
+    const groupRegion = regionOfArn(target.targetArn) ?? regionOfArn(target.instanceArn);
     if (groupRegion !== undefined && !Token.isUnresolved(stack.region) && groupRegion !== stack.region) {
       throw new Error(`target must be a traffic distribution group in this stack's Region ${stack.region} (numbers are claimed in the group's Region); got a group in ${groupRegion}`);
     }
@@ -102,12 +93,22 @@ export function validateProps(stack: Stack, props: ClaimedPhoneNumberProps, remo
   }
 }
 
-/** An imported number: no claim props, an instance target, the source in the instance's Region. */
-function validateImport(props: ClaimedPhoneNumberProps): void {
-  const given = (['phoneNumber', 'countryCode', 'phoneNumberType', 'prefix'] as const).filter(k => props[k] !== undefined);
-  if (given.length > 0) {
-    throw new Error(`sourcePhoneNumberArn cannot be combined with ${given.join(', ')}: an imported number is the End User Messaging number itself`);
+/** What breaks the combination rule, said with the props' names. */
+function choiceMessage(p: NumberChoiceProblem): string {
+  switch (p.problem) {
+    case 'import combined':
+      return `sourcePhoneNumberArn cannot be combined with ${p.with.join(', ')}: an imported number is the End User Messaging number itself`;
+    case 'number combined':
+      return 'phoneNumber cannot be combined with countryCode, phoneNumberType or prefix: give either the exact number, or what to search for';
+    case 'none given':
+      return 'phoneNumber, or countryCode and phoneNumberType, or sourcePhoneNumberArn must be given: the exact number to claim, what to search for, or the End User Messaging number to import';
+    case 'search incomplete':
+      return `${p.missing} must be given to search for a number (countryCode and phoneNumberType together), or give phoneNumber to claim exactly that number`;
   }
+}
+
+/** An imported number (no claim props: see numberChoiceProblem): an instance target, the source in the instance's Region. */
+function validateImport(props: ClaimedPhoneNumberProps): void {
   if (props.target.group !== undefined) {
     throw new Error('sourcePhoneNumberArn needs an instance target (PhoneNumberTarget.instance): ImportPhoneNumber imports a number to an instance, never to a traffic distribution group');
   }

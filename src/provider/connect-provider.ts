@@ -1,4 +1,4 @@
-import { Annotations, Arn, ArnFormat, Aws, CfnMapping, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, CfnMapping, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -51,14 +51,6 @@ export class ConnectProvider extends Construct {
       }
     }
     settingsByStack.set(stack, { ...settings });
-  }
-
-  /** The Region of a literal ARN, else undefined. */
-  public static regionOf(arn: string | undefined): string | undefined {
-    if (arn === undefined || Token.isUnresolved(arn)) {
-      return undefined;
-    }
-    return Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME).region;
   }
 
   /** The ServiceToken of every custom resource. */

@@ -108,21 +108,19 @@ export function acknowledgeProviderFindings(
   const framework = ['framework-isComplete', 'framework-onTimeout']
     .map(id => provider.node.tryFindChild(id) as lambda.IFunction | undefined)
     .filter((f): f is lambda.IFunction => f !== undefined);
-  const logging = 'AWSLambdaBasicExecutionRole grants exactly what a function needs to write its own logs '
-    + '(logs:CreateLogGroup, CreateLogStream, PutLogEvents); it is the policy AWS recommends for this.';
-  Validations.of(handlerRole).acknowledge({ id: `${NagRules.MANAGED_POLICY}[${BASIC_EXECUTION_ROLE}]`, reason: logging });
-  Validations.of(provider).acknowledge({
-    id: `${NagRules.MANAGED_POLICY}[${BASIC_EXECUTION_ROLE}]`,
-    reason: `The roles of aws-cdk-lib's custom-resources Provider framework functions: ${logging}`,
-  });
-  if (options.vpc) {
-    const vpcAccess = 'AWSLambdaVPCAccessExecutionRole grants exactly what a function in a VPC needs to attach its network '
-      + 'interfaces; it is the policy AWS recommends for this.';
-    Validations.of(handlerRole).acknowledge({ id: `${NagRules.MANAGED_POLICY}[${VPC_ACCESS_EXECUTION_ROLE}]`, reason: vpcAccess });
+  // A managed policy, on the handler's role and on the roles of the framework's functions.
+  const acknowledgeManagedPolicy = (policy: string, reason: string) => {
+    Validations.of(handlerRole).acknowledge({ id: `${NagRules.MANAGED_POLICY}[${policy}]`, reason });
     Validations.of(provider).acknowledge({
-      id: `${NagRules.MANAGED_POLICY}[${VPC_ACCESS_EXECUTION_ROLE}]`,
-      reason: `The roles of aws-cdk-lib's custom-resources Provider framework functions: ${vpcAccess}`,
+      id: `${NagRules.MANAGED_POLICY}[${policy}]`,
+      reason: `The roles of aws-cdk-lib's custom-resources Provider framework functions: ${reason}`,
     });
+  };
+  acknowledgeManagedPolicy(BASIC_EXECUTION_ROLE, 'AWSLambdaBasicExecutionRole grants exactly what a function needs to write its own logs '
+    + '(logs:CreateLogGroup, CreateLogStream, PutLogEvents); it is the policy AWS recommends for this.');
+  if (options.vpc) {
+    acknowledgeManagedPolicy(VPC_ACCESS_EXECUTION_ROLE, 'AWSLambdaVPCAccessExecutionRole grants exactly what a function in a VPC needs to attach its network '
+      + 'interfaces; it is the policy AWS recommends for this.');
   }
   for (const fn of [...userFunctions, ...framework]) {
     Validations.of(provider).acknowledge({

@@ -131,6 +131,8 @@ export const OWNER_TAG = 'connect-global-resiliency:owner';
  */
 export const KEPT_TAG = 'connect-global-resiliency:kept-after-failure';
 
+// The names of the later resource types, laid out like the first ones above on purpose: each frozen name spelt out once.
+
 /** Custom resource type of an instance replica. Frozen. */
 export const INSTANCE_REPLICA_RESOURCE_TYPE = 'Custom::ConnectInstanceReplica';
 

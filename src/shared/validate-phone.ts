@@ -6,6 +6,38 @@ import { fail, hasOwn, requireString } from './validate-core';
 const E164_PATTERN = /^\+[1-9][0-9]{1,14}$/;
 const PREFIX_PATTERN = /^\+[0-9]{1,15}$/;
 
+/** The props that say how a number is chosen, by their construct names (the handler maps its template keys to them). */
+export type NumberChoiceKey = 'phoneNumber' | 'countryCode' | 'phoneNumberType' | 'prefix' | 'sourcePhoneNumberArn';
+
+/** What breaks the combination rule of a number's choice props (each side words it for its own names). */
+export type NumberChoiceProblem =
+  | { readonly problem: 'import combined'; readonly with: readonly NumberChoiceKey[] }
+  | { readonly problem: 'number combined' }
+  | { readonly problem: 'none given' }
+  | { readonly problem: 'search incomplete'; readonly missing: 'countryCode' | 'phoneNumberType' };
+
+/**
+ * The combination rule of a claimed number, given which props are present: an imported number
+ * (sourcePhoneNumberArn) takes none of the others; the exact number (phoneNumber) takes no search
+ * key; otherwise countryCode and phoneNumberType (prefix optional) search for one. Undefined when it holds.
+ */
+export function numberChoiceProblem(given: Readonly<Record<NumberChoiceKey, boolean>>): NumberChoiceProblem | undefined {
+  const claimKeys = (['phoneNumber', 'countryCode', 'phoneNumberType', 'prefix'] as const).filter(k => given[k]);
+  if (given.sourcePhoneNumberArn) {
+    return claimKeys.length > 0 ? { problem: 'import combined', with: claimKeys } : undefined;
+  }
+  if (given.phoneNumber) {
+    return claimKeys.length > 1 ? { problem: 'number combined' } : undefined;
+  }
+  if (!given.countryCode && !given.phoneNumberType) {
+    return { problem: 'none given' };
+  }
+  if (!given.countryCode || !given.phoneNumberType) {
+    return { problem: 'search incomplete', missing: given.countryCode ? 'phoneNumberType' : 'countryCode' };
+  }
+  return undefined;
+}
+
 /** Description of a phone number: up to 500 characters. */
 export function validatePhoneDescription(prop: string, value: unknown): string {
   const s = requireString(prop, value);

@@ -19,21 +19,19 @@ const TAG_KEY_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 /** Name of a traffic distribution group: 1-128 characters, no leading or trailing space. */
 export function validateGroupName(prop: string, value: unknown): string {
-  const s = requireString(prop, value);
-  if (s.length < 1 || s.length > 128) {
-    fail(prop, `must be 1 to 128 characters long (it has ${s.length})`, s);
-  }
-  if (!NAME_PATTERN.test(s)) {
-    fail(prop, 'must not start or end with white space', s);
-  }
-  return s;
+  return validateTrimmed(prop, value, 128);
 }
 
 /** Description of a traffic distribution group: 1-250 characters, no leading or trailing space. */
 export function validateGroupDescription(prop: string, value: unknown): string {
+  return validateTrimmed(prop, value, 250);
+}
+
+/** A string of 1 to `max` characters, no leading or trailing space. */
+function validateTrimmed(prop: string, value: unknown, max: number): string {
   const s = requireString(prop, value);
-  if (s.length < 1 || s.length > 250) {
-    fail(prop, `must be 1 to 250 characters long (it has ${s.length})`, s);
+  if (s.length < 1 || s.length > max) {
+    fail(prop, `must be 1 to ${max} characters long (it has ${s.length})`, s);
   }
   if (!NAME_PATTERN.test(s)) {
     fail(prop, 'must not start or end with white space', s);
