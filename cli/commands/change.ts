@@ -61,21 +61,25 @@ export async function changeSplit(
   const active = await waitActive(group, region, options.wait,
     s => progress.show(`Waiting for ${described.Name} to be ACTIVE with the new split (${s}, in ${region}, --wait ${options.wait} s)`));
   progress.done();
-  const after = await readSplit(group, region);
-  const changed = changes(before, after);
-  const lines = changed.length === 0 ? ['  nothing changed (the split already was this)'] : changed.map(c => `  ${c.part.padEnd(9)} ${c.before} -> ${c.after}`);
+  const format = (changed: ReturnType<typeof changes>) => (changed.length === 0 ? ['  nothing changed (the split already was this)']
+    : changed.map(c => `  ${c.part.padEnd(9)} ${c.before} -> ${c.after}`));
   if (!active) {
+    // The split cannot be read while the group updates: what was asked for.
+    const requested = { telephony: want.telephony, agent: want.agent ?? before.agent, signIn: want.signIn ?? before.signIn };
+    const asked = changes(before, requested);
     print(options, [
       `${command}: UpdateTrafficDistribution in ${region} accepted; ${described.Name} is still UPDATE_IN_PROGRESS after --wait ${options.wait} s.`,
       ...why,
-      ...lines,
-    ], { command, group: group.arn, region, dryRun: false, active: false, request, before, after, changed });
+      ...format(asked).map(l => `${l} (requested)`),
+    ], { command, group: group.arn, region, dryRun: false, active: false, request, before, requested, changed: asked });
     throw new PendingError(`The change was applied, but ${described.Name} was not ACTIVE yet when --wait ${options.wait} s ended: it settles on its own. `
       + `Watch it with: npx cdk-connect-global-resiliency status --group ${group.arn}`);
   }
+  const after = await readSplit(group, region);
+  const changed = changes(before, after);
   print(options, [
     `${command}: UpdateTrafficDistribution in ${region}; ${described.Name} is ACTIVE.`,
     ...why,
-    ...lines,
+    ...format(changed),
   ], { command, group: group.arn, region, dryRun: false, active: true, request, before, after, changed });
 }
