@@ -52,7 +52,7 @@ test('the game day: deploy, outage of the source Region, failover, status, recov
   expect(deploy.stdout).toMatch(/CREATE_COMPLETE +[\d.]+ s {2}Custom::ConnectTrafficDistributionGroup +Group/);
   expect(deploy.stdout).toMatch(/\+ \d+ other resource operations \(the provider framework's/);
   expect(deploy.stdout).toMatch(/Done: on AWS this deploy would take about \d+ min \d\d s/);
-  const group = /GroupArn +(arn:aws:connect:us-east-1:\d+:traffic-distribution-group\/\S+)/.exec(deploy.stdout)![1];
+  const group = /\n {2}GroupArn +(arn:aws:connect:us-east-1:\d+:traffic-distribution-group\/\S+)/.exec(deploy.stdout)![1];
   expect(deploy.stdout).toContain(`calls ${SOURCE} 70 % / ${REPLICA} 30 %`);
 
   const outage = local('outage', SOURCE, '--state', 'gameday.json');
