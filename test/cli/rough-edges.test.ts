@@ -144,6 +144,20 @@ test('local output: the library\'s resources, the provider framework\'s rows in 
   expect(verbose.stdout).not.toContain('other resource operations');
 }, 120_000);
 
+test('a local update during an outage of the source Region fails as it would on AWS: the handler retries until its deadline, then the stack rolls back', () => {
+  const update = path.join(work, 'cdk.out.update');
+  const synth = cdkSynth(path.join(ROOT, 'examples'), update, ['-c', 'sourcePercent=50']);
+  expect(synth.status).toBe(0);
+  const file = state('outage-update.json');
+  expect(cli('local', 'outage', SOURCE, '--state', file).code).toBe(0);
+  const out = cli('local', 'update', 'cdk.out.update', '--state', file, '--json');
+  expect(out.code).toBe(1);
+  const report = JSON.parse(out.stdout) as { error: string; simulatedSeconds: number };
+  expect(report.error).toContain(`DescribeTrafficDistributionGroup failed: ServiceUnavailableException: Region ${SOURCE} is unavailable`);
+  expect(report.error).toMatch(/UPDATE_ROLLBACK_(COMPLETE|FAILED)/);
+  expect(report.simulatedSeconds).toBeGreaterThanOrEqual(30 * 60); // the handler's 30-minute deadline, in simulated time
+}, 240_000);
+
 test('the README gives its first commands and its test command near the top', () => {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf-8').split('\n');
   const at = (text: string) => readme.findIndex(l => l.includes(text));
