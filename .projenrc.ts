@@ -201,7 +201,7 @@ project.addBins({ 'cdk-connect-global-resiliency': 'assets/cli/index.js' });
 // One test file at a time: the toolchains' builds and the emulator's timings share the 2 cores.
 const testPackageArgs = '--testPathIgnorePatterns "/node_modules/" --coverage=false --ci --runInBand';
 project.addTask('test:package', {
-  description: 'Tests the packages after the package step: the npm tarball (bin, failover, local deploy) and the Python and Go apps (synth, local deploy)',
+  description: 'Tests the packages after the package step: the npm tarball (bin, failover, local deploy, the game day) and the Python and Go apps (synth, local deploy)',
   env: { [QUIET_SDK]: 'true' },
   exec: `jest --testMatch "<rootDir>/test/package/**/*.test.ts" "<rootDir>/test/languages/**/*.test.ts" ${testPackageArgs} `
     + '--json --outputFile=test-reports/jest-package-results.json',
