@@ -84,6 +84,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // The command-line tool's argument parser (cli/): bundled into assets/cli/index.js, so the
     // package gets no runtime dependency.
     'commander@^14',
+    // The command-line tool's progress line while it waits (what for, elapsed time), on a terminal only:
+    // sindresorhus' log-update redraws one line in place. Bundled like commander. 7.x: 8.x needs Node 22.
+    'log-update@^7',
     // The offline world's virtual clock (local/clock): fake Date and timers that its loop advances only
     // when nothing is in flight. A well-kept clock (sinon's, the one jest's fake timers use) rather than our own.
     '@sinonjs/fake-timers@^15',
@@ -205,7 +208,7 @@ project.addBins({ 'cdk-connect-global-resiliency': 'assets/cli/index.js' });
 // One test file at a time: the toolchains' builds and the emulator's timings share the 2 cores.
 const testPackageArgs = '--testPathIgnorePatterns "/node_modules/" --coverage=false --ci --runInBand';
 project.addTask('test:package', {
-  description: 'Tests the packages after the package step: the npm tarball (bin, failover, local deploy) and the Python and Go apps (synth, local deploy)',
+  description: 'Tests the packages after the package step: the npm tarball (bin, failover, local deploy, the game day) and the Python and Go apps (synth, local deploy)',
   env: { [QUIET_SDK]: 'true' },
   exec: `jest --testMatch "<rootDir>/test/package/**/*.test.ts" "<rootDir>/test/languages/**/*.test.ts" ${testPackageArgs} `
     + '--json --outputFile=test-reports/jest-package-results.json',

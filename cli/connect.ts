@@ -19,6 +19,19 @@ export class CliError extends Error {
   }
 }
 
+/** The exit codes, as every command's help lists them (cli/usage.ts). */
+export const EXIT = { ok: 0, failed: 1, usage: 2, pending: 3 } as const;
+
+/** Bad input: nothing was called. Exit code 2. */
+export class UsageError extends CliError {
+  public readonly exitCode: number = EXIT.usage;
+}
+
+/** The change was sent and accepted, but the group was not ACTIVE when --wait ended; its report is printed already. Exit code 3. */
+export class PendingError extends CliError {
+  public readonly exitCode: number = EXIT.pending;
+}
+
 export type Split = SplitMaps;
 
 export interface GroupRef {
@@ -34,7 +47,7 @@ export function groupRef(arn: string): GroupRef {
   try {
     source = parseGroupArn('--group', arn).region;
   } catch (e) {
-    throw new CliError(`${(e as Error).message}. Give the group's ARN (arn:aws:connect:<region>:<account>:traffic-distribution-group/<id>): `
+    throw new UsageError(`${(e as Error).message}. Give the group's ARN (arn:aws:connect:<region>:<account>:traffic-distribution-group/<id>): `
       + 'from the replica Region a bare id is not found.');
   }
   return { arn, source, regions: [source, ...(REPLICATION_PAIRS[source] ?? [])] };
@@ -43,7 +56,7 @@ export function groupRef(arn: string): GroupRef {
 /** Checks that `region` is one of the group's two Regions. */
 export function checkRegion(group: GroupRef, region: string, option: string): void {
   if (!group.regions.includes(region)) {
-    throw new CliError(`${option} ${region} is not a Region of the group ${group.arn}: Global Resiliency pairs ${group.source} `
+    throw new UsageError(`${option} ${region} is not a Region of the group ${group.arn}: Global Resiliency pairs ${group.source} `
       + `with ${group.regions.slice(1).join(' or ') || 'no other Region'}.`);
   }
 }
@@ -126,26 +139,52 @@ export async function crossRegionRouting(instanceArn: string | undefined, region
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
-/** Polls Describe in `region` until the group is ACTIVE (fails when it is not within `seconds`). */
-export async function waitActive(group: GroupRef, region: string, seconds: number): Promise<void> {
+/**
+ * Polls Describe in `region` until the group is ACTIVE: true then, false when it is still UPDATE_IN_PROGRESS
+ * after `seconds` (fails when it is in any other state). `onPoll` hears each status seen.
+ */
+export async function waitActive(group: GroupRef, region: string, seconds: number, onPoll?: (status: string) => void): Promise<boolean> {
   const stopAt = Date.now() + seconds * 1000;
   let delay = 200;
   let status: string | undefined;
   for (;;) {
     status = (await describeGroup(group, region)).Status;
+    onPoll?.(status ?? '?');
     if (status === 'ACTIVE') {
-      return;
+      return true;
     }
     if (status !== 'UPDATE_IN_PROGRESS') {
       throw new CliError(`The group ${group.arn} is ${status}: its split cannot settle. Check it in the Amazon Connect console.`);
     }
     if (Date.now() + delay > stopAt) {
-      throw new CliError(`The group ${group.arn} was not ACTIVE within ${seconds} s (last seen: ${status}). `
-        + `Watch it with: npx cdk-connect-global-resiliency status --group ${group.arn}`);
+      return false;
     }
     await sleep(delay);
     delay = Math.min(2000, delay * 1.5);
   }
+}
+
+/** A Region that did not answer, and why. */
+export interface RegionFailure {
+  readonly region: string;
+  readonly error: string;
+}
+
+/** The first of the group's Regions that answers Describe (in the group's order: the source first), and why the others did not. */
+export async function firstAnswering(group: GroupRef): Promise<{ region: string; described: TrafficDistributionGroup; failures: RegionFailure[] }> {
+  const failures: RegionFailure[] = [];
+  for (const region of group.regions) {
+    try {
+      return { region, described: await describeGroup(group, region), failures };
+    } catch (e) {
+      const err = e as CliError;
+      if ((/was not found/.test(err.message) && region === group.source) || err.message.startsWith(NO_CREDENTIALS)) {
+        throw err; // the group's own Region says it does not exist, or no Region is to blame
+      }
+      failures.push({ region, error: err.message });
+    }
+  }
+  throw new CliError(`No Region of the group answered: ${failures.map(f => `${f.region}: ${f.error}`).join('; ')}`);
 }
 
 /** `us-east-1=70,us-west-2=30` */
@@ -156,7 +195,7 @@ export function parsePercentages(option: string, value: string, group: GroupRef)
     Object.keys(out).forEach(r => checkRegion(group, r, option));
     return out;
   } catch (e) {
-    throw e instanceof CliError ? e : new CliError(`${(e as Error).message}. Example: ${option} ${group.regions[0]}=70,${group.regions[1] ?? 'us-west-2'}=30`);
+    throw e instanceof CliError ? e : new UsageError(`${(e as Error).message}. Example: ${option} ${group.regions[0]}=70,${group.regions[1] ?? 'us-west-2'}=30`);
   }
 }
 
@@ -168,7 +207,7 @@ export function parseEnabled(option: string, value: string, group: GroupRef): Re
     Object.keys(out).forEach(r => checkRegion(group, r, option));
     return out;
   } catch (e) {
-    throw e instanceof CliError ? e : new CliError(`${(e as Error).message}. Example: ${option} ${group.regions[0]}=true,${group.regions[1] ?? 'us-west-2'}=false`);
+    throw e instanceof CliError ? e : new UsageError(`${(e as Error).message}. Example: ${option} ${group.regions[0]}=true,${group.regions[1] ?? 'us-west-2'}=false`);
   }
 }
 
@@ -177,7 +216,7 @@ function pairs(option: string, value: string): Record<string, string> {
   for (const item of value.split(',')) {
     const m = /^\s*([a-z0-9-]+)\s*=\s*(\S+)\s*$/.exec(item);
     if (m === null) {
-      throw new CliError(`${option}: '${item}' is not <region>=<value> (give them comma-separated, e.g. us-east-1=70,us-west-2=30)`);
+      throw new UsageError(`${option}: '${item}' is not <region>=<value> (give them comma-separated, e.g. us-east-1=70,us-west-2=30)`);
     }
     out[m[1]] = m[2];
   }

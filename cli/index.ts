@@ -7,7 +7,8 @@ import { registerFailover } from './commands/failover';
 import { registerLocalCommands } from './commands/local';
 import { registerSplit } from './commands/split';
 import { registerStatus } from './commands/status';
-import { CliError, destroyClients } from './connect';
+import { CliError, destroyClients, EXIT } from './connect';
+import { PendingError, unknownBeforeMissing } from './usage';
 import { CLI_NAME } from '../src/shared/names';
 
 export async function main(argv: string[]): Promise<number> {
@@ -22,6 +23,7 @@ export async function main(argv: string[]): Promise<number> {
   registerSplit(program);
   // `local deploy|update|destroy`: the user's own cloud assembly on the embedded emulator.
   registerLocalCommands(program);
+  unknownBeforeMissing(program);
   const json = argv.includes('--json');
   try {
     await program.parseAsync(argv);
@@ -32,14 +34,14 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (err.code?.startsWith('commander.')) {
-      return err.exitCode ?? 2; // commander printed the usage error
+      return EXIT.usage; // commander printed the usage error: nothing was called
     }
     const message = err instanceof CliError ? err.message : `${err.name}: ${err.message}`;
     process.stderr.write(`error: ${message}\n`);
-    if (json) {
+    if (json && !(err instanceof PendingError)) { // a pending change printed its report already
       process.stdout.write(`${JSON.stringify({ error: message }, undefined, 2)}\n`);
     }
-    return 1;
+    return err instanceof CliError && typeof err.exitCode === 'number' ? err.exitCode : EXIT.failed;
   } finally {
     destroyClients();
   }

@@ -26,6 +26,11 @@ export interface LocalWorldOptions {
    * @default - no pacing
    */
   readonly timeScale?: number;
+  /**
+   * The simulated instant to start at (epoch milliseconds), e.g. where the world of an earlier run stopped.
+   * @default - a seeded world starts at 2026-01-01T00:00:00Z
+   */
+  readonly startAt?: number;
 }
 
 export interface LocalWorld {
@@ -46,7 +51,7 @@ export interface LocalWorld {
 /** Starts the clock, the emulator and an engine. */
 export async function startLocalWorld(options: LocalWorldOptions = {}): Promise<LocalWorld> {
   const seed = options.seed ?? randomInt(2 ** 31);
-  const clock = VirtualClock.start({ seed, timeScale: options.timeScale });
+  const clock = VirtualClock.start({ seed, timeScale: options.timeScale, startAt: options.startAt });
   let emulator: ConnectEmulator;
   try {
     emulator = await ConnectEmulator.start({ ...options.emulator, timeScale: 1 });

@@ -1,14 +1,15 @@
 /** What failover and split share: send one UpdateTrafficDistribution in the Region that takes the traffic, wait, read back. */
 import { UpdateTrafficDistributionCommand } from '@aws-sdk/client-connect';
 import { formatPart, updateTrafficDistributionRequest } from '../../src/shared/split';
-import { changes, connect, describeGroup, explain, GroupRef, readSplit, Split, waitActive } from '../connect';
+import { changes, CliError, connect, describeGroup, explain, GroupRef, PendingError, readSplit, Split, waitActive } from '../connect';
 import { print } from '../output';
+import { Progress } from '../usage';
 
 export interface ChangeOptions {
   readonly json?: boolean;
   readonly dryRun?: boolean;
-  /** Seconds to wait for ACTIVE. */
-  readonly wait: string;
+  /** Seconds to wait for ACTIVE (parsed and checked by parseWait). */
+  readonly wait: number;
 }
 
 export interface Wanted {
@@ -17,14 +18,25 @@ export interface Wanted {
   readonly signIn?: Record<string, boolean>;
 }
 
+/**
+ * Reads the group in `region`, sends the split `next` wants there, waits for ACTIVE (a progress line on a
+ * terminal), reads it back and prints what changed. `why` (printed after the first line) says why `region`.
+ * Applied but not ACTIVE within --wait: the report says so, then a PendingError (exit code 3).
+ */
 export async function changeSplit(
   command: string, group: GroupRef, region: string, options: ChangeOptions,
-  next: (before: Split, isDefault: boolean) => Wanted,
+  next: (before: Split, isDefault: boolean) => Wanted, why: string[] = [],
 ): Promise<void> {
-  const wait = Number(options.wait);
+  const progress = await Progress.start(options.json);
   const described = await describeGroup(group, region);
   if (described.Status === 'UPDATE_IN_PROGRESS') {
-    await waitActive(group, region, wait);
+    const settled = await waitActive(group, region, options.wait,
+      s => progress.show(`Waiting for ${described.Name} to finish the update in progress (${s}, in ${region}) before sending this one`));
+    progress.done();
+    if (!settled) {
+      throw new CliError(`The group ${group.arn} was still UPDATE_IN_PROGRESS (an earlier change) after --wait ${options.wait} s: nothing was sent. `
+        + 'Run the command again once it is ACTIVE, or with a longer --wait.');
+    }
   } else if (described.Status !== 'ACTIVE') {
     throw explain(new Error(`the group is ${described.Status}, not ACTIVE`), 'DescribeTrafficDistributionGroup', region, group);
   }
@@ -34,6 +46,7 @@ export async function changeSplit(
   if (options.dryRun === true) {
     print(options, [
       `Dry run: would call UpdateTrafficDistribution in ${region} with:`,
+      ...why,
       JSON.stringify(request, undefined, 2),
       `Now: telephony ${formatPart(before.telephony)}, agents ${formatPart(before.agent)}, sign-in ${formatPart(before.signIn)}`,
     ], { command, group: group.arn, region, dryRun: true, request, before });
@@ -44,11 +57,28 @@ export async function changeSplit(
   } catch (e) {
     throw explain(e, 'UpdateTrafficDistribution', region, group);
   }
-  await waitActive(group, region, wait);
+  const active = await waitActive(group, region, options.wait,
+    s => progress.show(`Waiting for ${described.Name} to be ACTIVE with the new split (${s}, in ${region}, --wait ${options.wait} s)`));
+  progress.done();
+  const format = (changed: ReturnType<typeof changes>) => (changed.length === 0 ? ['  nothing changed (the split already was this)']
+    : changed.map(c => `  ${c.part.padEnd(9)} ${c.before} -> ${c.after}`));
+  if (!active) {
+    // The split cannot be read while the group updates: what was asked for.
+    const requested = { telephony: want.telephony, agent: want.agent ?? before.agent, signIn: want.signIn ?? before.signIn };
+    const asked = changes(before, requested);
+    print(options, [
+      `${command}: UpdateTrafficDistribution in ${region} accepted; ${described.Name} is still UPDATE_IN_PROGRESS after --wait ${options.wait} s.`,
+      ...why,
+      ...format(asked).map(l => `${l} (requested)`),
+    ], { command, group: group.arn, region, dryRun: false, active: false, request, before, requested, changed: asked });
+    throw new PendingError(`The change was applied, but ${described.Name} was not ACTIVE yet when --wait ${options.wait} s ended: it settles on its own. `
+      + `Watch it with: npx cdk-connect-global-resiliency status --group ${group.arn}`);
+  }
   const after = await readSplit(group, region);
   const changed = changes(before, after);
   print(options, [
     `${command}: UpdateTrafficDistribution in ${region}; ${described.Name} is ACTIVE.`,
-    ...(changed.length === 0 ? ['  nothing changed (the split already was this)'] : changed.map(c => `  ${c.part.padEnd(9)} ${c.before} -> ${c.after}`)),
-  ], { command, group: group.arn, region, dryRun: false, request, before, after, changed });
+    ...why,
+    ...format(changed),
+  ], { command, group: group.arn, region, dryRun: false, active: true, request, before, after, changed });
 }

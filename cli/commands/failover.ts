@@ -1,20 +1,23 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { changeSplit } from './change';
 import { checkRegion, groupRef } from '../connect';
+import { ACCOUNT, Target } from '../target';
+import { EXIT_CODES_HELP, parseWait } from '../usage';
 
 /** `failover --group <arn> --to <region>`: calls and agents 100 % to the Region, called in that Region with the ARN. */
-export function registerFailover(program: Command): void {
-  program.command('failover')
+export function registerFailover(program: Command, target: Target = ACCOUNT): void {
+  const command = program.command('failover')
     .description('Moves telephony and agents 100 % to --to (and, on a default group, disables sign-in in the other Region), '
       + 'calling UpdateTrafficDistribution in --to with the group ARN; waits until the group is ACTIVE, reads the split back '
       + 'and prints what changed')
-    .requiredOption('--group <arn>', 'the ARN of the traffic distribution group')
+    .addHelpText('after', EXIT_CODES_HELP);
+  target.options(command)
     .requiredOption('--to <region>', 'the Region that takes the traffic (the healthy one)')
     .option('--dry-run', 'print the request without sending it')
-    .option('--wait <seconds>', 'how long to wait for the group to be ACTIVE again', '300')
+    .addOption(new Option('--wait <seconds>', 'how long to wait for the group to be ACTIVE again (0: send, do not wait)').default(300).argParser(parseWait))
     .option('--json', 'print one JSON document (for scripts)')
-    .action(async (options: { group: string; to: string; dryRun?: boolean; wait: string; json?: boolean }) => {
-      const group = groupRef(options.group);
+    .action((options: { group?: string; to: string; dryRun?: boolean; wait: number; json?: boolean }) => target.run(options, async arn => {
+      const group = groupRef(arn);
       checkRegion(group, options.to, '--to');
       await changeSplit('failover', group, options.to, options, (before, isDefault) => {
         const others = [...new Set([...Object.keys(before.telephony), ...group.regions])].filter(r => r !== options.to);
@@ -26,5 +29,5 @@ export function registerFailover(program: Command): void {
           signIn: isDefault ? { [options.to]: true, [other]: false } : undefined,
         };
       });
-    });
+    }));
 }

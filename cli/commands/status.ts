@@ -1,18 +1,19 @@
 import { ListPhoneNumbersV2Command } from '@aws-sdk/client-connect';
 import { Command } from 'commander';
 import { formatPart } from '../../src/shared/split';
-import { CliError, connect, crossRegionRouting, describeGroup, explain, groupRef, GroupRef, NO_CREDENTIALS, readSplit, Split } from '../connect';
+import { connect, crossRegionRouting, explain, firstAnswering, groupRef, GroupRef, readSplit, Split } from '../connect';
 import { print } from '../output';
+import { ACCOUNT, Target } from '../target';
 
 /** `status --group <arn>`: read from whichever of the group's two Regions answers. */
-export function registerStatus(program: Command): void {
-  program.command('status')
+export function registerStatus(program: Command, target: Target = ACCOUNT): void {
+  const command = program.command('status')
     .description('Shows a traffic distribution group: its status, the telephony, agent and sign-in split, the phone numbers on it, '
-      + 'and cross-Region routing; read from whichever of its two Regions answers')
-    .requiredOption('--group <arn>', 'the ARN of the traffic distribution group')
+      + 'and cross-Region routing; read from whichever of its two Regions answers');
+  target.options(command)
     .option('--json', 'print one JSON document (for scripts)')
-    .action(async (options: { group: string; json?: boolean }) => {
-      const group = groupRef(options.group);
+    .action((options: { group?: string; json?: boolean }) => target.run(options, async arn => {
+      const group = groupRef(arn);
       const { region, failures, report } = await firstAnswer(group);
       const lines = [
         `Group ${report.name} (${group.arn})`,
@@ -28,7 +29,7 @@ export function registerStatus(program: Command): void {
           : report.routing.isolatedRegions.length === 0 ? 'on' : `isolated: ${report.routing.isolatedRegions.join(', ')}`}`,
       ];
       print(options, lines, { group: group.arn, region, failures, ...report });
-    });
+    }));
 }
 
 interface Report {
@@ -43,41 +44,24 @@ interface Report {
 }
 
 async function firstAnswer(group: GroupRef): Promise<{ region: string; failures: Array<{ region: string; error: string }>; report: Report }> {
-  const failures: Array<{ region: string; error: string }> = [];
-  for (const region of group.regions) {
-    let described;
-    try {
-      described = await describeGroup(group, region);
-    } catch (e) {
-      const err = e as CliError;
-      if (/was not found/.test(err.message) && region === group.source) {
-        throw err; // the group's own Region says it does not exist
-      }
-      if (err.message.startsWith(NO_CREDENTIALS)) {
-        throw err; // no Region is to blame: asking the other one would fail the same way
-      }
-      failures.push({ region, error: err.message });
-      continue;
-    }
-    const report: Report = {
-      name: described.Name,
-      status: described.Status,
-      isDefault: described.IsDefault === true,
-      instanceArn: described.InstanceArn,
-      numbers: [],
-      routing: { isolatedRegions: [] },
-    };
-    try {
-      report.split = await readSplit(group, region);
-    } catch (e) {
-      report.splitError = (e as Error).message;
-    }
-    report.numbers = await numbers(group, region).catch(e => [`(not listed: ${(e as Error).message})`]);
-    const routing = await crossRegionRouting(described.InstanceArn, region);
-    report.routing = routing.error !== undefined ? { isolatedRegions: [], error: routing.error } : { isolatedRegions: routing.isolatedRegions ?? [] };
-    return { region, failures, report };
+  const { region, described, failures } = await firstAnswering(group);
+  const report: Report = {
+    name: described.Name,
+    status: described.Status,
+    isDefault: described.IsDefault === true,
+    instanceArn: described.InstanceArn,
+    numbers: [],
+    routing: { isolatedRegions: [] },
+  };
+  try {
+    report.split = await readSplit(group, region);
+  } catch (e) {
+    report.splitError = (e as Error).message;
   }
-  throw new CliError(`No Region of the group answered: ${failures.map(f => `${f.region}: ${f.error}`).join('; ')}`);
+  report.numbers = await numbers(group, region).catch(e => [`(not listed: ${(e as Error).message})`]);
+  const routing = await crossRegionRouting(described.InstanceArn, region);
+  report.routing = routing.error !== undefined ? { isolatedRegions: [], error: routing.error } : { isolatedRegions: routing.isolatedRegions ?? [] };
+  return { region, failures, report };
 }
 
 async function numbers(group: GroupRef, region: string): Promise<string[]> {

@@ -75,6 +75,12 @@ export interface VirtualClockOptions {
    * @default - Math.random is left alone
    */
   readonly seed?: number;
+  /**
+   * The simulated instant to start at (epoch milliseconds): where an earlier run left its world (the `local`
+   * commands' state file), so that what was pending then is still pending, and what had settled stays settled.
+   * @default - a seeded clock starts at 2026-01-01T00:00:00Z, an unseeded one at the real time
+   */
+  readonly startAt?: number;
 }
 
 type Globals = Record<string, unknown>;
@@ -132,7 +138,7 @@ export class VirtualClock {
     };
     this.fake = FakeTimers.withGlobal(this.main as never).install({
       // A seeded world starts at the same instant in every run (dates in requests and logs repeat too).
-      now: options.seed === undefined ? Date.now() : SEEDED_EPOCH,
+      now: options.startAt ?? (options.seed === undefined ? Date.now() : SEEDED_EPOCH),
       toFake: [...FAKED] as FakeTimers.FakeMethod[],
       shouldClearNativeTimers: true,
     });

@@ -1,6 +1,6 @@
 /**
- * What the `local` commands print: the emulator's modelled durations next to the scaled ones, a
- * line per resource operation (status, seconds; a Delete says what its removal policy did:
+ * What the `local` commands print: the emulator's modelled durations, a line per operation on the
+ * library's resources (the provider framework's rows summed up in one line, all with --verbose) (status, seconds; a Delete says what its removal policy did:
  * deleted, released, or retained and left running), the stack's outputs, what the emulated
  * account holds afterwards (the instance and its replica, the groups with their split and agents,
  * the numbers with their target and flows), and after a destroy what it left running.
@@ -54,8 +54,35 @@ export interface CommandReport {
   readonly leftRunning?: string[];
   /** Amazon Connect API calls the emulator answered during the command. */
   readonly apiCalls?: number;
-  /** Wall-clock seconds of the command. */
+  /** Wall-clock seconds of the command (on this machine). */
   readonly seconds?: number;
+  /** The run's seed: `--seed` with it (and the same state file) replays the command. */
+  readonly seed?: number;
+  /** Simulated seconds of the deploy, update or destroy: about what it takes on AWS, whatever the machine. */
+  readonly simulatedSeconds?: number;
+}
+
+const LIBRARY_TYPES = new Set([
+  TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE, CLAIMED_PHONE_NUMBER_RESOURCE_TYPE, INSTANCE_REPLICA_RESOURCE_TYPE,
+  TRAFFIC_DISTRIBUTION_RESOURCE_TYPE, TRAFFIC_DISTRIBUTION_GROUP_USERS_RESOURCE_TYPE,
+]);
+
+/** Whether a resource is one of this library's (the rest is the provider framework and the user's own). */
+export function isLibraryResource(type: string): boolean {
+  return LIBRARY_TYPES.has(type);
+}
+
+/** The operations on resources other than the library's that went well, as one line (none failed: failures are printed in full). */
+export function summarizeOthers(lines: ReadonlyArray<ResourceLine>): string[] {
+  const others = lines.filter(l => !isLibraryResource(l.resourceType) && !l.status.endsWith('_FAILED'));
+  if (others.length === 0) {
+    return [];
+  }
+  const byStatus = new Map<string, number>();
+  others.forEach(l => byStatus.set(l.status, (byStatus.get(l.status) ?? 0) + 1));
+  const seconds = Math.max(...others.map(l => l.seconds));
+  return [`  + ${others.length} other resource operations (the provider framework's functions, roles, state machine...): `
+    + `${[...byStatus].map(([status, n]) => `${n} ${status}`).join(', ')}, the longest ${seconds.toFixed(2)} s (--verbose lists them)`];
 }
 
 /** The line of a finished resource operation (IN_PROGRESS events give none); a completed Delete says what it did. */
@@ -174,8 +201,8 @@ export interface DeployedResource {
   readonly props: Record<string, unknown>;
 }
 
-/** The steps of the emulator's model of the service, each with its real duration and its duration at this time scale. */
-export function timeScaleLines(durations: Required<EmulatorDurations>, timeScale: number): string[] {
+/** The steps of the emulator's model of the service, each with its simulated duration. */
+export function durationLines(durations: Required<EmulatorDurations>): string[] {
   const steps: Array<[keyof EmulatorDurations, string]> = [
     ['replicate', 'replication of the instance'],
     ['groupCreate', 'creation of a group'],
@@ -186,8 +213,11 @@ export function timeScaleLines(durations: Required<EmulatorDurations>, timeScale
     ['groupDelete', 'deletion of a group'],
     ['replicaDelete', 'deletion of a replica'],
   ];
-  const secs = (ms: number) => `${Number((ms / 1000).toFixed(2))} s`;
-  return steps.map(([key, what]) => `    ${what.padEnd(28)} ${secs(durations[key]).padStart(5)} -> ${secs(durations[key] * timeScale)} here`);
+  return steps.map(([key, what]) => `    ${what.padEnd(28)} ${formatSeconds(durations[key]).padStart(6)}`);
+}
+
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(2))} s`;
 }
 
 /** Whether a number's target is a traffic distribution group (an ARN, or a reference to one of the stack). */

@@ -1,7 +1,8 @@
 /**
  * `--state <file>`: what the `local` commands keep between runs, as one JSON file: the emulator's
  * world (the instance, flows, users and numbers on offer it was started with), what the emulated
- * account then holds, and the stacks the local CloudFormation engine deployed.
+ * account then holds, the stacks the local CloudFormation engine deployed, the Regions down (`local
+ * outage`) and the simulated time the world stopped at.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -13,6 +14,10 @@ export interface LocalState {
   readonly world: EmulatorWorld;
   readonly emulator: EmulatorSnapshot;
   readonly engine: EngineState;
+  /** The simulated instant (epoch ms) the last command's world stopped at: the next one starts there. */
+  readonly clock?: number;
+  /** The Regions `local outage` took down (every call to them fails until `local recover`). */
+  readonly outages?: string[];
 }
 
 /** The state saved in `file`, or undefined when there is no such file yet. */

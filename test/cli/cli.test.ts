@@ -107,9 +107,9 @@ describe('status', () => {
     expect(out.stderr).not.toContain('No Region of the group answered');
   });
 
-  test('a bare id exits 1 asking for the ARN', async () => {
+  test('a bare id exits 2 (bad usage) asking for the ARN', async () => {
     const out = await cli('status', '--group', '00000000-0000-0000-0000-000000000000');
-    expect(out.code).toBe(1);
+    expect(out.code).toBe(2);
     expect(out.stderr).toContain("Give the group's ARN");
   });
 });
@@ -157,32 +157,34 @@ describe('failover and split', () => {
     expect(emulator.callCount('UpdateTrafficDistribution')).toBe(before);
   });
 
-  test('a Region outside the group\'s pair exits 1 naming the pair, with no call', async () => {
+  test('a Region outside the group\'s pair exits 2 (bad usage) naming the pair, with no call', async () => {
     const seen = emulator.calls.length;
     const out = await cli('failover', '--group', group, '--to', 'eu-west-2');
-    expect(out.code).toBe(1);
+    expect(out.code).toBe(2);
     expect(out.stderr).toContain(`--to eu-west-2 is not a Region of the group ${group}: Global Resiliency pairs ${SOURCE} with ${REPLICA}`);
     expect(emulator.calls.length).toBe(seen);
   });
 
-  test('a split Amazon Connect refuses exits 1 with its reason; a malformed split exits 1 before any call', async () => {
+  test('a split Amazon Connect refuses exits 1 with its reason; a malformed split exits 2 before any call', async () => {
     const refused = await cli('split', '--group', group, '--sign-in', `${SOURCE}=true,${REPLICA}=false`, '--json');
     expect(refused.code).toBe(1);
     expect(JSON.parse(refused.stdout).error).toMatch(/UpdateTrafficDistribution in us-east-1: Amazon Connect refused the request \(SignInConfig can be changed only on the default/);
     const seen = emulator.calls.length;
     const bad = await cli('split', '--group', group, '--telephony', `${SOURCE}=75,${REPLICA}=25`);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--telephony');
     expect(emulator.calls.length).toBe(seen);
   });
 
-  test('a group not ACTIVE again within --wait exits 1 saying so', async () => {
+  test('a change applied but not ACTIVE again within --wait exits 3 saying so', async () => {
     const slow = await ConnectEmulator.start({ timeScale: 1, replicated: true, rateLimit: false, durations: { groupUpdate: 30_000 } });
     try {
       const arn = slow.groups().find(g => g.isDefault)!.arn;
       const out = await runCli(BUNDLED_CLI, ['failover', '--group', arn, '--to', REPLICA, '--wait', '1'], cliEnv(slow));
-      expect(out.code).toBe(1);
-      expect(out.stderr).toContain('was not ACTIVE within 1 s (last seen: UPDATE_IN_PROGRESS)');
+      expect(out.code).toBe(3);
+      expect(out.stdout).toContain(`failover: UpdateTrafficDistribution in ${REPLICA} accepted; `);
+      expect(out.stderr).toContain('was not ACTIVE yet when --wait 1 s ended: it settles on its own');
+      expect(slow.groups().find(g => g.arn === arn)!.status).toBe('UPDATE_IN_PROGRESS'); // applied, settling
     } finally {
       await slow.stop();
     }

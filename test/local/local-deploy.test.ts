@@ -45,6 +45,9 @@ interface CommandReport {
   resources: Array<{ logicalId: string; resourceType: string; status: string; seconds: number; reason?: string; meaning?: string }>;
   outputs: Record<string, string>;
   leftRunning?: string[];
+  seed: number;
+  simulatedSeconds: number;
+  apiCalls: number;
   emulator: {
     instance: { arn: string; replicas: Record<string, string> };
     groups: Array<{
@@ -97,8 +100,10 @@ describe('local deploy, update and destroy of a cloud assembly', () => {
       expect(r.stdout).toMatch(new RegExp(`CREATE_COMPLETE +\\d+\\.\\d\\d s  ${type.replace(/:/g, ':')} +${id}[0-9A-F]{8}\\n`));
     }
     expect(r.stdout).not.toMatch(/FAILED/);
-    // The modelled real durations, next to what they take at the default --time-scale (0.01).
-    expect(r.stdout).toMatch(/\n    replication of the instance +60 s -> 0\.6 s here\n/);
+    // The modelled durations, in simulated time; what the deploy would take on AWS, and its seed.
+    expect(r.stdout).toMatch(/\n    replication of the instance +60 s\n/);
+    expect(r.stdout).toMatch(/\nDone: on AWS this deploy would take about 1 min \d\d s \(the library's production timings/);
+    expect(r.stdout).toMatch(/, seed \d+: --seed \d+ replays it\)\n/);
     const groupArn = /\n  GroupArn +(arn:aws:connect:us-east-1:111122223333:traffic-distribution-group\/\S+)/.exec(r.stdout)?.[1];
     expect(groupArn).toBeDefined();
     expect(r.stdout).toMatch(/MainNumber +\+12065550100\n/);
@@ -255,6 +260,16 @@ describe('local deploy, update and destroy of a cloud assembly', () => {
     }
   }, 130_000);
 
+  test('a seed replays a deploy: the same simulated duration (what it would take on AWS) and API calls, on any machine', () => {
+    const [a, b] = [1, 2].map(() => json(local('deploy', exampleOut, '--seed', '42', '--json')));
+    expect([a.succeeded, b.succeeded]).toEqual([true, true]);
+    expect([a.seed, b.seed]).toEqual([42, 42]);
+    // What still varies is the order in which concurrent requests reach the emulator (local/clock/virtual-clock.ts): within 2 %.
+    expect(Math.abs(a.simulatedSeconds - b.simulatedSeconds)).toBeLessThanOrEqual(a.simulatedSeconds * 0.02);
+    expect(Math.abs(a.apiCalls - b.apiCalls)).toBeLessThanOrEqual(Math.ceil(a.apiCalls * 0.02));
+    expect(a.simulatedSeconds).toBeGreaterThan(60); // the replication alone is 60 s in the emulator's model
+  }, 130_000);
+
   test('usage errors name what to do', () => {
     const several = local('deploy', fixtureOut);
     expect(several.status).toBe(1);
@@ -266,7 +281,7 @@ describe('local deploy, update and destroy of a cloud assembly', () => {
     expect(notAssembly.status).toBe(1);
     expect(notAssembly.stderr).toContain('has no manifest.json');
     const badScale = local('deploy', exampleOut, '--time-scale', '0');
-    expect(badScale.status).toBe(1);
+    expect(badScale.status).toBe(2);
     expect(badScale.stderr).toContain("option '--time-scale <factor>' argument '0' is invalid");
   }, 60_000);
 
