@@ -4,7 +4,8 @@
  * declaration changed while someone else moved that part fails with no UpdateTrafficDistribution.
  */
 import {
-  CreateTrafficDistributionGroupCommand, DescribeTrafficDistributionGroupCommand, GetTrafficDistributionCommand, ListPhoneNumbersV2Command, ListTrafficDistributionGroupsCommand,
+  CreateTrafficDistributionGroupCommand, DescribeTrafficDistributionGroupCommand, GetTrafficDistributionCommand, ListPhoneNumbersV2Command,
+  ListTrafficDistributionGroupsCommand,
   TagResourceCommand, TrafficDistributionGroupStatus, UntagResourceCommand, UpdateTrafficDistributionCommand,
 } from '@aws-sdk/client-connect';
 import { DEFAULT_GROUP_ARN, expectFailed, expectSucceeded, GROUP2_ARN, inputsOf, run, STACK_ID, updateEvent, useConnectMock } from './events';

@@ -1,6 +1,7 @@
 /** The owner record on Delete: a number another resource owns is left alone, one taken over is let go, an adopted one is put back; a group replacement checks for numbers from outside. */
 import {
-  DescribePhoneNumberCommand, ListPhoneNumbersV2Command, ReleasePhoneNumberCommand, TagResourceCommand, UntagResourceCommand, UpdatePhoneNumberCommand,
+  DescribePhoneNumberCommand, ListPhoneNumbersV2Command, ReleasePhoneNumberCommand, TagResourceCommand, UntagResourceCommand,
+  UpdatePhoneNumberCommand,
   CreateTrafficDistributionGroupCommand, DescribeTrafficDistributionGroupCommand, ListTrafficDistributionGroupsCommand,
 } from '@aws-sdk/client-connect';
 import { deleteEvent, expectFailed, expectSucceeded, inputsOf, OTHER_INSTANCE_ARN, run, updateEvent } from './events';

@@ -11,7 +11,8 @@ import { MAX_CLAIM_ATTEMPTS } from '../../lambda/claimed-phone-number/handler';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
 import { ownerTags } from '../../lambda/lib/ownership';
 import {
-  ADOPTED_FROM_TAG, ADOPTED_OWNER_TAG, CLAIM_TOKEN_TAG, CLAIMED_PHONE_NUMBER_RESOURCE_TYPE as TYPE, CREATED_FIELD, DEADLINE_FIELD, OWNER_NONE, OWNER_TAG, STACK_TAG,
+  ADOPTED_FROM_TAG, ADOPTED_OWNER_TAG, CLAIM_TOKEN_TAG, CLAIMED_PHONE_NUMBER_RESOURCE_TYPE as TYPE, CREATED_FIELD, DEADLINE_FIELD, OWNER_NONE,
+  OWNER_TAG, STACK_TAG,
 } from '../../src/shared/names';
 import { FLOW_ID, GROUP_ARN, INSTANCE_ARN, INSTANCE_ID, REGION, REPLICA_FLOW_ARN, REPLICA_FLOW_ID, REPLICA_REGION } from '../fixtures/arns';
 

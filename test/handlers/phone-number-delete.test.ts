@@ -1,6 +1,7 @@
 /** The ClaimedPhoneNumber handler on Delete: a number released (DESTROY) or kept and parked (RETAIN), and the wait until done. */
 import {
-  AccessDeniedException, AssociatePhoneNumberContactFlowCommand, DescribePhoneNumberCommand, DescribeTrafficDistributionGroupCommand, InternalServiceException,
+  AccessDeniedException, AssociatePhoneNumberContactFlowCommand, DescribePhoneNumberCommand, DescribeTrafficDistributionGroupCommand,
+  InternalServiceException,
   InvalidParameterException, ReleasePhoneNumberCommand, ResourceInUseException, ResourceNotFoundException, ThrottlingException,
   UpdatePhoneNumberCommand,
 } from '@aws-sdk/client-connect';

@@ -83,7 +83,8 @@ describe('TrafficDistributionGroup: Create', () => {
     cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE'));
     const out = await run(createEvent(TYPE, { InstanceArn: INSTANCE_ARN, Name: 'support' }, o));
     expectSucceeded(out, GROUP_ARN, { Arn: GROUP_ARN, Id: GROUP_ID });
-    expect(inputsOf(cm, CreateTrafficDistributionGroupCommand)[0]).toEqual(expect.objectContaining({ Description: undefined, Tags: ownerTags(createEvent(TYPE, PROPS, o)) }));
+    expect(inputsOf(cm, CreateTrafficDistributionGroupCommand)[0])
+      .toEqual(expect.objectContaining({ Description: undefined, Tags: ownerTags(createEvent(TYPE, PROPS, o)) }));
     expect(cm).not.toHaveReceivedCommand(GetTrafficDistributionCommand);
   });
 
