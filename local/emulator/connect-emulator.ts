@@ -258,8 +258,13 @@ export class ConnectEmulator {
     this.state.removeNumber(n);
   }
 
-  /** A number this account already holds (CLAIMED) on the target, as if claimed earlier. */
-  seedClaimedNumber(phoneNumber: string, targetArn: string): { arn: string; id: string } {
+  /**
+   * A number this account already holds (CLAIMED) on the target, as if claimed earlier (outside any
+   * stack: in the console, by a script), optionally with its flows (Region to flow ARN) and description.
+   */
+  seedClaimedNumber(
+    phoneNumber: string, targetArn: string, extra: { flows?: Record<string, string>; description?: string } = {},
+  ): { arn: string; id: string } {
     const offered = this.state.inventory.get(phoneNumber);
     this.state.inventory.delete(phoneNumber);
     const id = uuidFor(`emulator phone-number ${phoneNumber}`);
@@ -273,7 +278,8 @@ export class ConnectEmulator {
       type: offered?.type ?? (phoneNumber.startsWith('+1800') ? 'TOLL_FREE' : 'DID'),
       targetArn,
       tags: {},
-      flows: {},
+      flows: { ...extra.flows },
+      description: extra.description,
       status: 'CLAIMED',
     });
     return { arn, id };
