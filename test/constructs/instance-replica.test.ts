@@ -39,7 +39,8 @@ describe('InstanceReplica', () => {
     const actions = new Set(statements.flatMap(s => [s.Action].flat()));
     expect([...actions].sort()).toEqual([
       // The provider's own: deleting the stack's last group after an update removed it (ConnectProvider).
-      'connect:DeleteInstance', 'connect:DeleteTrafficDistributionGroup', 'connect:DescribeInstance', 'connect:DescribeTrafficDistributionGroup',
+      'connect:DeleteInstance', 'connect:DeleteTrafficDistributionGroup', 'connect:DescribeInstance', 'connect:DescribePhoneNumber',
+      'connect:DescribeTrafficDistributionGroup',
       'connect:ListPhoneNumbersV2', 'connect:ListTrafficDistributionGroups', 'connect:ReplicateInstance',
     ]);
     const text = JSON.stringify(statements);
