@@ -11,6 +11,13 @@ import { CfnEvent, clientToken, IsCompleteResult, WaitEvent } from '../lib/event
 import { log } from '../lib/log';
 import { ownedByStack, ownershipOf } from '../lib/ownership';
 import { pollUntilSettled } from '../lib/poll';
+import { stackRollingBack } from '../lib/stack-status';
+
+/** A number found by search (not chosen by phoneNumber, not imported): any matching number will do. */
+function isSearched(props: Record<string, unknown> | undefined): boolean {
+  const given = (k: string) => typeof props?.[k] === 'string' && props[k] !== '';
+  return !given(PhoneProps.PHONE_NUMBER) && !given(PhoneProps.SOURCE_PHONE_NUMBER_ARN);
+}
 
 /** What a Delete started: a release, a retention, a parking move, or putting an adopted number back. */
 export type DeleteMode = 'release' | 'retain' | 'park' | 'put-back';
@@ -38,7 +45,12 @@ export async function startDelete(event: CfnEvent & { PhysicalResourceId: string
       await letGo(event, region, number);
       return false;
     case 'adopted':
-      return await putBack(event, region, number) ? 'put-back' : false;
+      // DESTROY of an adopted number applies only when the user removes it from the stack that owned it:
+      // never in the rollback of the deployment that adopted it (nor when the stack status is unknown).
+      if (removalOf(event.ResourceProperties) !== 'destroy' || await stackRollingBack(event) !== false) {
+        return await putBack(event, region, number) ? 'put-back' : false;
+      }
+      break;
     case 'mine':
       break;
   }
@@ -48,7 +60,13 @@ export async function startDelete(event: CfnEvent & { PhysicalResourceId: string
   if (kept) {
     log('INFO', 'keeping a chosen number that a failed request claimed', { arn, number: number.PhoneNumber });
   }
-  const removal = kept ? 'retain' : removalOf(event.ResourceProperties);
+  let removal = kept ? 'retain' : removalOf(event.ResourceProperties);
+  if (removal === 'retain' && !kept && isSearched(event.ResourceProperties) && await stackRollingBack(event) === true) {
+    // RETAIN protects numbers in service: a searched number that a deployment claimed and that
+    // deployment's rollback deletes was never in service (any number matches the declaration again).
+    log('INFO', 'releasing a searched number claimed by a deployment that never completed (its rollback)', { arn, number: number.PhoneNumber });
+    removal = 'destroy';
+  }
   if (removal === 'destroy') {
     await step(`${label(event, number.PhoneNumber)}: ReleasePhoneNumber`, async () => {
       try {
@@ -110,7 +128,8 @@ export async function isDeleted(event: WaitEvent, arn: string): Promise<IsComple
   const mode = event[DELETE_MODE_FIELD];
   const done = await pollUntilSettled(event, async seen => {
     const n = await describe(region, arn, what);
-    const removal = mode === 'put-back' || n?.Tags?.[KEPT_TAG] !== undefined ? 'retain' : removalOf(event.ResourceProperties);
+    const removal = mode === 'release' ? 'destroy'
+      : mode === 'put-back' || n?.Tags?.[KEPT_TAG] !== undefined ? 'retain' : removalOf(event.ResourceProperties);
     const status = n?.PhoneNumberStatus?.Status;
     if (n === undefined || status === 'FAILED' && removal === 'destroy') {
       return true;

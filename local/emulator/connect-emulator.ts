@@ -13,6 +13,7 @@
  */
 import * as http from 'http';
 import { AddressInfo } from 'net';
+import type { StackSource } from './cloudformation';
 import { Authorizer } from './iam';
 import { groupByArn } from './lookups';
 import { CallRecord, EmulatorDurations, EmulatorOptions, EmulatorSnapshot } from './model';
@@ -69,6 +70,11 @@ export class ConnectEmulator {
    * Registers an authorizer: from now on, every call signed with an access key it knows is allowed
    * or refused (403 AccessDeniedException) by it. Returns a function that unregisters it.
    */
+  /** Registers what DescribeStacks reports (the local engine's stacks), served on this endpoint (cloudformation.ts). */
+  setStackSource(source: StackSource | undefined): void {
+    this.state.stackSource = source;
+  }
+
   addAuthorizer(authorizer: Authorizer): () => void {
     this.state.authorizers.push(authorizer);
     return () => {

@@ -134,6 +134,13 @@ export class ConnectProvider extends Construct {
     this.grant(['connect:DeleteTrafficDistributionGroup', 'connect:DescribeTrafficDistributionGroup', 'connect:ListPhoneNumbersV2', 'connect:DescribePhoneNumber'],
       [this.connectArn('traffic-distribution-group/*'), this.connectArn('phone-number/*')]);
 
+    // A Delete reads its own stack's status to tell a rollback (undo what the failed deployment
+    // claimed or adopted) from a removal (issue 24): DescribeStacks on this stack only.
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['cloudformation:DescribeStacks'],
+      resources: [scope.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${scope.stackName}/*` })],
+    }));
+
     if (!Token.isUnresolved(scope.region) && Token.isUnresolved(scope.account)) {
       Annotations.of(this).addWarningV2('cdk-connect-global-resiliency:environmentAgnostic', `The stack ${scope.node.path} has a Region `
         + `(${scope.region}) but no account (env.account unset, or CDK_DEFAULT_ACCOUNT without credentials): every Region check runs `

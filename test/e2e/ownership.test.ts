@@ -46,7 +46,7 @@ function onDefaultGroup(stack: Stack, id: string, props: Partial<ClaimedPhoneNum
   return n;
 }
 
-test('case 1: a number in service before the stack, declared with DESTROY, survives the failed first deploy as it was; the next deploy adopts it', async () => {
+test('case 1: a number in service before the stack, declared with DESTROY, survives the failed first deploy as it was; the next deploy adopts it; removing it then releases it', async () => {
   world.emulator.seedClaimedNumber(MAIN, defaultGroup(), { flows: FLOWS, description: 'in service since 2019' });
   await expect(world.deploy(s => failingAfter(s, onDefaultGroup(s, 'Main', { phoneNumber: MAIN, removalPolicy: RemovalPolicy.DESTROY }))))
     .rejects.toThrow(/ROLLBACK_COMPLETE after .*does not exist/);
@@ -58,8 +58,13 @@ test('case 1: a number in service before the stack, declared with DESTROY, survi
   const out = await world.deploy(s => onDefaultGroup(s, 'Main', { phoneNumber: MAIN, removalPolicy: RemovalPolicy.DESTROY }));
   expect(out.outputs.MainNumber).toBe(MAIN);
   expect(number(MAIN)).toMatchObject({ status: 'CLAIMED', targetArn: defaultGroup(), flows: FLOWS });
-  expect(number(MAIN)!.tags[ADOPTED_FROM_TAG]).toBe(defaultGroup()); // adopted: a later Delete puts it back, never releases it
+  expect(number(MAIN)!.tags[ADOPTED_FROM_TAG]).toBe(defaultGroup()); // adopted: a rollback would put it back
   expect(held()).toEqual([MAIN]);
+
+  // The user removes it from the stack that owned it (here, deletes the stack): now DESTROY applies.
+  await world.destroy();
+  expect(held()).toEqual([]);
+  expect(served(world.emulator, 'ReleasePhoneNumber')).toHaveLength(1);
 }, 120_000);
 
 test('case 3: a number of the stack on the default group (RETAIN) keeps its target and both flows through a failed deploy and a stack deletion', async () => {
@@ -76,6 +81,28 @@ test('case 3: a number of the stack on the default group (RETAIN) keeps its targ
   expect(number(MAIN)).toMatchObject({ status: 'CLAIMED', targetArn: defaultGroup(), flows: FLOWS });
   expect(served(world.emulator, 'UpdatePhoneNumber')).toEqual([]);
   expect(held()).toEqual([MAIN]);
+});
+
+test('case 5: a searched number (RETAIN) of a first deploy that fails elsewhere is released by its rollback: two failed tries and one good deploy hold one number', async () => {
+  const searched = (s: Stack) => {
+    const n = new ClaimedPhoneNumber(s, 'Line', {
+      target: PhoneNumberTarget.instance(SEED.instanceArn), countryCode: 'US', phoneNumberType: PhoneNumberType.DID, prefix: '+1312',
+    });
+    new CfnOutput(s, 'LineNumber', { value: n.phoneNumber });
+    return n;
+  };
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    await expect(world.deploy(s => failingAfter(s, searched(s)))).rejects.toThrow(/ROLLBACK_COMPLETE after .*does not exist/);
+    expect(held()).toEqual([]); // released: claimed by a deployment that never completed
+    expect(served(world.emulator, 'ReleasePhoneNumber')).toHaveLength(attempt);
+  }
+  const out = await world.deploy(s => searched(s));
+  expect(held()).toEqual([out.outputs.LineNumber]);
+
+  // Once the deployment completed, RETAIN holds: deleting the stack keeps the number.
+  await world.destroy();
+  expect(held()).toEqual([out.outputs.LineNumber]);
+  expect(served(world.emulator, 'ReleasePhoneNumber')).toHaveLength(2);
 });
 
 describe('case 4: a ClaimedPhoneNumber moved into a wrapper construct (a new logical id)', () => {

@@ -1,11 +1,12 @@
 /** The owner record on Delete: a number another resource owns is left alone, one taken over is let go, an adopted one is put back; a group replacement checks for numbers from outside. */
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
   DescribePhoneNumberCommand, ListPhoneNumbersV2Command, ReleasePhoneNumberCommand, TagResourceCommand, UntagResourceCommand,
   UpdatePhoneNumberCommand,
   CreateTrafficDistributionGroupCommand, DescribeTrafficDistributionGroupCommand, ListTrafficDistributionGroupsCommand,
 } from '@aws-sdk/client-connect';
-import { deleteEvent, expectFailed, expectSucceeded, inputsOf, OTHER_INSTANCE_ARN, run, updateEvent } from './events';
-import { LOGICAL_ID, o, ON_GROUP, PN_ARN, summary, usePhoneNumberMock } from './phone-number-fixtures';
+import { cfnMock, deleteEvent, expectFailed, expectSucceeded, inputsOf, OTHER_INSTANCE_ARN, run, stackStatus, updateEvent } from './events';
+import { gone, LOGICAL_ID, o, ON_GROUP, PN_ARN, SEARCHED, summary, usePhoneNumberMock } from './phone-number-fixtures';
 import { ownerOf } from '../../lambda/lib/events';
 import { ownerTags } from '../../lambda/lib/ownership';
 import {
@@ -51,6 +52,52 @@ describe('ClaimedPhoneNumber: Delete acts only on what its own logical resource 
     expect(inputsOf(cm, UpdatePhoneNumberCommand)).toEqual([expect.objectContaining({ PhoneNumberId: PN_ARN, TargetArn: OTHER_INSTANCE_ARN })]);
     expect(inputsOf(cm, TagResourceCommand)).toEqual([{ resourceArn: PN_ARN, tags: { [OWNER_TAG]: OWNER_NONE } }]);
     expect(inputsOf(cm, UntagResourceCommand)).toEqual([{ resourceArn: PN_ARN, tagKeys: [ADOPTED_FROM_TAG, ADOPTED_OWNER_TAG, STACK_TAG] }]);
+    expect(cm).not.toHaveReceivedCommand(ReleasePhoneNumberCommand);
+  });
+
+  test('DESTROY of an adopted number applies when the user removes it (a cleanup after a completed update): released', async () => {
+    stackStatus('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
+    const adopted = { ...ownerTags(me), [ADOPTED_FROM_TAG]: OTHER_INSTANCE_ARN, [ADOPTED_OWNER_TAG]: OWNER_NONE };
+    cm.on(DescribePhoneNumberCommand).resolvesOnce(summary('CLAIMED', { Tags: adopted })).rejects(gone());
+    cm.on(ReleasePhoneNumberCommand).resolves({});
+    expectSucceeded(await run(deleteEvent(TYPE, PN_ARN, DESTROY, o)), PN_ARN);
+    expect(cm).toHaveReceivedCommandTimes(ReleasePhoneNumberCommand, 1);
+    expect(cm).not.toHaveReceivedCommand(UpdatePhoneNumberCommand);
+    expect(cfnMock).toHaveReceivedCommandWith(DescribeStacksCommand, { StackName: me.StackId });
+  });
+
+  test('DESTROY of an adopted number in the rollback of the deployment that adopted it: put back, not released', async () => {
+    stackStatus('ROLLBACK_IN_PROGRESS');
+    const adopted = { ...ownerTags(me), [ADOPTED_FROM_TAG]: GROUP_ARN, [ADOPTED_OWNER_TAG]: OWNER_NONE };
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED', { Tags: adopted }));
+    cm.on(TagResourceCommand).resolves({});
+    cm.on(UntagResourceCommand).resolves({});
+    expectSucceeded(await run(deleteEvent(TYPE, PN_ARN, DESTROY, o)), PN_ARN);
+    expect(cm).not.toHaveReceivedCommand(ReleasePhoneNumberCommand);
+    expect(inputsOf(cm, TagResourceCommand)).toEqual([{ resourceArn: PN_ARN, tags: { [OWNER_TAG]: OWNER_NONE } }]);
+  });
+
+  test.each([
+    ['ROLLBACK_IN_PROGRESS', 1],
+    ['UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS', 1],
+    ['DELETE_IN_PROGRESS', 0],
+    ['UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 0],
+    [undefined, 0], // the status cannot be read: kept
+  ])('RETAIN of a searched number this resource claimed, stack %s: released %i time(s)', async (status, releases) => {
+    if (status !== undefined) {
+      stackStatus(status);
+    }
+    const searched = { ...SEARCHED, RemovalPolicy: 'retain' };
+    cm.on(DescribePhoneNumberCommand).resolvesOnce(summary('CLAIMED', { TargetArn: INSTANCE_ARN, Tags: ownerTags(me) })).rejects(gone());
+    cm.on(ReleasePhoneNumberCommand).resolves({});
+    expectSucceeded(await run(deleteEvent(TYPE, PN_ARN, searched, o)), PN_ARN);
+    expect(cm).toHaveReceivedCommandTimes(ReleasePhoneNumberCommand, releases);
+  });
+
+  test('RETAIN of a chosen number in a rollback is kept (phoneNumber: taken back by the next deploy)', async () => {
+    stackStatus('ROLLBACK_IN_PROGRESS');
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED', { TargetArn: INSTANCE_ARN, Tags: ownerTags(me) }));
+    expectSucceeded(await run(deleteEvent(TYPE, PN_ARN, { ...ON_GROUP, TargetArn: INSTANCE_ARN, ContactFlowArns: [] }, o)), PN_ARN);
     expect(cm).not.toHaveReceivedCommand(ReleasePhoneNumberCommand);
   });
 
