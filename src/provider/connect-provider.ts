@@ -136,10 +136,7 @@ export class ConnectProvider extends Construct {
 
     // A Delete reads its own stack's status to tell a rollback (undo what the failed deployment
     // claimed or adopted) from a removal (issue 24): DescribeStacks on this stack only.
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['cloudformation:DescribeStacks'],
-      resources: [scope.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${scope.stackName}/*` })],
-    }));
+    this.grant(['cloudformation:DescribeStacks'], [scope.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${scope.stackName}/*` })]);
 
     if (!Token.isUnresolved(scope.region) && Token.isUnresolved(scope.account)) {
       Annotations.of(this).addWarningV2('cdk-connect-global-resiliency:environmentAgnostic', `The stack ${scope.node.path} has a Region `
