@@ -1,13 +1,14 @@
 /** Adopting a number that existed before (the owner record written before the move), and putting it back as it was. */
 import { ClaimedPhoneNumberSummary, TagResourceCommand, UntagResourceCommand, UpdatePhoneNumberCommand } from '@aws-sdk/client-connect';
 import { describe } from './calls';
-import { label } from './spec';
+import { label, removalOf } from './spec';
 import { ADOPTED_FROM_TAG, ADOPTED_OWNER_TAG, OWNER_NONE, OWNER_TAG, STACK_TAG } from '../../src/shared/names';
 import { connect } from '../lib/clients';
 import { step } from '../lib/errors';
 import { CfnEvent, clientToken, ownerOf } from '../lib/events';
 import { log } from '../lib/log';
-import { ownerTags } from '../lib/ownership';
+import { ownershipOf, ownerTags } from '../lib/ownership';
+import { stackRollingBack } from '../lib/stack-status';
 
 /**
  * Writes the owner record of a number this resource adopts, before it is moved: the target and owner
@@ -62,4 +63,30 @@ export async function letGo(event: CfnEvent, region: string, n: ClaimedPhoneNumb
     resourceArn: n.PhoneNumberArn!, tagKeys: [ADOPTED_FROM_TAG, ADOPTED_OWNER_TAG],
   })));
   log('INFO', 'another logical resource of the stack took this number over: left exactly as it is', { arn: n.PhoneNumberArn, owner: n.Tags?.[OWNER_TAG] });
+}
+
+/**
+ * What the owner record makes a Delete do before anything else: `false` when the number is not this
+ * resource's to act on (another's: left as it is; taken over from this one: let go), `put-back` or
+ * `false` once an adopted number was put back, `mine` when the removal policy decides (a number this
+ * resource claimed, or an adopted one the user removes with DESTROY).
+ */
+export async function actByOwner(event: CfnEvent, region: string, n: ClaimedPhoneNumberSummary): Promise<'mine' | 'put-back' | false> {
+  switch (ownershipOf(n.Tags, event)) {
+    case 'another':
+      log('INFO', 'the number is another resource\'s (or no stack\'s): left exactly as it is', { arn: n.PhoneNumberArn, owner: n.Tags?.[OWNER_TAG] });
+      return false;
+    case 'taken-over':
+      await letGo(event, region, n);
+      return false;
+    case 'adopted':
+      // DESTROY of an adopted number applies only when the user removes it from the stack that owned it:
+      // never in the rollback of the deployment that adopted it (nor when the stack status is unknown).
+      if (removalOf(event.ResourceProperties) !== 'destroy' || await stackRollingBack(event) !== false) {
+        return await putBack(event, region, n) ? 'put-back' : false;
+      }
+      return 'mine';
+    case 'mine':
+      return 'mine';
+  }
 }

@@ -1,15 +1,15 @@
 /** Deleting a phone number: its release, or its retention (parked on its group's instance), and the wait until done. */
 import { AssociatePhoneNumberContactFlowCommand, ReleasePhoneNumberCommand, UpdatePhoneNumberCommand } from '@aws-sdk/client-connect';
-import { letGo, putBack } from './adopt';
+import { actByOwner } from './adopt';
 import { describe, describeGroup } from './calls';
 import { label, regionOf, removalOf } from './spec';
-import { KEPT_TAG, OWNER_TAG, PhoneProps } from '../../src/shared/names';
+import { KEPT_TAG, PhoneProps } from '../../src/shared/names';
 import { GROUP_ARN_PATTERN, ParsedFlowArn, PHONE_NUMBER_ARN_PATTERN, validateFlows } from '../../src/shared/validate';
 import { connect } from '../lib/clients';
 import { errorName, isNotFound, step, UserError } from '../lib/errors';
 import { CfnEvent, clientToken, IsCompleteResult, WaitEvent } from '../lib/events';
 import { log } from '../lib/log';
-import { ownedByStack, ownershipOf } from '../lib/ownership';
+import { ownedByStack } from '../lib/ownership';
 import { pollUntilSettled } from '../lib/poll';
 import { stackRollingBack } from '../lib/stack-status';
 
@@ -37,22 +37,9 @@ export async function startDelete(event: CfnEvent & { PhysicalResourceId: string
     return false;
   }
   // The owner record decides first: a Delete acts only on what its own logical resource owns now.
-  switch (ownershipOf(number.Tags, event)) {
-    case 'another':
-      log('INFO', 'the number is another resource\'s (or no stack\'s): left exactly as it is', { arn, owner: number.Tags?.[OWNER_TAG] });
-      return false;
-    case 'taken-over':
-      await letGo(event, region, number);
-      return false;
-    case 'adopted':
-      // DESTROY of an adopted number applies only when the user removes it from the stack that owned it:
-      // never in the rollback of the deployment that adopted it (nor when the stack status is unknown).
-      if (removalOf(event.ResourceProperties) !== 'destroy' || await stackRollingBack(event) !== false) {
-        return await putBack(event, region, number) ? 'put-back' : false;
-      }
-      break;
-    case 'mine':
-      break;
+  const byOwner = await actByOwner(event, region, number);
+  if (byOwner !== 'mine') {
+    return byOwner;
   }
   // A number chosen by phoneNumber and kept by a failed request is never released (the next
   // deployment takes it back): it is retained, parked on its group's instance like any retained number.
