@@ -3,6 +3,7 @@ import {
   ClaimedPhoneNumberSummary, ClaimPhoneNumberCommand, DescribeContactFlowCommand, ListPhoneNumbersV2Command,
   PhoneNumberCountryCode, PhoneNumberType, SearchAvailablePhoneNumbersCommand, UpdatePhoneNumberCommand,
 } from '@aws-sdk/client-connect';
+import { recordAdoption } from './adopt';
 import { describe, isUnavailable, onActiveTarget } from './calls';
 import { untagKept } from './cleanup';
 import { importNumber, isImportedSpec } from './import';
@@ -15,6 +16,7 @@ import { connect } from '../lib/clients';
 import { errorName, isNotFound, step, userError, UserError } from '../lib/errors';
 import { CfnEvent, clientToken, ownerOf } from '../lib/events';
 import { log } from '../lib/log';
+import { ownerTags } from '../lib/ownership';
 import { pollSettings } from '../lib/poll';
 
 /**
@@ -58,7 +60,7 @@ export async function claim(event: CfnEvent, spec: NumberSpec): Promise<string> 
     PhoneNumber: phoneNumber,
     TargetArn: spec.targetArn,
     PhoneNumberDescription: spec.description,
-    Tags: { ...spec.tags, [CLAIM_TOKEN_TAG]: token, [OWNER_TAG]: ownerOf(event) },
+    Tags: { ...spec.tags, [CLAIM_TOKEN_TAG]: token, ...ownerTags(event) },
     ClientToken: attempt === 0 ? claimToken : clientToken(event, `claim-when-active:${phoneNumber}`),
   })));
 
@@ -79,6 +81,8 @@ export async function claim(event: CfnEvent, spec: NumberSpec): Promise<string> 
           throw new UserError(`${label(event, spec.phoneNumber)} is not available to claim: it is not offered for this target, `
             + 'another account holds it, or it was released in the last 180 days. Check the number, or search for one with countryCode and phoneNumberType.');
         }
+        // The owner record first (the target and owner it had), so that a Delete can put it back.
+        await recordAdoption(event, region, owned.PhoneNumberArn!);
         if (owned.TargetArn !== spec.targetArn) {
           await step(`${label(event, spec.phoneNumber)}: UpdatePhoneNumber (adopt from ${owned.TargetArn})`, () => onActiveTarget(spec, attempt => connect(region).send(
             new UpdatePhoneNumberCommand({ PhoneNumberId: owned.PhoneNumberArn, TargetArn: spec.targetArn, ClientToken: clientToken(event, attempt === 0 ? 'adopt' : 'adopt-when-active') }),

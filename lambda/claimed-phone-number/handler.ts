@@ -4,7 +4,7 @@ import { leaveNothingBehind } from './cleanup';
 import {
   CLAIMED_AT_FIELD, DELETE_STARTED_AT_FIELD, NOTHING_TO_DELETE_FIELD, sleepUntilFirstPoll, TAKEN_BACK_FIELD,
 } from './fields';
-import { isDeleted, startDelete } from './release';
+import { DELETE_MODE_FIELD, isDeleted, startDelete } from './release';
 import { parseNumberSpec } from './spec';
 import { settle, updateInPlace } from './update';
 import { CREATED_FIELD, DEADLINE_FIELD, Deadlines, PhoneProps } from '../../src/shared/names';
@@ -47,12 +47,14 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
       await updateInPlace(event, spec);
       return { PhysicalResourceId: event.PhysicalResourceId, [DEADLINE_FIELD]: deadline };
     }
-    case 'Delete':
+    case 'Delete': {
+      const mode = await startDelete(event);
       return {
         PhysicalResourceId: event.PhysicalResourceId,
         [DEADLINE_FIELD]: deadline,
-        ...(await startDelete(event) ? { [DELETE_STARTED_AT_FIELD]: Date.now() } : { [NOTHING_TO_DELETE_FIELD]: true }),
+        ...(mode !== false ? { [DELETE_STARTED_AT_FIELD]: Date.now(), [DELETE_MODE_FIELD]: mode } : { [NOTHING_TO_DELETE_FIELD]: true }),
       };
+    }
   }
 }
 

@@ -3,6 +3,7 @@ import {
   CreateTrafficDistributionGroupCommand, DeleteTrafficDistributionGroupCommand, DescribeTrafficDistributionGroupCommand,
   ListPhoneNumbersV2Command, ListTrafficDistributionGroupsCommand, TrafficDistributionGroup,
 } from '@aws-sdk/client-connect';
+import { checkNoForeignNumbers } from './foreign-numbers';
 import { CREATED_FIELD, DEADLINE_FIELD, Deadlines, REPLICATION_PAIRS, TdgAttrs, TdgProps } from '../../src/shared/names';
 import {
   GROUP_ARN_PATTERN, parseDistribution, parseInstanceArn, validateGroupDescription, validateGroupName, validateTags,
@@ -12,6 +13,7 @@ import { deadlineFrom } from '../lib/deadlines';
 import { clip, errorName, isNotFound, step, unlessNotFound, UserError } from '../lib/errors';
 import { CfnEvent, clientToken, IsCompleteResult, OnEventResult, WaitEvent } from '../lib/events';
 import { log } from '../lib/log';
+import { ownerTags } from '../lib/ownership';
 import { pollInline, pollUntilSettled, settleOrCleanUp } from '../lib/poll';
 import { DeclaredSplit, declaredSplit, deploySplit } from '../lib/split';
 import { applyTagChanges } from '../lib/tags';
@@ -86,6 +88,9 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
           await updateTags(event, spec, previous, old[TdgProps.TAGS]);
           return { PhysicalResourceId: previous, [DEADLINE_FIELD]: deadline };
         }
+        if (GROUP_ARN_PATTERN.test(event.PhysicalResourceId)) {
+          await checkNoForeignNumbers(event, event.PhysicalResourceId.split(':')[3], event.PhysicalResourceId, label(event, spec.name));
+        }
         log('INFO', 'replacing traffic distribution group', { logicalId: event.LogicalResourceId, old: event.PhysicalResourceId });
         return { PhysicalResourceId: await create(event, spec), [DEADLINE_FIELD]: deadline, [CREATED_FIELD]: true };
       }
@@ -109,7 +114,7 @@ async function create(event: CfnEvent, spec: GroupSpec): Promise<string> {
         Name: spec.name,
         InstanceId: spec.instanceArn,
         Description: spec.description,
-        Tags: Object.keys(spec.tags).length > 0 ? spec.tags : undefined,
+        Tags: { ...spec.tags, ...ownerTags(event) }, // the owner record (lambda/lib/ownership.ts)
         ClientToken: clientToken(event, 'create-group'),
       }));
     } catch (e) {

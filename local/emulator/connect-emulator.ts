@@ -13,6 +13,7 @@
  */
 import * as http from 'http';
 import { AddressInfo } from 'net';
+import type { StackSource } from './cloudformation';
 import { Authorizer } from './iam';
 import { groupByArn } from './lookups';
 import { CallRecord, EmulatorDurations, EmulatorOptions, EmulatorSnapshot } from './model';
@@ -69,6 +70,11 @@ export class ConnectEmulator {
    * Registers an authorizer: from now on, every call signed with an access key it knows is allowed
    * or refused (403 AccessDeniedException) by it. Returns a function that unregisters it.
    */
+  /** Registers what DescribeStacks reports (the local engine's stacks), served on this endpoint (cloudformation.ts). */
+  setStackSource(source: StackSource | undefined): void {
+    this.state.stackSource = source;
+  }
+
   addAuthorizer(authorizer: Authorizer): () => void {
     this.state.authorizers.push(authorizer);
     return () => {
@@ -258,8 +264,13 @@ export class ConnectEmulator {
     this.state.removeNumber(n);
   }
 
-  /** A number this account already holds (CLAIMED) on the target, as if claimed earlier. */
-  seedClaimedNumber(phoneNumber: string, targetArn: string): { arn: string; id: string } {
+  /**
+   * A number this account already holds (CLAIMED) on the target, as if claimed earlier (outside any
+   * stack: in the console, by a script), optionally with its flows (Region to flow ARN) and description.
+   */
+  seedClaimedNumber(
+    phoneNumber: string, targetArn: string, extra: { flows?: Record<string, string>; description?: string } = {},
+  ): { arn: string; id: string } {
     const offered = this.state.inventory.get(phoneNumber);
     this.state.inventory.delete(phoneNumber);
     const id = uuidFor(`emulator phone-number ${phoneNumber}`);
@@ -273,7 +284,8 @@ export class ConnectEmulator {
       type: offered?.type ?? (phoneNumber.startsWith('+1800') ? 'TOLL_FREE' : 'DID'),
       targetArn,
       tags: {},
-      flows: {},
+      flows: { ...extra.flows },
+      description: extra.description,
       status: 'CLAIMED',
     });
     return { arn, id };

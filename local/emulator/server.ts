@@ -5,6 +5,7 @@
  */
 import * as crypto from 'crypto';
 import * as http from 'http';
+import { answerCloudFormation, isCloudFormationRequest } from './cloudformation';
 import { injected, throttle } from './faults';
 import { associateFlow, describeFlow, disassociateFlow } from './flows';
 import {
@@ -35,6 +36,17 @@ export function serve(s: EmulatorState, req: http.IncomingMessage, res: http.Ser
 }
 
 function answer(s: EmulatorState, req: http.IncomingMessage, res: http.ServerResponse, chunks: Buffer[]): void {
+  if (isCloudFormationRequest(req)) {
+    const out = answerCloudFormation(Buffer.concat(chunks).toString('utf8'), s.stackSource, (action, resource) => {
+      const key = accessKeyOf(req.headers.authorization);
+      const decision = key === undefined ? undefined
+        : s.authorizers.map(a => a({ accessKeyId: key, action, resources: [resource] })).find(d => d !== undefined);
+      return decision !== undefined && !decision.allowed ? decision.message : undefined;
+    });
+    res.writeHead(out.status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(out.xml), 'date': new Date().toUTCString() });
+    res.end(out.xml);
+    return;
+  }
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const matched = matchRoute(req.method ?? 'GET', url.pathname);
   const operation = matched?.operation ?? 'UnknownOperation';

@@ -3,6 +3,7 @@
  * the rate limiter's buckets, the scripted faults and the call log), and time: asynchronous work
  * finishes at a scheduled time, and `advance` applies every transition whose time has come.
  */
+import type { StackSource } from './cloudformation';
 import { Authorizer } from './iam';
 import {
   Body, CallRecord, ClaimedNumber, DEFAULT_DURATIONS, EmulatorDurations, EmulatorOptions, FAILED_CLAIM_HOLD_MS, Faults, Group,
@@ -21,6 +22,8 @@ export class EmulatorState {
   /** What the emulated account holds besides what the API creates (SEED unless `options.world`). */
   readonly world: ReturnType<typeof worldOf>;
   readonly authorizers: Authorizer[] = [];
+  /** The stacks DescribeStacks reports (the local engine's: cloudformation.ts). */
+  stackSource?: StackSource;
   /**
    * Holds each request until the world's clock releases it (local/world.ts): requests that reach the
    * emulator while nothing else moves are then served in an order of their own content, not of their arrival.

@@ -21,16 +21,19 @@ export async function createStack(stacks: Map<string, StackState>, ops: Resource
     assemblyDir: synth.assemblyDir,
     assets: synth.assets,
     resources: new Map(),
+    status: 'CREATE_IN_PROGRESS',
   };
   stacks.set(st.name, st);
   const ids = activeResources(st);
   const { failures } = await runGraph(ids, id => dependenciesOf(st.template, id), id => ops.createResource(st, id));
   if (failures.length > 0) {
+    st.status = 'ROLLBACK_IN_PROGRESS';
     const rollback = await ops.deleteAll(st, [...st.resources.keys()], st.template);
     stacks.delete(st.name);
     throw new Error(`Stack ${st.name} ROLLBACK_COMPLETE after ${failures.map(f => f.message).join('; ')}`
       + (rollback.length > 0 ? `; rollback failed: ${rollback.map(f => f.message).join('; ')}` : ''));
   }
+  st.status = 'CREATE_COMPLETE';
   return { outputs: outputs(st), resources: resourcesOf(st), cleanupFailures: [] };
 }
 
@@ -49,6 +52,7 @@ export async function updateStack(ops: ResourceOperations, previous: StackState,
   st.template = synth.template;
   st.assemblyDir = synth.assemblyDir;
   st.assets = synth.assets;
+  st.status = 'UPDATE_IN_PROGRESS';
 
   /** What this update did to each resource, in the order it was done. */
   const touched: Touched[] = [];
@@ -56,16 +60,20 @@ export async function updateStack(ops: ResourceOperations, previous: StackState,
   const { failures } = await runGraph(ids, id => dependenciesOf(st.template, id), id => updateOne(ops, st, id, before.get(id), touched));
 
   if (failures.length === 0) {
+    st.status = 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS';
     const cleanupFailures = await cleanUpAfterUpdate(ops, st, before, oldTemplate, ids, touched);
+    st.status = 'UPDATE_COMPLETE';
     return { outputs: outputs(st), resources: resourcesOf(st), cleanupFailures };
   }
 
+  st.status = 'UPDATE_ROLLBACK_IN_PROGRESS';
   const { rollbackFailures, rolledBackTo } = await rollBackUpdate(ops, st, before, touched);
   st.template = oldTemplate;
   st.assemblyDir = oldAssets.dir;
   st.assets = oldAssets.assets;
   st.resources = new Map(before);
   rolledBackTo.forEach((r, id) => st.resources.set(id, r));
+  st.status = rollbackFailures.length > 0 ? 'UPDATE_ROLLBACK_FAILED' : 'UPDATE_ROLLBACK_COMPLETE';
   throw new Error(`Stack ${st.name} ${rollbackFailures.length > 0 ? 'UPDATE_ROLLBACK_FAILED' : 'UPDATE_ROLLBACK_COMPLETE'} after `
     + `${failures.map(f => f.message).join('; ')}${rollbackFailures.length > 0 ? `; rollback failed: ${rollbackFailures.join('; ')}` : ''}`);
 }
@@ -175,6 +183,7 @@ async function rollBackUpdate(
     }
   }
   // UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS: delete what the update created, newest first.
+  st.status = 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS';
   for (const r of toDelete) {
     if (isRetained(r.deletionPolicy)) {
       continue;

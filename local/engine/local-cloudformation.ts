@@ -53,6 +53,11 @@ export class LocalCloudFormation {
   private readonly ops: ResourceOperations;
 
   constructor(private readonly options: LocalCloudFormationOptions = {}) {
+    // CloudFormation itself (DescribeStacks) answers on the emulator's endpoint too (local/emulator/cloudformation.ts).
+    const connectEndpoint = options.env?.AWS_ENDPOINT_URL_CONNECT;
+    if (connectEndpoint !== undefined && options.env?.AWS_ENDPOINT_URL_CLOUDFORMATION === undefined) {
+      this.options = options = { ...options, env: { ...options.env, AWS_ENDPOINT_URL_CLOUDFORMATION: connectEndpoint } };
+    }
     const waiterScale = options.waiterIntervalScale ?? 1;
     const serviceTimeoutScale = options.serviceTimeoutScale ?? waiterScale;
     // AWS::Connect::PhoneNumber (the L1), run against the functions' Connect endpoint (native-connect.ts).
@@ -64,6 +69,10 @@ export class LocalCloudFormation {
     // IAM is enforced: the Connect emulator these functions call asks this engine about every call
     // signed with a function's access key, and refuses what the function's role does not allow.
     ConnectEmulator.at(options.env?.AWS_ENDPOINT_URL_CONNECT)?.addAuthorizer(req => this.functions.authorize(req));
+    ConnectEmulator.at(options.env?.AWS_ENDPOINT_URL_CONNECT)?.setStackSource(nameOrId => {
+      const st = [...this.stacks.values()].find(s => s.name === nameOrId || s.stackId === nameOrId);
+      return st === undefined ? undefined : { stackId: st.stackId, name: st.name, status: st.status ?? 'CREATE_COMPLETE' };
+    });
   }
 
   /**
@@ -159,6 +168,7 @@ export class LocalCloudFormation {
       throw new Error(`Stack ${stackName} does not exist`);
     }
     const ids = [...st.resources.keys()];
+    st.status = 'DELETE_IN_PROGRESS';
     const failures = await this.ops.deleteAll(st, ids, st.template).finally(() => (this.provider.duplicateNext = false));
     if (failures.length > 0) {
       throw new Error(`Stack ${stackName} DELETE_FAILED: ${failures.map(f => f.message).join('; ')}`);

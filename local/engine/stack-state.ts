@@ -105,6 +105,8 @@ export interface StackState {
   /** Asset hash to its directory in the cloud assembly. */
   assets: Record<string, string>;
   resources: Map<string, ResourceState>;
+  /** CloudFormation's stack status (CREATE_IN_PROGRESS, ROLLBACK_IN_PROGRESS, ...), as DescribeStacks reports it. */
+  status?: string;
 }
 
 /** A resource operation that failed, with CloudFormation's reason. */

@@ -3,6 +3,7 @@
  * clock, the emulator at the service's durations, an engine with the handlers' production timings) from the
  * state file's account, its Regions down and its simulated time, and write it all back afterwards.
  */
+import * as cloudformation from '@aws-sdk/client-cloudformation';
 import * as connect from '@aws-sdk/client-connect';
 import * as lambda from '@aws-sdk/client-lambda';
 import * as sfn from '@aws-sdk/client-sfn';
@@ -24,7 +25,9 @@ export async function openWorld(spec: EmulatorWorld, saved: LocalState | undefin
   readonly replicated?: boolean;
   readonly engine?: Omit<LocalCloudFormationOptions, 'waiterIntervalScale' | 'serviceTimeoutScale' | 'lambdaTimeoutScale' | 'env'>;
 }): Promise<LocalWorld> {
-  provideRuntimePackages({ '@aws-sdk/client-connect': connect, '@aws-sdk/client-lambda': lambda, '@aws-sdk/client-sfn': sfn });
+  provideRuntimePackages({
+    '@aws-sdk/client-cloudformation': cloudformation, '@aws-sdk/client-connect': connect, '@aws-sdk/client-lambda': lambda, '@aws-sdk/client-sfn': sfn,
+  });
   const world = await startLocalWorld({
     seed: options.seed,
     timeScale: options.timeScale,

@@ -121,9 +121,14 @@ export class ConnectProvider extends Construct {
 
     // An update that removes the last group of a stack deletes that group under the NEW template's
     // policy, where no group grants it any more: every provider may delete (after checking for
-    // numbers on it) the groups of its account and Region.
-    this.grant(['connect:DeleteTrafficDistributionGroup', 'connect:DescribeTrafficDistributionGroup', 'connect:ListPhoneNumbersV2'],
+    // numbers on it) the groups of its account and Region. DescribePhoneNumber: a replacing group
+    // update reads the owner record of each number on the old group first (issue 24).
+    this.grant(['connect:DeleteTrafficDistributionGroup', 'connect:DescribeTrafficDistributionGroup', 'connect:ListPhoneNumbersV2', 'connect:DescribePhoneNumber'],
       [this.connectArn('traffic-distribution-group/*'), this.connectArn('phone-number/*')]);
+
+    // A Delete reads its own stack's status to tell a rollback (undo what the failed deployment
+    // claimed or adopted) from a removal (issue 24): DescribeStacks on this stack only.
+    this.grant(['cloudformation:DescribeStacks'], [scope.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${scope.stackName}/*` })]);
 
     if (!Token.isUnresolved(scope.region) && Token.isUnresolved(scope.account)) {
       Annotations.of(this).addWarningV2('cdk-connect-global-resiliency:environmentAgnostic', `The stack ${scope.node.path} has a Region `

@@ -73,6 +73,10 @@ function wildcardReason(flat: string): string {
     return 'A user removed from userIds is disassociated by the update that removes it, when it is no longer in the template: '
       + 'the grant covers the agents of the group\'s instance (of the account and Region when the instance is a token).';
   }
+  if (flat.includes(':cloudformation:') && flat.includes(':stack/')) {
+    return 'DescribeStacks on this stack only: a stack id ends in a uuid CloudFormation assigns when it creates the stack, '
+      + 'so the grant names the stack and leaves the uuid a wildcard; it tells a Delete a rollback from a removal.';
+  }
   if (flat.includes(':instance/*')) {
     return 'The instance is a deploy-time value (a token, e.g. the source instance of an InstanceReplica or the replica in the '
       + 'other Region) that cannot be named without a dependency cycle; the grant stays within the account and that Region.';

@@ -125,6 +125,26 @@ export const CLAIM_TOKEN_TAG = 'connect-global-resiliency:claim-token';
 export const OWNER_TAG = 'connect-global-resiliency:owner';
 
 /**
+ * The owner record (issue 24), tags on every number and group a handler claims, creates or adopts.
+ * STACK_TAG: a hash of the stack's id (which stack manages it); OWNER_TAG (above): a hash of stack and
+ * logical id (which logical resource). A Delete acts only on what OWNER_TAG says is its own.
+ */
+export const STACK_TAG = 'connect-global-resiliency:stack';
+
+/**
+ * On a number adopted by a resource (it existed before: claimed outside the stack, or held by another
+ * logical resource of the stack, a refactor): the target it was on before. A Delete of the adopting
+ * resource moves it back there rather than releasing it.
+ */
+export const ADOPTED_FROM_TAG = 'connect-global-resiliency:adopted-from';
+
+/** On an adopted number: the owner tag it had before ({@link OWNER_NONE} when it had none), restored by the put-back. */
+export const ADOPTED_OWNER_TAG = 'connect-global-resiliency:adopted-owner';
+
+/** Owner tag value of a number put back as it was: no stack manages it (a re-delivered Delete finds nothing of its own). */
+export const OWNER_NONE = 'none';
+
+/**
  * Tag put on a number chosen by `phoneNumber` when the request that claimed it failed: the number is
  * kept (a released number cannot be claimed again for up to 180 days), no Delete releases it while
  * the tag is on, and the next deployment of the resource takes it back and removes the tag.

@@ -3,13 +3,17 @@ import {
   AccessDeniedException, AssociatePhoneNumberContactFlowCommand, ClaimPhoneNumberCommand, DescribePhoneNumberCommand,
   DescribeTrafficDistributionGroupCommand, IdempotencyException, InternalServiceException, InvalidParameterException,
   ListPhoneNumbersV2Command, ResourceInUseException, ResourceNotFoundException, SearchAvailablePhoneNumbersCommand,
-  ThrottlingException, UpdatePhoneNumberCommand,
+  TagResourceCommand, ThrottlingException, UpdatePhoneNumberCommand,
 } from '@aws-sdk/client-connect';
 import { CLIENT_TOKEN_PATTERN, createEvent, expectFailed, expectSucceeded, inputsOf, OTHER_INSTANCE_ARN, phoneArn, regionsOf, run, sdkError, waitEvent } from './events';
 import { DATA, gone, LOGICAL_ID, NUMBER, o, ON_GROUP, PN_ARN, PN_ID, SEARCHED, summary, taken, usePhoneNumberMock } from './claimed-phone-number-fixtures';
 import { MAX_CLAIM_ATTEMPTS } from '../../lambda/claimed-phone-number/handler';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
-import { CLAIM_TOKEN_TAG, CLAIMED_PHONE_NUMBER_RESOURCE_TYPE as TYPE, CREATED_FIELD, DEADLINE_FIELD, OWNER_TAG } from '../../src/shared/names';
+import { ownerTags } from '../../lambda/lib/ownership';
+import {
+  ADOPTED_FROM_TAG, ADOPTED_OWNER_TAG, CLAIM_TOKEN_TAG, CLAIMED_PHONE_NUMBER_RESOURCE_TYPE as TYPE, CREATED_FIELD, DEADLINE_FIELD, OWNER_NONE,
+  OWNER_TAG, STACK_TAG,
+} from '../../src/shared/names';
 import { FLOW_ID, GROUP_ARN, INSTANCE_ARN, INSTANCE_ID, REGION, REPLICA_FLOW_ARN, REPLICA_FLOW_ID, REPLICA_REGION } from '../fixtures/arns';
 
 const cm = usePhoneNumberMock();
@@ -30,7 +34,9 @@ describe('ClaimedPhoneNumber: Create', () => {
       PhoneNumber: NUMBER,
       TargetArn: GROUP_ARN,
       PhoneNumberDescription: 'Main line',
-      Tags: { team: 'support', [CLAIM_TOKEN_TAG]: claim.ClientToken, [OWNER_TAG]: expect.stringMatching(/^[a-f0-9]{32}$/) },
+      Tags: {
+        team: 'support', [CLAIM_TOKEN_TAG]: claim.ClientToken, [OWNER_TAG]: expect.stringMatching(/^[a-f0-9]{32}$/), [STACK_TAG]: expect.stringMatching(/^[a-f0-9]{32}$/),
+      },
       ClientToken: expect.stringMatching(CLIENT_TOKEN_PATTERN),
     });
     expect(inputsOf(cm, AssociatePhoneNumberContactFlowCommand)).toEqual([
@@ -239,10 +245,21 @@ describe('ClaimedPhoneNumber: Create', () => {
       .resolvesOnce({ ListPhoneNumbersSummaryList: [{ PhoneNumber: '+120655501000', PhoneNumberArn: phoneArn(9) }], NextToken: 'page-2' })
       .resolves({ ListPhoneNumbersSummaryList: [{ PhoneNumber: NUMBER, PhoneNumberArn: PN_ARN, TargetArn: OTHER_INSTANCE_ARN }] });
     cm.on(UpdatePhoneNumberCommand).resolves({ PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN });
-    cm.on(DescribePhoneNumberCommand).resolvesOnce(summary('IN_PROGRESS', { TargetArn: OTHER_INSTANCE_ARN })).resolves(summary('CLAIMED'));
+    cm.on(DescribePhoneNumberCommand)
+      .resolvesOnce(summary('CLAIMED', { TargetArn: OTHER_INSTANCE_ARN, Tags: { team: 'ops' } }))
+      .resolvesOnce(summary('IN_PROGRESS', { TargetArn: OTHER_INSTANCE_ARN }))
+      .resolves(summary('CLAIMED'));
+    cm.on(TagResourceCommand).resolves({});
     cm.on(AssociatePhoneNumberContactFlowCommand).resolves({});
 
     expectSucceeded(await run(createEvent(TYPE, ON_GROUP, o)), PN_ARN, DATA);
+    // The owner record, written before the move: this resource adopted it, from that target and from no owner.
+    const event = createEvent(TYPE, ON_GROUP, o);
+    expect(inputsOf(cm, TagResourceCommand)).toEqual([{
+      resourceArn: PN_ARN,
+      tags: { ...ownerTags(event), [ADOPTED_FROM_TAG]: OTHER_INSTANCE_ARN, [ADOPTED_OWNER_TAG]: OWNER_NONE },
+    }]);
+    expect(cm.commandCalls(TagResourceCommand)[0].calledBefore(cm.commandCalls(UpdatePhoneNumberCommand)[0])).toBe(true);
     expect(cm).toHaveReceivedCommandTimes(ClaimPhoneNumberCommand, 1);
     expect(inputsOf(cm, ListPhoneNumbersV2Command)).toEqual([
       expect.objectContaining({ PhoneNumberPrefix: NUMBER, NextToken: undefined }),
@@ -258,6 +275,8 @@ describe('ClaimedPhoneNumber: Create', () => {
     cm.on(ListPhoneNumbersV2Command).resolves({
       ListPhoneNumbersSummaryList: [{ PhoneNumber: NUMBER, PhoneNumberArn: PN_ARN, TargetArn: OTHER_INSTANCE_ARN }],
     });
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED', { TargetArn: OTHER_INSTANCE_ARN }));
+    cm.on(TagResourceCommand).resolves({});
     cm.on(UpdatePhoneNumberCommand).rejects(sdkError(ResourceInUseException, 'The phone number is in use by a queue'));
     const out = await run(createEvent(TYPE, ON_GROUP, o));
     expectFailed(out, `Phone number ${LOGICAL_ID} (${NUMBER}): UpdatePhoneNumber (adopt from ${OTHER_INSTANCE_ARN}) failed: ResourceInUseException`);
@@ -275,10 +294,12 @@ describe('ClaimedPhoneNumber: Create', () => {
     cm.on(ListPhoneNumbersV2Command).resolves({
       ListPhoneNumbersSummaryList: [{ PhoneNumber: NUMBER, PhoneNumberArn: PN_ARN, TargetArn: GROUP_ARN }],
     });
-    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED'));
+    // The first delivery claimed it, with this resource's owner record: no adoption is recorded.
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED', { Tags: ownerTags(createEvent(TYPE, ON_GROUP, o)) }));
     cm.on(AssociatePhoneNumberContactFlowCommand).resolves({});
     expectSucceeded(await run(createEvent(TYPE, ON_GROUP, o)), PN_ARN, DATA);
     expect(cm).not.toHaveReceivedCommand(UpdatePhoneNumberCommand);
+    expect(cm).not.toHaveReceivedCommand(TagResourceCommand);
   });
 
   test('a claim refused for another reason (InvalidParameter) fails with it, and adopts nothing', async () => {

@@ -1,16 +1,23 @@
 /** The ClaimedPhoneNumber handler on Delete: a number released (DESTROY) or kept and parked (RETAIN), and the wait until done. */
 import {
-  AccessDeniedException, DescribePhoneNumberCommand, DescribeTrafficDistributionGroupCommand, InternalServiceException,
+  AccessDeniedException, AssociatePhoneNumberContactFlowCommand, DescribePhoneNumberCommand, DescribeTrafficDistributionGroupCommand,
+  InternalServiceException,
   InvalidParameterException, ReleasePhoneNumberCommand, ResourceInUseException, ResourceNotFoundException, ThrottlingException,
   UpdatePhoneNumberCommand,
 } from '@aws-sdk/client-connect';
 import { CLIENT_TOKEN_PATTERN, deleteEvent, expectFailed, expectNotFatalBeforeDeadline, expectSucceeded, regionsOf, run, sdkError, waitEvent } from './events';
 import { gone, LOGICAL_ID, NUMBER, o, ON_GROUP, PN_ARN, PN_ID, SEARCHED, summary, usePhoneNumberMock } from './claimed-phone-number-fixtures';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
-import { CLAIMED_PHONE_NUMBER_RESOURCE_TYPE as TYPE, DEADLINE_FIELD } from '../../src/shared/names';
+import { stackOf } from '../../lambda/lib/ownership';
+import { CLAIMED_PHONE_NUMBER_RESOURCE_TYPE as TYPE, DEADLINE_FIELD, STACK_TAG } from '../../src/shared/names';
 import { FLOW_ARN, GROUP_ARN, INSTANCE_ARN, REGION } from '../fixtures/arns';
 
 const cm = usePhoneNumberMock();
+
+/** The group as DescribeTrafficDistributionGroup shows one this stack created: its owner record names the stack. */
+const ownGroup = () => ({
+  TrafficDistributionGroup: { Arn: GROUP_ARN, InstanceArn: INSTANCE_ARN, Status: 'ACTIVE' as const, Tags: { [STACK_TAG]: stackOf(deleteEvent(TYPE, PN_ARN, ON_GROUP, o)) } },
+});
 
 describe('ClaimedPhoneNumber: Delete', () => {
   test('DESTROY releases the number and waits until it is gone', async () => {
@@ -100,12 +107,18 @@ describe('ClaimedPhoneNumber: Delete', () => {
       .resolvesOnce(summary('CLAIMED'))
       .resolvesOnce(summary('IN_PROGRESS'))
       .resolves(summary('CLAIMED', { TargetArn: INSTANCE_ARN }));
-    cm.on(DescribeTrafficDistributionGroupCommand).resolves({ TrafficDistributionGroup: { Arn: GROUP_ARN, InstanceArn: INSTANCE_ARN, Status: 'ACTIVE' } });
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(ownGroup());
     cm.on(UpdatePhoneNumberCommand).resolves({ PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN });
 
+    cm.on(AssociatePhoneNumberContactFlowCommand).resolves({});
     expectSucceeded(await run(deleteEvent(TYPE, PN_ARN, ON_GROUP, o)), PN_ARN);
 
     expect(cm).toHaveReceivedCommandWith(DescribeTrafficDistributionGroupCommand, { TrafficDistributionGroupId: GROUP_ARN });
+    // Parked, it keeps answering: its declared flow of the instance's Region is associated again, on the instance.
+    expect(cm).toHaveReceivedCommandTimes(AssociatePhoneNumberContactFlowCommand, 1);
+    expect(cm).toHaveReceivedCommandWith(AssociatePhoneNumberContactFlowCommand, {
+      PhoneNumberId: PN_ARN, InstanceId: INSTANCE_ARN.split('/')[1], ContactFlowId: FLOW_ARN.split('/').pop(),
+    });
     expect(cm).toHaveReceivedCommandWith(UpdatePhoneNumberCommand, {
       PhoneNumberId: PN_ARN, TargetArn: INSTANCE_ARN, ClientToken: expect.stringMatching(CLIENT_TOKEN_PATTERN),
     });
@@ -119,17 +132,18 @@ describe('ClaimedPhoneNumber: Delete', () => {
       .resolvesOnce(summary('CLAIMED'))
       .resolvesOnce(summary('CLAIMED'))
       .resolves(summary('CLAIMED', { TargetArn: INSTANCE_ARN }));
-    cm.on(DescribeTrafficDistributionGroupCommand).resolves({ TrafficDistributionGroup: { Arn: GROUP_ARN, InstanceArn: INSTANCE_ARN, Status: 'ACTIVE' } });
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(ownGroup());
     cm.on(UpdatePhoneNumberCommand).resolves({ PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN });
+    cm.on(AssociatePhoneNumberContactFlowCommand).resolves({});
     expectSucceeded(await run(deleteEvent(TYPE, PN_ARN, ON_GROUP, o)), PN_ARN);
-    expect(cm).toHaveReceivedCommandTimes(DescribePhoneNumberCommand, 4);
+    expect(cm).toHaveReceivedCommandTimes(DescribePhoneNumberCommand, 5); // 4 until parked, 1 before the flow
     expect(cm).toHaveReceivedCommandTimes(UpdatePhoneNumberCommand, 1);
   });
 
   test('RETAIN of a number on a group: while parking, the group vanishing ends the wait (the number stays where it is)', async () => {
     cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED'));
     cm.on(DescribeTrafficDistributionGroupCommand)
-      .resolvesOnce({ TrafficDistributionGroup: { Arn: GROUP_ARN, InstanceArn: INSTANCE_ARN, Status: 'ACTIVE' } })
+      .resolvesOnce(ownGroup())
       .rejects(sdkError(ResourceNotFoundException, 'Traffic distribution group not found'));
     cm.on(UpdatePhoneNumberCommand).resolves({ PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN });
     expectSucceeded(await run(deleteEvent(TYPE, PN_ARN, ON_GROUP, o)), PN_ARN);
@@ -139,7 +153,7 @@ describe('ClaimedPhoneNumber: Delete', () => {
 
   test('RETAIN of a number on a group that keeps it (the park never lands) is not complete: the waiter polls on', async () => {
     cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED'));
-    cm.on(DescribeTrafficDistributionGroupCommand).resolves({ TrafficDistributionGroup: { Arn: GROUP_ARN, InstanceArn: INSTANCE_ARN, Status: 'ACTIVE' } });
+    cm.on(DescribeTrafficDistributionGroupCommand).resolves(ownGroup());
     cm.on(UpdatePhoneNumberCommand).resolves({ PhoneNumberId: PN_ID, PhoneNumberArn: PN_ARN });
     const out = await run(deleteEvent(TYPE, PN_ARN, ON_GROUP, o), 2);
     expectFailed(out, 'Operation timed out');

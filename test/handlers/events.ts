@@ -5,6 +5,7 @@
  * framework does and returns the response body it would PUT to CloudFormation.
  */
 import * as crypto from 'crypto';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { ConnectClient, ConnectServiceException } from '@aws-sdk/client-connect';
 import { AwsStub, mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -101,6 +102,17 @@ export function waitEvent(event: CfnEvent, result: Partial<OnEventResult> & { Ph
  * the sandbox's memory of the flows it found to exist.
  * Also silences the handlers' JSON log lines.
  */
+/**
+ * CloudFormation's DescribeStacks, which a Delete calls to tell a rollback from a removal: unless a
+ * test sets a status (stackStatus), the call fails, and the handler takes the reading that keeps.
+ */
+export const cfnMock = mockClient(CloudFormationClient);
+
+/** The stack status DescribeStacks reports in this test. */
+export function stackStatus(status: string): void {
+  cfnMock.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'Contact', StackId: STACK_ID, StackStatus: status as never, CreationTime: new Date(0) }] });
+}
+
 export function useConnectMock(): AwsStub<any, any, any> {
   const cm = mockClient(ConnectClient);
   beforeAll(() => {
@@ -110,6 +122,8 @@ export function useConnectMock(): AwsStub<any, any, any> {
   });
   beforeEach(() => {
     cm.reset();
+    cfnMock.reset();
+    cfnMock.onAnyCommand().rejects(new Error('no stack status unless the test sets one'));
     forgetSeenFlows(); // each test runs in a new sandbox
 
     cm.onAnyCommand().callsFake((input: unknown) => {

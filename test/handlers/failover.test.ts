@@ -4,7 +4,8 @@
  * declaration changed while someone else moved that part fails with no UpdateTrafficDistribution.
  */
 import {
-  CreateTrafficDistributionGroupCommand, DescribeTrafficDistributionGroupCommand, GetTrafficDistributionCommand, ListTrafficDistributionGroupsCommand,
+  CreateTrafficDistributionGroupCommand, DescribeTrafficDistributionGroupCommand, GetTrafficDistributionCommand, ListPhoneNumbersV2Command,
+  ListTrafficDistributionGroupsCommand,
   TagResourceCommand, TrafficDistributionGroupStatus, UntagResourceCommand, UpdateTrafficDistributionCommand,
 } from '@aws-sdk/client-connect';
 import { DEFAULT_GROUP_ARN, expectFailed, expectSucceeded, GROUP2_ARN, inputsOf, run, STACK_ID, updateEvent, useConnectMock } from './events';
@@ -150,6 +151,7 @@ describe('TrafficDistributionGroup: a deploy moves live traffic only when its de
 
   test('a replacement group is a new group: it gets the declared split, whatever the old group\'s declaration was', async () => {
     cm.on(CreateTrafficDistributionGroupCommand).resolves({ Id: GROUP2_ARN.split('/')[1], Arn: GROUP2_ARN });
+    cm.on(ListPhoneNumbersV2Command).resolves({ ListPhoneNumbersSummaryList: [] }); // the old group holds no number from outside
     // Before it creates, the replacement checks that no group has the new name yet (a rollback would find it).
     cm.on(ListTrafficDistributionGroupsCommand, { InstanceId: INSTANCE_ARN })
       .resolves({ TrafficDistributionGroupSummaryList: [{ Arn: GROUP_ARN, Name: 'support', IsDefault: false }, { Arn: DEFAULT_GROUP_ARN, IsDefault: true }] });

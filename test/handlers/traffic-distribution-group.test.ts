@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-connect';
 import { CLIENT_TOKEN_PATTERN, createEvent, deleteEvent, expectFailed, expectNotFatalBeforeDeadline, expectSucceeded, GROUP2_ARN, inputsOf, OTHER_INSTANCE_ARN, regionsOf, run, sdkError, updateEvent, useConnectMock, waitEvent } from './events';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
+import { ownerTags } from '../../lambda/lib/ownership';
 import { handler as onEvent } from '../../lambda/on-event.lambda';
 import { CREATED_FIELD, DEADLINE_FIELD, Deadlines, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE as TYPE } from '../../src/shared/names';
 import { ACCOUNT, GROUP_ARN, GROUP_ID, INSTANCE_ARN, REGION, REPLICA_REGION } from '../fixtures/arns';
@@ -14,7 +15,11 @@ import { ACCOUNT, GROUP_ARN, GROUP_ID, INSTANCE_ARN, REGION, REPLICA_REGION } fr
 const cm = useConnectMock();
 // The instance has no other group of the requested name unless a test says so (the look-up a
 // rollback sent to the group of a failed replacement makes).
-beforeEach(() => cm.on(ListTrafficDistributionGroupsCommand).resolves({ TrafficDistributionGroupSummaryList: [] }));
+// The old group of a replacement holds no numbers unless a test says so (the check before a replacement).
+beforeEach(() => {
+  cm.on(ListTrafficDistributionGroupsCommand).resolves({ TrafficDistributionGroupSummaryList: [] });
+  cm.on(ListPhoneNumbersV2Command).resolves({ ListPhoneNumbersSummaryList: [] });
+});
 const LOGICAL_ID = 'SupportGroup';
 const o = { logicalId: LOGICAL_ID };
 
@@ -63,7 +68,7 @@ describe('TrafficDistributionGroup: Create', () => {
       Name: 'support',
       InstanceId: INSTANCE_ARN,
       Description: 'Support lines',
-      Tags: { team: 'support' },
+      Tags: { team: 'support', ...ownerTags(createEvent(TYPE, PROPS, o)) }, // the declared tags and the owner record
       ClientToken: expect.stringMatching(CLIENT_TOKEN_PATTERN),
     });
     expect(cm).toHaveReceivedCommandTimes(UpdateTrafficDistributionCommand, 1);
@@ -78,7 +83,8 @@ describe('TrafficDistributionGroup: Create', () => {
     cm.on(DescribeTrafficDistributionGroupCommand).resolves(group('ACTIVE'));
     const out = await run(createEvent(TYPE, { InstanceArn: INSTANCE_ARN, Name: 'support' }, o));
     expectSucceeded(out, GROUP_ARN, { Arn: GROUP_ARN, Id: GROUP_ID });
-    expect(inputsOf(cm, CreateTrafficDistributionGroupCommand)[0]).toEqual(expect.objectContaining({ Description: undefined, Tags: undefined }));
+    expect(inputsOf(cm, CreateTrafficDistributionGroupCommand)[0])
+      .toEqual(expect.objectContaining({ Description: undefined, Tags: ownerTags(createEvent(TYPE, PROPS, o)) }));
     expect(cm).not.toHaveReceivedCommand(GetTrafficDistributionCommand);
   });
 
