@@ -4,10 +4,12 @@
  */
 import { Command } from 'commander';
 import { registerFailover } from './commands/failover';
+import { registerIsolate } from './commands/isolate';
 import { registerLocalCommands } from './commands/local';
 import { registerSplit } from './commands/split';
 import { registerStatus } from './commands/status';
 import { CliError, destroyClients } from './connect';
+import { registerLocalIsolate } from '../local/run/isolate';
 import { CLI_NAME } from '../src/shared/names';
 
 export async function main(argv: string[]): Promise<number> {
@@ -20,8 +22,9 @@ export async function main(argv: string[]): Promise<number> {
   registerStatus(program);
   registerFailover(program);
   registerSplit(program);
+  registerIsolate(program);
   // `local deploy|update|destroy`: the user's own cloud assembly on the embedded emulator.
-  registerLocalCommands(program);
+  registerLocalIsolate(registerLocalCommands(program));
   const json = argv.includes('--json');
   try {
     await program.parseAsync(argv);
