@@ -3,6 +3,7 @@
  * Region, watch, fail back. Bundled (the AWS SDK and commander included) into assets/cli/index.js.
  */
 import { Command } from 'commander';
+import { registerAdopt } from './commands/adopt';
 import { registerFailover } from './commands/failover';
 import { registerIsolate } from './commands/isolate';
 import { registerLocalCommands } from './commands/local';
@@ -23,6 +24,7 @@ export async function main(argv: string[]): Promise<number> {
   registerFailover(program);
   registerSplit(program);
   registerIsolate(program);
+  registerAdopt(program);
   // `local deploy|update|destroy`: the user's own cloud assembly on the embedded emulator.
   registerLocalIsolate(registerLocalCommands(program));
   const json = argv.includes('--json');
