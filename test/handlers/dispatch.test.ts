@@ -1,7 +1,7 @@
 import {
   ClaimPhoneNumberCommand, ConnectClient, CreateTrafficDistributionGroupCommand, DescribeInstanceCommand, DescribePhoneNumberCommand,
-  DescribeTrafficDistributionGroupCommand, InvalidRequestException, ListPhoneNumbersV2Command, ListTrafficDistributionGroupsCommand, ReleasePhoneNumberCommand,
-  ReplicateInstanceCommand,
+  DescribeTrafficDistributionGroupCommand, InvalidRequestException, ListPhoneNumbersV2Command, ListTrafficDistributionGroupsCommand,
+  ReleasePhoneNumberCommand, ReplicateInstanceCommand,
 } from '@aws-sdk/client-connect';
 import * as fc from 'fast-check';
 import { CLIENT_TOKEN_PATTERN, createEvent, DEFAULT_GROUP_ARN, deleteEvent, expectFailed, inputsOf, phoneArn, run, sdkError, useConnectMock, waitEvent } from './events';
