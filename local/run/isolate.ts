@@ -25,7 +25,8 @@ export async function runLocalIsolate(opts: LocalIsolateOptions): Promise<void> 
   const w = saved.world;
   const instance = opts.instance ?? `arn:aws:connect:${w.sourceRegion}:${w.account}:instance/${w.instanceId}`;
   const emulator = await ConnectEmulator.start({ timeScale: 1, world: w });
-  const env = { ...process.env };
+  const keys = ['AWS_ENDPOINT_URL_CONNECT', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'];
+  const env = Object.fromEntries(keys.map(k => [k, process.env[k]]));
   try {
     emulator.restore(saved.emulator);
     // The real command, its clients pointed at the emulator with dummy credentials (it enforces IAM only for the engine's roles).
@@ -41,7 +42,13 @@ export async function runLocalIsolate(opts: LocalIsolateOptions): Promise<void> 
     saveState(opts.state, { ...saved, emulator: emulator.snapshot() });
   } finally {
     destroyClients();
-    process.env = env;
+    for (const k of keys) {
+      if (env[k] === undefined) {
+        delete process.env[k];
+      } else {
+        process.env[k] = env[k];
+      }
+    }
     await emulator.stop();
   }
 }

@@ -136,7 +136,7 @@ test('the printed TypeScript type-checks, synthesizes, and its deploy takes ever
     await world.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-});
+}, 300_000); // the type-check loads aws-cdk-lib's declarations: 40 s alone, more beside the other suites
 
 test('--language python prints valid Python declaring the same numbers; --group narrows to that group; bad options exit non-zero', async () => {
   const py = await cli('adopt', '--instance', SEED.instanceArn, '--language', 'python');
