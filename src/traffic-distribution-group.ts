@@ -59,7 +59,10 @@ export interface ITrafficDistributionGroup extends IResource {
    * Regions). Cross-Region routing is a setting of the instance, not of the group.
    *
    * @example
-   * group.grantCrossRegionRouting(operatorRole);
+   * import * as iam from 'aws-cdk-lib/aws-iam';
+   *
+   * const operators = new iam.Role(this, 'Operators', { assumedBy: new iam.AccountRootPrincipal() });
+   * group.grantCrossRegionRouting(operators);
    */
   grantCrossRegionRouting(grantee: IGrantable): Grant;
 }
