@@ -4,7 +4,7 @@
  * answers; waits until GetCrossRegionRouting reads it back and prints before -> after.
  */
 import { GetCrossRegionRoutingCommand, UpdateCrossRegionRoutingCommand } from '@aws-sdk/client-connect';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { REPLICATION_PAIRS } from '../../src/shared/names';
 import { parseInstanceArn } from '../../src/shared/validate';
 import { CliError, connect, NO_CREDENTIALS } from '../connect';
@@ -42,7 +42,7 @@ export function registerIsolate(program: Command): void {
       + 'Regions answers. Waits until GetCrossRegionRouting reads the change back and prints before -> after')
     .requiredOption('--instance <arn>', 'the ARN of the Amazon Connect instance (the source\'s or the replica\'s)')
     .option('--undo', 'turn cross-Region routing back on (IsolatedAll false)')
-    .option('--wait <seconds>', 'how long to wait for GetCrossRegionRouting to read the change back', '60')
+    .option('--wait <seconds>', 'how long to wait for GetCrossRegionRouting to read the change back', parseWait, '60')
     .option('--json', 'print one JSON document (for scripts)')
     .action(async (options: IsolateOptions) => {
       const { regions } = instanceRegions(options.instance);
@@ -73,6 +73,14 @@ export function registerIsolate(program: Command): void {
       }
       throw new CliError(`No Region of the instance answered: ${failures.map(f => `${f.region}: ${f.error}`).join('; ')}`);
     });
+}
+
+/** `--wait`: whole seconds, 1 or more (checked before any call; commander exits 2 with the usage). */
+export function parseWait(value: string): string {
+  if (!/^[0-9]+$/.test(value) || Number(value) < 1) {
+    throw new InvalidArgumentError('whole seconds, 1 or more (e.g. 60)');
+  }
+  return value;
 }
 
 async function readRouting(instance: string, region: string): Promise<string[]> {

@@ -4,7 +4,7 @@
  */
 import { Command } from 'commander';
 import { loadState, saveState } from './state';
-import { registerIsolate } from '../../cli/commands/isolate';
+import { parseWait, registerIsolate } from '../../cli/commands/isolate';
 import { CliError, destroyClients } from '../../cli/connect';
 import { ConnectEmulator } from '../emulator';
 
@@ -61,7 +61,7 @@ export function registerLocalIsolate(local: Command): void {
     .requiredOption('--state <file>', 'the state file that local deploy wrote')
     .option('--instance <arn>', 'the instance (default: the state\'s instance)')
     .option('--undo', 'turn cross-Region routing back on')
-    .option('--wait <seconds>', 'how long to wait for GetCrossRegionRouting to read the change back', '60')
+    .option('--wait <seconds>', 'how long to wait for GetCrossRegionRouting to read the change back', parseWait, '60')
     .option('--json', 'print one JSON document (for scripts)')
     .action(async (opts: LocalIsolateOptions) => runLocalIsolate(opts));
 }

@@ -84,6 +84,15 @@ test('no Region answering, a malformed ARN and an instance that is not replicate
   expect(down.code).toBe(1);
   expect(down.stderr).toContain('No Region of the instance answered');
 
+  const seen = emulator.calls.length;
+  for (const wait of ['abc', '1s', '-5', '0']) {
+    const refused = await cli('isolate', '--instance', SEED.instanceArn, '--wait', wait);
+    // Commander's usage error (its exit code is the rough-edges part of issue 28's to settle): never 0, never a call.
+    expect({ wait, failed: refused.code !== 0 }).toEqual({ wait, failed: true });
+    expect(refused.stderr).toContain('whole seconds, 1 or more');
+  }
+  expect(emulator.calls.length).toBe(seen);
+
   const bad = await cli('isolate', '--instance', 'instance/1234');
   expect(bad.code).toBe(1);
   expect(bad.stderr).toContain("Give the instance's ARN");
