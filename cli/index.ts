@@ -3,12 +3,15 @@
  * Region, watch, fail back. Bundled (the AWS SDK and commander included) into assets/cli/index.js.
  */
 import { Command } from 'commander';
+import { registerAdopt } from './commands/adopt';
 import { registerFailover } from './commands/failover';
+import { registerIsolate } from './commands/isolate';
 import { registerLocalCommands } from './commands/local';
 import { registerSplit } from './commands/split';
 import { registerStatus } from './commands/status';
 import { CliError, destroyClients, EXIT } from './connect';
 import { PendingError, unknownBeforeMissing } from './usage';
+import { registerLocalIsolate } from '../local/run/isolate';
 import { CLI_NAME } from '../src/shared/names';
 
 export async function main(argv: string[]): Promise<number> {
@@ -21,8 +24,10 @@ export async function main(argv: string[]): Promise<number> {
   registerStatus(program);
   registerFailover(program);
   registerSplit(program);
+  registerIsolate(program);
+  registerAdopt(program);
   // `local deploy|update|destroy`: the user's own cloud assembly on the embedded emulator.
-  registerLocalCommands(program);
+  registerLocalIsolate(registerLocalCommands(program));
   unknownBeforeMissing(program);
   const json = argv.includes('--json');
   try {

@@ -7,7 +7,7 @@ import {
   defaultReplicaAlias, INSTANCE_REPLICA_RESOURCE_TYPE, REPLICATION_PAIRS, ReplicaAttrs, ReplicaProps,
 } from './shared/names';
 import { parseInstanceArn, validateReplicaAlias, validateReplicaRegion } from './shared/validate';
-import { grantTrafficDistributionOn, ITrafficDistributionGroup } from './traffic-distribution-group';
+import { grantCrossRegionRoutingOn, grantTrafficDistributionOn, ITrafficDistributionGroup } from './traffic-distribution-group';
 import { checkLiteral, checkPropShapes, connectResource, noRemovalPolicy, regionOfArn } from './util';
 
 /**
@@ -183,6 +183,10 @@ class DefaultTrafficDistributionGroup extends Resource implements ITrafficDistri
 
   public grantTrafficDistribution(grantee: IGrantable): Grant {
     return grantTrafficDistributionOn(this, grantee);
+  }
+
+  public grantCrossRegionRouting(grantee: IGrantable): Grant {
+    return grantCrossRegionRoutingOn(this, grantee);
   }
 
   public applyRemovalPolicy(policy: RemovalPolicy): void {

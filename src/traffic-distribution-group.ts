@@ -5,7 +5,7 @@ import {
 import { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ConnectProvider } from './provider/connect-provider';
-import { CLI_GROUP_ACTIONS, CLI_INSTANCE_ACTIONS, TDG_GROUP_ACTIONS, TDG_INSTANCE_ACTIONS, TDG_LOOKUP_ACTIONS } from './shared/actions';
+import { CLI_GROUP_ACTIONS, CLI_INSTANCE_ACTIONS, CLI_ROUTING_ACTIONS, TDG_GROUP_ACTIONS, TDG_INSTANCE_ACTIONS, TDG_LOOKUP_ACTIONS } from './shared/actions';
 import { REPLICATION_PAIRS, TdgAttrs, TdgProps, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE } from './shared/names';
 import {
   parseDistribution, parseGroupArn, parseInstanceArn, validateGroupDescription, validateGroupName,
@@ -51,6 +51,20 @@ export interface ITrafficDistributionGroup extends IResource {
    * and GetCrossRegionRouting on its instance in both Regions.
    */
   grantTrafficDistribution(grantee: IGrantable): Grant;
+
+  /**
+   * Grants what `npx cdk-connect-global-resiliency isolate --instance <arn> [--undo]` calls:
+   * GetCrossRegionRouting and UpdateCrossRegionRouting on the group's instance in both Regions (the
+   * instance of an imported group is not known: then on every instance of the account in both
+   * Regions). Cross-Region routing is a setting of the instance, not of the group.
+   *
+   * @example
+   * import * as iam from 'aws-cdk-lib/aws-iam';
+   *
+   * const operators = new iam.Role(this, 'Operators', { assumedBy: new iam.AccountRootPrincipal() });
+   * group.grantCrossRegionRouting(operators);
+   */
+  grantCrossRegionRouting(grantee: IGrantable): Grant;
 }
 
 /**
@@ -58,6 +72,17 @@ export interface ITrafficDistributionGroup extends IResource {
  * The group's ARN names the source Region; calls from the replica Region name the same ARN.
  */
 export function grantTrafficDistributionOn(group: ITrafficDistributionGroup, grantee: IGrantable): Grant {
+  const onGroup = Grant.addToPrincipal({ grantee, actions: [...CLI_GROUP_ACTIONS], resourceArns: [group.trafficDistributionGroupArn] });
+  return onGroup.combine(Grant.addToPrincipal({ grantee, actions: [...CLI_INSTANCE_ACTIONS], resourceArns: groupInstances(group) }));
+}
+
+/** Grants `isolate`'s calls on a group's instance (see ITrafficDistributionGroup.grantCrossRegionRouting). */
+export function grantCrossRegionRoutingOn(group: ITrafficDistributionGroup, grantee: IGrantable): Grant {
+  return Grant.addToPrincipal({ grantee, actions: [...CLI_ROUTING_ACTIONS], resourceArns: groupInstances(group) });
+}
+
+/** The group's instance in both Regions of its pair (any instance of the account when it is not known). */
+function groupInstances(group: ITrafficDistributionGroup): string[] {
   const stack = Stack.of(group);
   const arn = group.trafficDistributionGroupArn;
   // A group's Region is its stack's (the source Region) unless its ARN says otherwise.
@@ -65,11 +90,9 @@ export function grantTrafficDistributionOn(group: ITrafficDistributionGroup, gra
   const regions = region === undefined ? [stack.region] : [region, ...(REPLICATION_PAIRS[region!] ?? [])];
   const instance = group.instanceArn !== undefined && !Token.isUnresolved(group.instanceArn)
     ? Arn.split(group.instanceArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName : undefined;
-  const instances = regions.map(r => stack.formatArn({
+  return regions.map(r => stack.formatArn({
     service: 'connect', region: r, resource: 'instance', resourceName: instance ?? '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
   }));
-  const onGroup = Grant.addToPrincipal({ grantee, actions: [...CLI_GROUP_ACTIONS], resourceArns: [arn] });
-  return onGroup.combine(Grant.addToPrincipal({ grantee, actions: [...CLI_INSTANCE_ACTIONS], resourceArns: instances }));
 }
 
 /**
@@ -131,6 +154,10 @@ abstract class TrafficDistributionGroupBase extends Resource implements ITraffic
 
   public grantTrafficDistribution(grantee: IGrantable): Grant {
     return grantTrafficDistributionOn(this, grantee);
+  }
+
+  public grantCrossRegionRouting(grantee: IGrantable): Grant {
+    return grantCrossRegionRoutingOn(this, grantee);
   }
 
   public applyRemovalPolicy(policy: RemovalPolicy): void {

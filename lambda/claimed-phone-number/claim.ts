@@ -1,6 +1,6 @@
 /** Claiming a phone number: the flow check first, search and claim, and taking back a number this resource already holds. */
 import {
-  ClaimedPhoneNumberSummary, ClaimPhoneNumberCommand, DescribeContactFlowCommand, ListPhoneNumbersV2Command,
+  ClaimedPhoneNumberSummary, ClaimPhoneNumberCommand, DescribeContactFlowCommand, ListPhoneNumbersSummary, ListPhoneNumbersV2Command,
   PhoneNumberCountryCode, PhoneNumberType, SearchAvailablePhoneNumbersCommand, UpdatePhoneNumberCommand,
 } from '@aws-sdk/client-connect';
 import { recordAdoption } from './adopt';
@@ -66,6 +66,12 @@ export async function claim(event: CfnEvent, spec: NumberSpec): Promise<string> 
 
   if (spec.phoneNumber !== undefined) {
     const what = `${label(event, spec.phoneNumber)}: ClaimPhoneNumber`;
+    // A number this account already holds (claimed in the console, `adopt`ed, kept by a failed request)
+    // is taken over, not claimed: look first, so that adopting calls no ClaimPhoneNumber at all.
+    const held = await step(`${label(event, spec.phoneNumber)}: ListPhoneNumbersV2`, () => findOwned(region, spec.phoneNumber!));
+    if (held !== undefined) {
+      return adoptHeld(event, spec, held);
+    }
     return step(what, async () => {
       try {
         const out = await send(spec.phoneNumber!);
@@ -75,22 +81,13 @@ export async function claim(event: CfnEvent, spec: NumberSpec): Promise<string> 
         if (!isUnavailable(e) && errorName(e) !== 'IdempotencyException') {
           throw e;
         }
-        // Perhaps this account holds it already: adopt it (move it to the target) rather than fail.
+        // Perhaps this account claimed it meanwhile: adopt it (move it to the target) rather than fail.
         const owned = await step(`${label(event, spec.phoneNumber)}: ListPhoneNumbersV2`, () => findOwned(region, spec.phoneNumber!));
         if (owned === undefined) {
           throw new UserError(`${label(event, spec.phoneNumber)} is not available to claim: it is not offered for this target, `
             + 'another account holds it, or it was released in the last 180 days. Check the number, or search for one with countryCode and phoneNumberType.');
         }
-        // The owner record first (the target and owner it had), so that a Delete can put it back.
-        await recordAdoption(event, region, owned.PhoneNumberArn!);
-        if (owned.TargetArn !== spec.targetArn) {
-          await step(`${label(event, spec.phoneNumber)}: UpdatePhoneNumber (adopt from ${owned.TargetArn})`, () => onActiveTarget(spec, attempt => connect(region).send(
-            new UpdatePhoneNumberCommand({ PhoneNumberId: owned.PhoneNumberArn, TargetArn: spec.targetArn, ClientToken: clientToken(event, attempt === 0 ? 'adopt' : 'adopt-when-active') }),
-          )));
-        }
-        await untagKept(event, region, owned.PhoneNumberArn!);
-        log('INFO', 'adopted a phone number this account already holds', { arn: owned.PhoneNumberArn, from: owned.TargetArn });
-        return owned.PhoneNumberArn!;
+        return adoptHeld(event, spec, owned);
       }
     });
   }
@@ -253,6 +250,21 @@ export async function takeBack(event: CfnEvent, spec: NumberSpec, exclude: strin
   await untagKept(event, region, found.PhoneNumberArn, found);
   log('INFO', 'taking back a number this resource already holds: nothing claimed', { arn: found.PhoneNumberArn, number: found.PhoneNumber });
   return found.PhoneNumberArn;
+}
+
+/** Takes over a number this account holds: moved to the target when it is elsewhere, its kept-after-failure tag removed. */
+async function adoptHeld(event: CfnEvent, spec: NumberSpec, owned: ListPhoneNumbersSummary): Promise<string> {
+  const region = spec.target.region;
+  // The owner record first (the target and owner it had), so that a Delete can put it back.
+  await recordAdoption(event, region, owned.PhoneNumberArn!);
+  if (owned.TargetArn !== spec.targetArn) {
+    await step(`${label(event, spec.phoneNumber)}: UpdatePhoneNumber (adopt from ${owned.TargetArn})`, () => onActiveTarget(spec, attempt => connect(region).send(
+      new UpdatePhoneNumberCommand({ PhoneNumberId: owned.PhoneNumberArn, TargetArn: spec.targetArn, ClientToken: clientToken(event, attempt === 0 ? 'adopt' : 'adopt-when-active') }),
+    )));
+  }
+  await untagKept(event, region, owned.PhoneNumberArn!);
+  log('INFO', 'adopted a phone number this account already holds', { arn: owned.PhoneNumberArn, from: owned.TargetArn });
+  return owned.PhoneNumberArn!;
 }
 
 /** A number this account holds in the Region, by its E.164 address. */

@@ -1,10 +1,10 @@
 /**
- * Contact flows: associate and disassociate a number's flow per Region, and DescribeContactFlow.
+ * Contact flows: associate and disassociate a number's flow per Region, list them, and DescribeContactFlow.
  */
-import { instanceIn, numberIn } from './lookups';
+import { instanceIn, liveReplica, numberIn } from './lookups';
 import { Body, ClaimedNumber, FLOW_ARN_RE, GROUP_ARN_RE, Request } from './model';
 import { EmulatorState } from './state';
-import { fail } from './wire';
+import { fail, offsetOf, pageToken } from './wire';
 
 /**
  * connect-api.md: AssociatePhoneNumberContactFlow — "TDG numbers: association must be done in both
@@ -65,4 +65,31 @@ function servingInstance(s: EmulatorState, r: Request, n: ClaimedNumber, instanc
     return fail('InvalidParameterException', `Phone number ${n.phoneNumber} is not claimed to ${instance.arn}.`);
   }
   return instance;
+}
+
+/**
+ * connect-api.md: AssociatePhoneNumberContactFlow, "read back with ListFlowAssociations(ResourceType=
+ * VOICE_PHONE_NUMBER)"; Wire format: GET /flow-associations-summary/{InstanceId}, query ResourceType,
+ * nextToken, maxResults (1-1000). The associations of the numbers the instance of the calling Region
+ * serves (its own, and group numbers from either Region of the pair), in that Region. [inferred] The
+ * reference gives neither the identifiers' form nor the default page size: ResourceId is the number's
+ * ARN and FlowId the flow's ARN (readers should accept ids as well), 100 a page; a ResourceType other
+ * than VOICE_PHONE_NUMBER lists nothing here (no other kind of resource is modelled).
+ */
+export function listFlowAssociations(s: EmulatorState, r: Request): Body {
+  const instance = instanceIn(s, r.region, r.labels.InstanceId);
+  const type = r.query.get('ResourceType');
+  const max = r.query.get('maxResults') === null ? 100 : Number(r.query.get('maxResults'));
+  if (!Number.isInteger(max) || max < 1 || max > 1000) {
+    return fail('InvalidParameterException', 'maxResults must be 1-1000.');
+  }
+  const all = type !== null && type !== 'VOICE_PHONE_NUMBER' ? [] : [...s.numbersById.values()]
+    .filter(n => n.status !== 'FAILED' && n.flows[r.region] !== undefined)
+    .filter(n => n.targetArn === instance.arn || GROUP_ARN_RE.test(n.targetArn) && (n.region === r.region || liveReplica(s, r.region) !== undefined))
+    .sort((a, b) => a.arn.localeCompare(b.arn));
+  const start = offsetOf(r.query.get('nextToken') ?? undefined, 'InvalidParameterException');
+  return {
+    FlowAssociationSummaryList: all.slice(start, start + max).map(n => ({ ResourceId: n.arn, FlowId: n.flows[r.region], ResourceType: 'VOICE_PHONE_NUMBER' })),
+    NextToken: start + max < all.length ? pageToken(start + max) : undefined,
+  };
 }

@@ -52,7 +52,8 @@ export interface AuthorizationInput {
  * DescribeContactFlow on the flow; ImportPhoneNumber on its target instance and `phone-number/*`
  * (its source, an End User Messaging number, is authorized by End User Messaging as
  * `sms-voice:DescribePhoneNumbers`, never by Connect: not an emulator call);
- * GetCrossRegionRouting and UpdateCrossRegionRouting on the instance. ListTrafficDistributionGroups:
+ * GetCrossRegionRouting and UpdateCrossRegionRouting on the instance; ListFlowAssociations on the
+ * instance [inferred: connect-api.md does not give its resource type]. ListTrafficDistributionGroups:
  * the reference's resource type is not stated in connect-api.md; the harsher reading is taken, the
  * groups and, when `instanceId` is given, that instance. `account`: the emulated world's account.
  */
@@ -108,6 +109,8 @@ export function resourcesOf(operation: string, r: AuthorizationInput, account: s
       return [number(), `${instance(r.body.InstanceId)}/contact-flow/${idOf(r.body.ContactFlowId)}`];
     case 'DescribeContactFlow':
       return [`${instance(r.labels.InstanceId)}/contact-flow/${idOf(r.labels.ContactFlowId)}`];
+    case 'ListFlowAssociations':
+      return [instance(r.labels.InstanceId)];
     case 'GetCrossRegionRouting':
     case 'UpdateCrossRegionRouting':
     case 'DescribeInstance':

@@ -64,6 +64,8 @@ export interface EmulatorSnapshot {
   readonly taken: string[];
   readonly coolingDown: Array<[string, number]>;
   readonly tokens: Array<[string, unknown]>;
+  /** UpdateCrossRegionRouting's IsolatedAll (absent in snapshots taken before it was kept: false). */
+  readonly isolatedAll?: boolean;
 }
 
 /** One request the emulator answered. */

@@ -7,7 +7,7 @@ import * as crypto from 'crypto';
 import * as http from 'http';
 import { answerCloudFormation, isCloudFormationRequest } from './cloudformation';
 import { injected, throttle } from './faults';
-import { associateFlow, describeFlow, disassociateFlow } from './flows';
+import { associateFlow, describeFlow, disassociateFlow, listFlowAssociations } from './flows';
 import {
   associateUser, createGroup, deleteGroup, describeGroup, disassociateUser, getDistribution, listGroups, listUsers, updateDistribution,
 } from './groups';
@@ -147,6 +147,7 @@ function dispatch(s: EmulatorState, operation: string, r: Request): Body {
     case 'AssociatePhoneNumberContactFlow': return associateFlow(s, r);
     case 'DisassociatePhoneNumberContactFlow': return disassociateFlow(s, r);
     case 'DescribeContactFlow': return describeFlow(s, r);
+    case 'ListFlowAssociations': return listFlowAssociations(s, r);
     case 'DescribeInstance': return describeInstance(s, r);
     case 'ReplicateInstance': return replicate(s, r);
     case 'DeleteInstance': return deleteInstance(s, r);

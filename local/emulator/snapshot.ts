@@ -15,6 +15,7 @@ export function snapshotOf(s: EmulatorState): EmulatorSnapshot {
     taken: s.world.inventory.filter(n => !s.inventory.has(n.phoneNumber)).map(n => n.phoneNumber),
     coolingDown: [...s.coolingDown.entries()],
     tokens: [...s.tokens.entries()],
+    isolatedAll: s.isolatedAll,
   }));
 }
 
@@ -34,4 +35,5 @@ export function restoreSnapshot(s: EmulatorState, snapshot: EmulatorSnapshot): v
   fill(s.inventory, s.world.inventory.filter(n => !snapshot.taken.includes(n.phoneNumber)).map(n => [n.phoneNumber, n]));
   fill(s.coolingDown, snapshot.coolingDown);
   fill(s.tokens, snapshot.tokens as Array<[string, { params: string; result: Body }]>);
+  s.isolatedAll = snapshot.isolatedAll === true;
 }

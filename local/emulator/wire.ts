@@ -88,6 +88,7 @@ export const ROUTES: ReadonlyArray<Route> = [
   { operation: 'UpdatePhoneNumberMetadata', method: 'PUT', path: '/phone-number/{PhoneNumberId}/metadata' },
   { operation: 'AssociatePhoneNumberContactFlow', method: 'PUT', path: '/phone-number/{PhoneNumberId}/contact-flow' },
   { operation: 'DisassociatePhoneNumberContactFlow', method: 'DELETE', path: '/phone-number/{PhoneNumberId}/contact-flow' },
+  { operation: 'ListFlowAssociations', method: 'GET', path: '/flow-associations-summary/{InstanceId}' },
   { operation: 'DescribeContactFlow', method: 'GET', path: '/contact-flows/{InstanceId}/{ContactFlowId}' },
   { operation: 'DescribeInstance', method: 'GET', path: '/instance/{InstanceId}' },
   { operation: 'DeleteInstance', method: 'DELETE', path: '/instance/{InstanceId}' },

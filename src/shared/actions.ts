@@ -119,3 +119,12 @@ export const CLI_GROUP_ACTIONS = [
 export const CLI_INSTANCE_ACTIONS = [
   'connect:GetCrossRegionRouting',
 ] as const;
+
+/**
+ * What `isolate` calls on an instance, in whichever of its two Regions answers (connect-api.md:
+ * Cross-Region routing): granted by grantCrossRegionRouting on the instance in both Regions.
+ */
+export const CLI_ROUTING_ACTIONS = [
+  'connect:GetCrossRegionRouting',
+  'connect:UpdateCrossRegionRouting',
+] as const;

@@ -1,10 +1,12 @@
-/** InstanceReplica at synth: the replica's properties and attributes, and the group built on it waiting for replication. */
+/** InstanceReplica at synth: the replica's properties and attributes, the group built on it waiting for replication, and grantCrossRegionRouting. */
 import { App, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { handlerStatements, newStack } from './fixtures';
 import { InstanceReplica, TrafficDistributionGroup } from '../../src';
+import { CLI_ROUTING_ACTIONS } from '../../src/shared/actions';
 import { INSTANCE_REPLICA_RESOURCE_TYPE, TRAFFIC_DISTRIBUTION_GROUP_RESOURCE_TYPE } from '../../src/shared/names';
-import { ACCOUNT, INSTANCE_ARN, REGION, REPLICA_REGION } from '../fixtures/arns';
+import { ACCOUNT, GROUP_ARN, INSTANCE_ARN, REGION, REPLICA_REGION } from '../fixtures/arns';
 
 describe('InstanceReplica', () => {
   test('replicates the instance, and the group built on it waits for replication', () => {
@@ -72,5 +74,41 @@ describe('InstanceReplica', () => {
     expect(() => new InstanceReplica(newStack(), 'Replica', {
       instanceArn: Fn.importValue('Instance'), replicaRegion: Fn.importValue('Region'), replicaAlias: Fn.importValue('Alias'),
     })).not.toThrow();
+  });
+});
+
+describe('grantCrossRegionRouting', () => {
+  /** The statements of the operator role's policy, resolved. */
+  function operatorStatements(grant: (stack: Stack, role: iam.Role) => void): Array<{ Action: string | string[]; Resource: unknown }> {
+    const stack = newStack();
+    const role = new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() });
+    grant(stack, role);
+    const policy = Template.fromStack(stack).findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as iam.CfnRole) }] } });
+    return stack.resolve(Object.values(policy).flatMap((p: any) => p.Properties.PolicyDocument.Statement));
+  }
+  /** A resolved ARN as CloudFormation makes it: Fn::Join joined, the partition `aws`. */
+  const arnOf = (r: any): string => (typeof r === 'string' ? r : r.Ref === 'AWS::Partition' ? 'aws' : r['Fn::Join'][1].map(arnOf).join(r['Fn::Join'][0]));
+
+  test('a group of the stack grants isolate\'s two actions on its instance in both Regions, nothing else', () => {
+    const statements = operatorStatements((stack, role) => {
+      new TrafficDistributionGroup(stack, 'Group', { instanceArn: INSTANCE_ARN }).grantCrossRegionRouting(role);
+    });
+    expect(statements.flatMap(s => [s.Action].flat()).sort()).toEqual([...CLI_ROUTING_ACTIONS].sort());
+    const instanceId = INSTANCE_ARN.split('/').pop();
+    expect(statements.flatMap(s => [s.Resource].flat()).map(arnOf).sort()).toEqual([
+      `arn:aws:connect:${REGION}:${ACCOUNT}:instance/${instanceId}`, `arn:aws:connect:${REPLICA_REGION}:${ACCOUNT}:instance/${instanceId}`,
+    ]);
+  });
+
+  test.each([
+    ['an imported group', (stack: Stack, role: iam.Role) => TrafficDistributionGroup.fromTrafficDistributionGroupArn(stack, 'Imported', GROUP_ARN).grantCrossRegionRouting(role)],
+    ['the default group of a replica', (stack: Stack, role: iam.Role) => new InstanceReplica(stack, 'Replica', { instanceArn: INSTANCE_ARN, replicaRegion: REPLICA_REGION })
+      .defaultTrafficDistributionGroup.grantCrossRegionRouting(role)],
+  ])('%s, whose instance is not known at synth, grants them on the account\'s instances in both Regions', (_, grant) => {
+    const statements = operatorStatements(grant);
+    expect(statements.flatMap(s => [s.Action].flat()).sort()).toEqual(['connect:GetCrossRegionRouting', 'connect:UpdateCrossRegionRouting']);
+    expect(statements.flatMap(s => [s.Resource].flat()).map(arnOf).sort()).toEqual([
+      `arn:aws:connect:${REGION}:${ACCOUNT}:instance/*`, `arn:aws:connect:${REPLICA_REGION}:${ACCOUNT}:instance/*`,
+    ]);
   });
 });

@@ -239,7 +239,7 @@ describe('ClaimedPhoneNumber: Create', () => {
     expectFailed(await run(createEvent(TYPE, noPrefix, o)), `matches country US, type DID for ${INSTANCE_ARN}`);
   });
 
-  test('a specific number this account already holds elsewhere is adopted: moved to the target, not claimed again', async () => {
+  test('a specific number this account already holds elsewhere is adopted: moved to the target, no ClaimPhoneNumber sent', async () => {
     cm.on(ClaimPhoneNumberCommand).rejects(taken(NUMBER));
     cm.on(ListPhoneNumbersV2Command)
       .resolvesOnce({ ListPhoneNumbersSummaryList: [{ PhoneNumber: '+120655501000', PhoneNumberArn: phoneArn(9) }], NextToken: 'page-2' })
@@ -260,7 +260,7 @@ describe('ClaimedPhoneNumber: Create', () => {
       tags: { ...ownerTags(event), [ADOPTED_FROM_TAG]: OTHER_INSTANCE_ARN, [ADOPTED_OWNER_TAG]: OWNER_NONE },
     }]);
     expect(cm.commandCalls(TagResourceCommand)[0].calledBefore(cm.commandCalls(UpdatePhoneNumberCommand)[0])).toBe(true);
-    expect(cm).toHaveReceivedCommandTimes(ClaimPhoneNumberCommand, 1);
+    expect(cm).not.toHaveReceivedCommand(ClaimPhoneNumberCommand);
     expect(inputsOf(cm, ListPhoneNumbersV2Command)).toEqual([
       expect.objectContaining({ PhoneNumberPrefix: NUMBER, NextToken: undefined }),
       expect.objectContaining({ PhoneNumberPrefix: NUMBER, NextToken: 'page-2' }),
@@ -303,10 +303,12 @@ describe('ClaimedPhoneNumber: Create', () => {
   });
 
   test('a claim refused for another reason (InvalidParameter) fails with it, and adopts nothing', async () => {
+    cm.on(ListPhoneNumbersV2Command).resolves({ ListPhoneNumbersSummaryList: [] });
     cm.on(ClaimPhoneNumberCommand).rejects(sdkError(InvalidParameterException, 'ClaimPhoneNumber must be called in us-east-1'));
     expectFailed(await run(createEvent(TYPE, ON_GROUP, o)),
       `Phone number ${LOGICAL_ID} (${NUMBER}): ClaimPhoneNumber failed: InvalidParameterException: ClaimPhoneNumber must be called in us-east-1`);
-    expect(cm).not.toHaveReceivedCommand(ListPhoneNumbersV2Command);
+    expect(cm).toHaveReceivedCommandTimes(ListPhoneNumbersV2Command, 1); // the look before the claim only
+    expect(cm).not.toHaveReceivedCommand(UpdatePhoneNumberCommand);
   });
 
   test('an empty flow list, as CloudFormation may deliver it (\'\'), associates nothing', async () => {
@@ -321,15 +323,17 @@ describe('ClaimedPhoneNumber: Create', () => {
     cm.on(ListPhoneNumbersV2Command).resolves({ ListPhoneNumbersSummaryList: [] });
     const out = await run(createEvent(TYPE, ON_GROUP, o));
     expectFailed(out, `Phone number ${LOGICAL_ID} (${NUMBER}) is not available to claim`, 'search for one with countryCode and phoneNumberType');
-    expect(cm).toHaveReceivedCommandTimes(ListPhoneNumbersV2Command, 1); // one page, no NextToken: the look-up ends
+    // One page each (no NextToken: the look-up ends): before the claim, and after its refusal.
+    expect(cm).toHaveReceivedCommandTimes(ListPhoneNumbersV2Command, 2);
+    expect(cm).toHaveReceivedCommandTimes(ClaimPhoneNumberCommand, 1);
   });
 
-  test('the look-up of owned numbers is bounded: ten pages without the number, then it fails saying so', async () => {
+  test('each look-up of owned numbers is bounded: ten pages without the number (before the claim and after it), then it fails saying so', async () => {
     cm.on(ClaimPhoneNumberCommand).rejects(taken(NUMBER));
     cm.on(ListPhoneNumbersV2Command).resolves({ ListPhoneNumbersSummaryList: [{ PhoneNumber: '+19995550100', PhoneNumberArn: phoneArn(9) }], NextToken: 'more' });
     const out = await run(createEvent(TYPE, ON_GROUP, o));
     expectFailed(out, `Phone number ${LOGICAL_ID} (${NUMBER}) is not available to claim`);
-    expect(cm).toHaveReceivedCommandTimes(ListPhoneNumbersV2Command, 10);
+    expect(cm).toHaveReceivedCommandTimes(ListPhoneNumbersV2Command, 20);
     expect(cm).not.toHaveReceivedCommand(UpdatePhoneNumberCommand);
   });
 

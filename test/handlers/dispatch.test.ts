@@ -1,7 +1,7 @@
 import {
   ClaimPhoneNumberCommand, ConnectClient, CreateTrafficDistributionGroupCommand, DescribeInstanceCommand, DescribePhoneNumberCommand,
-  DescribeTrafficDistributionGroupCommand, InvalidRequestException, ListTrafficDistributionGroupsCommand, ReleasePhoneNumberCommand,
-  ReplicateInstanceCommand,
+  DescribeTrafficDistributionGroupCommand, InvalidRequestException, ListPhoneNumbersV2Command, ListTrafficDistributionGroupsCommand,
+  ReleasePhoneNumberCommand, ReplicateInstanceCommand,
 } from '@aws-sdk/client-connect';
 import * as fc from 'fast-check';
 import { CLIENT_TOKEN_PATTERN, createEvent, DEFAULT_GROUP_ARN, deleteEvent, expectFailed, inputsOf, phoneArn, run, sdkError, useConnectMock, waitEvent } from './events';
@@ -101,6 +101,7 @@ describe('responses', () => {
 
   test('a phone number: Data is exactly its three attributes, and the response stays under 2 KB', async () => {
     const arn = phoneArn(1);
+    cm.on(ListPhoneNumbersV2Command).resolves({ ListPhoneNumbersSummaryList: [] }); // not held yet: claimed
     cm.on(ClaimPhoneNumberCommand).resolves({ PhoneNumberArn: arn });
     cm.on(DescribePhoneNumberCommand).resolves({
       ClaimedPhoneNumberSummary: {
