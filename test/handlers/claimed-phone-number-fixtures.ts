@@ -1,4 +1,4 @@
-/** What the ClaimedPhoneNumber handler tests (phone-number-*.test.ts) share: the Connect mock's defaults, the number, its properties and its summaries. */
+/** What the ClaimedPhoneNumber handler tests (claimed-phone-number-*.test.ts) share: the Connect mock's defaults, the number, its properties and its summaries. */
 import {
   DescribeContactFlowCommand, InvalidParameterException, ListPhoneNumbersV2Command, ResourceNotFoundException,
 } from '@aws-sdk/client-connect';

@@ -4,8 +4,8 @@ import {
   InvalidParameterException, ReleasePhoneNumberCommand, ResourceInUseException, ResourceNotFoundException, ThrottlingException,
   UpdatePhoneNumberCommand,
 } from '@aws-sdk/client-connect';
+import { gone, LOGICAL_ID, NUMBER, o, ON_GROUP, PN_ARN, PN_ID, SEARCHED, summary, usePhoneNumberMock } from './claimed-phone-number-fixtures';
 import { CLIENT_TOKEN_PATTERN, deleteEvent, expectFailed, expectNotFatalBeforeDeadline, expectSucceeded, regionsOf, run, sdkError, waitEvent } from './events';
-import { gone, LOGICAL_ID, NUMBER, o, ON_GROUP, PN_ARN, PN_ID, SEARCHED, summary, usePhoneNumberMock } from './phone-number-fixtures';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
 import { CLAIMED_PHONE_NUMBER_RESOURCE_TYPE as TYPE, DEADLINE_FIELD } from '../../src/shared/names';
 import { FLOW_ARN, GROUP_ARN, INSTANCE_ARN, REGION } from '../fixtures/arns';
