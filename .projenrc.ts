@@ -56,6 +56,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-cdk-lib@2.276.0',
     // The Lambda runtime provides the AWS SDK v3; the bundle keeps it external.
     '@aws-sdk/client-connect@^3.1136.0',
+    // DescribeStacks on the handlers' own stack: a rollback tells itself from a forward request (README: How it works).
+    '@aws-sdk/client-cloudformation@^3.1136.0',
     // Loaded only by the tests that run the aws-cdk-lib provider framework runtime locally.
     '@aws-sdk/client-lambda@^3.1136.0',
     '@aws-sdk/client-sfn@^3.1136.0',
