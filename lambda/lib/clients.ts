@@ -13,7 +13,7 @@ const clients = new Map<string, ConnectClient>();
 export function connect(region: string): ConnectClient {
   let c = clients.get(region);
   if (c === undefined) {
-    c = new ConnectClient({ region, retryStrategy: new DeadlineRetryStrategy() });
+    c = new ConnectClient({ region, retryStrategy: new DeadlineRetryStrategy(region) });
     clients.set(region, c);
   }
   return c;

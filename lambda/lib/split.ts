@@ -5,6 +5,7 @@ import {
   UpdateTrafficDistributionCommand,
 } from '@aws-sdk/client-connect';
 import { connect } from './clients';
+import { checkCurrent } from './current-request';
 import { errorName, step, UserError } from './errors';
 import { log } from './log';
 import { CLI_NAME, SPLIT_REFUSED_TAG_PREFIX } from '../../src/shared/names';
@@ -114,7 +115,9 @@ async function readLive(region: string, arn: string, what: string): Promise<Live
  * update (the group goes UPDATE_IN_PROGRESS) and returns false, to be called again once the
  * group is ACTIVE. The caller checks that the group is ACTIVE.
  */
-export async function convergeSplit(region: string, arn: string, want: DeclaredSplit, what: string, live?: LiveSplit): Promise<boolean> {
+export async function convergeSplit(
+  region: string, arn: string, want: DeclaredSplit, what: string, live?: LiveSplit, beforeChange?: () => void,
+): Promise<boolean> {
   if (want.telephony === undefined && want.agent === undefined && want.signIn === undefined) {
     return true;
   }
@@ -126,6 +129,7 @@ export async function convergeSplit(region: string, arn: string, want: DeclaredS
   if (ok) {
     return true;
   }
+  beforeChange?.();
   // UpdateTrafficDistribution needs the telephony split even when only the agents or sign-in change.
   const telephony = want.telephony ?? now.telephony;
   const pct = (m: Record<string, number>) => Object.keys(m).sort().map(Region => ({ Region, Percentage: m[Region] }));
@@ -166,6 +170,8 @@ export interface DeployContext {
   readonly tags?: Record<string, string>;
   readonly stackId: string;
   readonly logicalId: string;
+  /** The request this waiter serves: it changes the split only while that request is current (current-request.ts). */
+  readonly requestId?: string;
 }
 
 function hash(s: string, length: number): string {
@@ -195,8 +201,10 @@ function refusalTagValue(from: DeclaredSplit, to: DeclaredSplit): string {
  */
 export async function deploySplit(region: string, arn: string, declared: DeclaredSplit, what: string, ctx: DeployContext): Promise<boolean> {
   const previous = ctx.previous;
+  const request = { StackId: ctx.stackId, LogicalResourceId: ctx.logicalId, RequestId: ctx.requestId ?? '' };
+  const guard = () => ctx.requestId === undefined ? undefined : checkCurrent(ctx.tags, request, what);
   if (previous === undefined) {
-    return convergeSplit(region, arn, declared, what);
+    return convergeSplit(region, arn, declared, what, undefined, guard);
   }
   const markerKey = refusalTagKey(ctx.stackId, ctx.logicalId);
   const marker = ctx.tags?.[markerKey];
@@ -238,7 +246,7 @@ export async function deploySplit(region: string, arn: string, declared: Declare
     return true;
   }
   // Only the changed parts: convergeSplit keeps the live telephony split when only agents or sign-in change.
-  return convergeSplit(region, arn, Object.fromEntries(apply.map(p => [p, declared[p]])), what, live);
+  return convergeSplit(region, arn, Object.fromEntries(apply.map(p => [p, declared[p]])), what, live, guard);
 }
 
 function refusalMessage(arn: string, what: string, moved: Part[], live: LiveSplit, previous: DeclaredSplit, declared: DeclaredSplit): string {
@@ -262,4 +270,9 @@ async function isSettling(region: string, arn: string): Promise<boolean> {
   const out = await connect(region).send(new DescribeTrafficDistributionGroupCommand({ TrafficDistributionGroupId: arn }));
   const status = out.TrafficDistributionGroup?.Status;
   return status === 'UPDATE_IN_PROGRESS' || status === 'ACTIVE';
+}
+
+/** True when two declarations of a split differ in any part (an Update whose waiter will move the split). */
+export function splitDeclarationChanged(a: DeclaredSplit, b: DeclaredSplit): boolean {
+  return PARTS.some(p => formatPart(a[p]) !== formatPart(b[p]));
 }

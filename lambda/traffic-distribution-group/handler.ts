@@ -8,12 +8,14 @@ import {
   GROUP_ARN_PATTERN, parseDistribution, parseInstanceArn, validateGroupDescription, validateGroupName, validateTags,
 } from '../../src/shared/validate';
 import { connect } from '../lib/clients';
+import { markCurrent } from '../lib/current-request';
 import { deadlineFrom, pastDeadline } from '../lib/deadlines';
 import { clip, errorName, isNotFound, isTransient, step, unlessNotFound, UserError } from '../lib/errors';
 import { CfnEvent, clientToken, IsCompleteResult, OnEventResult, WaitEvent } from '../lib/events';
+import { GONE_FIELD, goneOutside, mayBeGone } from '../lib/gone';
 import { log } from '../lib/log';
 import { pollInline, pollUntilSettled } from '../lib/poll';
-import { DeclaredSplit, declaredSplit, deploySplit } from '../lib/split';
+import { DeclaredSplit, declaredSplit, deploySplit, splitDeclarationChanged } from '../lib/split';
 import { applyTagChanges } from '../lib/tags';
 
 /** A group as declared in the template, checked again (the construct skipped tokens). */
@@ -89,8 +91,7 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
         log('INFO', 'replacing traffic distribution group', { logicalId: event.LogicalResourceId, old: event.PhysicalResourceId });
         return { PhysicalResourceId: await create(event, spec), [DEADLINE_FIELD]: deadline, [CREATED_FIELD]: true };
       }
-      await updateTags(event, spec, event.PhysicalResourceId, old[TdgProps.TAGS]);
-      return { PhysicalResourceId: event.PhysicalResourceId, [DEADLINE_FIELD]: deadline };
+      return updateInPlace(event as CfnEvent & { PhysicalResourceId: string; OldResourceProperties: Record<string, unknown> }, spec, deadline);
     }
     case 'Delete':
       if (retained(event.ResourceProperties)) {
@@ -100,6 +101,37 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
       await startDelete(event);
       return { PhysicalResourceId: event.PhysicalResourceId, [DEADLINE_FIELD]: deadline };
   }
+}
+
+/**
+ * Tags, and the record that this request is the one whose waiter may move the split (when its
+ * declaration changed). A group deleted outside CloudFormation: nothing to roll back in a
+ * rollback; the forward request fails at once, saying what to do.
+ */
+async function updateInPlace(
+  event: CfnEvent & { PhysicalResourceId: string; OldResourceProperties: Record<string, unknown> }, spec: GroupSpec, deadline: number,
+): Promise<OnEventResult> {
+  const arn = event.PhysicalResourceId;
+  try {
+    await updateTags(event, spec, arn, event.OldResourceProperties[TdgProps.TAGS]);
+    if (splitDeclarationChanged(declaredSplit(event.OldResourceProperties, SPLIT_KEYS), { telephony: spec.telephony, agent: spec.agent })) {
+      await markCurrent(spec.region, arn, event, label(event, spec.name));
+    }
+  } catch (e) {
+    if (!mayBeGone(e) || !GROUP_ARN_PATTERN.test(arn) || await describe(spec.region, arn, label(event, spec.name)) !== undefined) {
+      throw e;
+    }
+    await goneOutside(event, arn, goneMessage(`${label(event, spec.name)} (${arn})`));
+    return { PhysicalResourceId: arn, [DEADLINE_FIELD]: deadline, [GONE_FIELD]: true };
+  }
+  return { PhysicalResourceId: arn, [DEADLINE_FIELD]: deadline };
+}
+
+/** What a forward Update says of a group deleted outside CloudFormation: what is gone, and the ways forward. */
+function goneMessage(what: string): string {
+  return `${what} no longer exists: it was deleted outside CloudFormation. Either remove the TrafficDistributionGroup from the stack `
+    + 'and deploy (there is nothing left to delete; add it back afterwards to get a new group), or change its trafficDistributionGroupName, '
+    + 'which creates a new group in its place.';
 }
 
 async function create(event: CfnEvent, spec: GroupSpec): Promise<string> {
@@ -287,6 +319,9 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
   if (event.RequestType === 'Delete') {
     return retained(event.ResourceProperties) ? { IsComplete: true } : isDeleted(event, arn);
   }
+  if (event[GONE_FIELD] === true) {
+    return { IsComplete: true, Data: { [TdgAttrs.ARN]: arn, [TdgAttrs.ID]: idOf(arn) } }; // a rollback: nothing to roll back
+  }
   const spec = parseGroupSpec(event, event.ResourceProperties);
   try {
     return await settle(event, spec, arn);
@@ -313,7 +348,8 @@ async function settle(event: WaitEvent, spec: GroupSpec, arn: string): Promise<I
     switch (group?.Status) {
       case undefined:
         if (event[CREATED_FIELD] !== true) {
-          throw new UserError(`${what} no longer exists: it was deleted outside CloudFormation. Remove it from the stack and add it again (a new group will be created), or restore it.`);
+          await goneOutside(event, arn, goneMessage(what));
+          return true; // a rollback: nothing to roll back
         }
         return undefined; // just created: Describe may lag behind
       case 'CREATION_FAILED':
@@ -330,6 +366,7 @@ async function settle(event: WaitEvent, spec: GroupSpec, arn: string): Promise<I
           tags: group.Tags,
           stackId: event.StackId,
           logicalId: event.LogicalResourceId,
+          requestId: event.RequestId,
         })) ? true : undefined;
       default: // CREATION_IN_PROGRESS, UPDATE_IN_PROGRESS
         return undefined;

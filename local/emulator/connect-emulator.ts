@@ -18,7 +18,7 @@ import { groupByArn } from './lookups';
 import { CallRecord, EmulatorDurations, EmulatorOptions, EmulatorSnapshot } from './model';
 import { serve } from './server';
 import { restoreSnapshot, snapshotOf } from './snapshot';
-import { EmulatorState } from './state';
+import { EmulatorState, QueryServer } from './state';
 import { uuidFor } from '../clock/virtual-clock';
 
 export type { CallRecord, EmulatorDurations, EmulatorOptions, EmulatorSnapshot } from './model';
@@ -63,6 +63,21 @@ export class ConnectEmulator {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });
+  }
+
+  /**
+   * Serves AWS Query requests (another service's, e.g. CloudFormation's DescribeStacks, which the local
+   * engine answers) on this endpoint, so that the functions' SDK clients reach one loopback address
+   * through the world's request gate. Returns a function that unregisters it.
+   */
+  serveQuery(server: QueryServer): () => void {
+    this.state.queryServers.push(server);
+    return () => {
+      const i = this.state.queryServers.indexOf(server);
+      if (i >= 0) {
+        this.state.queryServers.splice(i, 1);
+      }
+    };
   }
 
   /**

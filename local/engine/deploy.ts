@@ -21,16 +21,19 @@ export async function createStack(stacks: Map<string, StackState>, ops: Resource
     assemblyDir: synth.assemblyDir,
     assets: synth.assets,
     resources: new Map(),
+    status: 'CREATE_IN_PROGRESS',
   };
   stacks.set(st.name, st);
   const ids = activeResources(st);
   const { failures } = await runGraph(ids, id => dependenciesOf(st.template, id), id => ops.createResource(st, id));
   if (failures.length > 0) {
+    st.status = 'ROLLBACK_IN_PROGRESS';
     const rollback = await ops.deleteAll(st, [...st.resources.keys()], st.template);
     stacks.delete(st.name);
     throw new Error(`Stack ${st.name} ROLLBACK_COMPLETE after ${failures.map(f => f.message).join('; ')}`
       + (rollback.length > 0 ? `; rollback failed: ${rollback.map(f => f.message).join('; ')}` : ''));
   }
+  st.status = 'CREATE_COMPLETE';
   return { outputs: outputs(st), resources: resourcesOf(st), cleanupFailures: [] };
 }
 
@@ -42,6 +45,9 @@ export async function updateStack(ops: ResourceOperations, previous: StackState,
   st.template = synth.template;
   st.assemblyDir = synth.assemblyDir;
   st.assets = synth.assets;
+  st.status = 'UPDATE_IN_PROGRESS';
+  // cancel-update-stack: the requests in flight end "Resource update cancelled" (provider-framework.ts), the rollback starts.
+  st.cancelled = new Promise<void>(resolve => (st.cancel = resolve));
 
   /** What this update did to each resource, in the order it was done. */
   const touched: Array<{ id: string; kind: 'created' | 'updated' | 'replaced'; after: ResourceState }> = [];
@@ -83,8 +89,11 @@ export async function updateStack(ops: ResourceOperations, previous: StackState,
     }
   });
 
+  st.cancel = undefined;
+  st.cancelled = undefined;
   if (failures.length === 0) {
     // UPDATE_COMPLETE_CLEANUP_IN_PROGRESS: delete replaced and removed resources.
+    st.status = 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS';
     const cleanup = new Map<string, ResourceState>();
     for (const t of touched.filter(x => x.kind === 'replaced')) {
       const old = before.get(t.id)!;
@@ -112,10 +121,12 @@ export async function updateStack(ops: ResourceOperations, previous: StackState,
         cleanupFailures.push({ logicalId: id, physicalId: old.physicalId, reason: (e as Error).message });
       }
     });
+    st.status = 'UPDATE_COMPLETE';
     return { outputs: outputs(st), resources: resourcesOf(st), cleanupFailures };
   }
 
   // UPDATE_ROLLBACK_IN_PROGRESS: update back what was updated, newest first; then delete what the update created.
+  st.status = 'UPDATE_ROLLBACK_IN_PROGRESS';
   const rollbackFailures: string[] = [];
   const toDelete: ResourceState[] = [];
   /** Resources whose rollback Update answered with another physical id than the one it was sent to. */
@@ -143,6 +154,7 @@ export async function updateStack(ops: ResourceOperations, previous: StackState,
     }
   }
   // UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS: delete what the update created, newest first.
+  st.status = rollbackFailures.length > 0 ? 'UPDATE_ROLLBACK_FAILED' : 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS';
   for (const r of toDelete) {
     if (isRetained(r.deletionPolicy)) {
       continue;
@@ -158,6 +170,7 @@ export async function updateStack(ops: ResourceOperations, previous: StackState,
   st.assets = oldAssets.assets;
   st.resources = new Map(before);
   rolledBackTo.forEach((r, id) => st.resources.set(id, r));
+  st.status = rollbackFailures.length > 0 ? 'UPDATE_ROLLBACK_FAILED' : 'UPDATE_ROLLBACK_COMPLETE';
   throw new Error(`Stack ${st.name} ${rollbackFailures.length > 0 ? 'UPDATE_ROLLBACK_FAILED' : 'UPDATE_ROLLBACK_COMPLETE'} after `
     + `${failures.map(f => f.message).join('; ')}${rollbackFailures.length > 0 ? `; rollback failed: ${rollbackFailures.join('; ')}` : ''}`);
 }

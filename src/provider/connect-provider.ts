@@ -9,6 +9,7 @@ import { IsCompleteFunction } from './is-complete-function';
 import { acknowledgeProviderFindings, acknowledgeWildcardResources } from './nag';
 import { OnEventFunction } from './on-event-function';
 import type { GlobalResiliencyProviderSettings } from './settings';
+import { STACK_STATUS_ACTIONS } from '../shared/actions';
 import { PROVIDER_CONSTRUCT_ID, REPLICATION_PAIRS, Waiter } from '../shared/names';
 
 /** Retention of the provider's logs when the stack's settings give none. */
@@ -101,6 +102,9 @@ export class ConnectProvider extends Construct {
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       ...vpcPlacement,
     };
+    // A rollback tells itself from a forward request by its stack's status (lambda/lib/rollback.ts): this stack only.
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...STACK_STATUS_ACTIONS], resources: [Stack.of(this).stackId] }));
+
     const onEvent = new OnEventFunction(this, 'OnEvent', {
       ...common,
       logGroup: logGroup('OnEventLogs'),

@@ -5,14 +5,15 @@
  * framework does and returns the response body it would PUT to CloudFormation.
  */
 import * as crypto from 'crypto';
-import { ConnectClient, ConnectServiceException } from '@aws-sdk/client-connect';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { ConnectClient, ConnectServiceException, TagResourceCommand } from '@aws-sdk/client-connect';
 import { AwsStub, mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { forgetSeenFlows } from '../../lambda/claimed-phone-number/handler';
 import { handler as isCompleteHandler } from '../../lambda/is-complete.lambda';
 import { CfnEvent, IsCompleteResult, OnEventResult, WaitEvent } from '../../lambda/lib/events';
 import { handler as onEventHandler } from '../../lambda/on-event.lambda';
-import { DEADLINE_FIELD } from '../../src/shared/names';
+import { CURRENT_REQUEST_TAG_PREFIX, DEADLINE_FIELD } from '../../src/shared/names';
 import { ACCOUNT, INSTANCE_ARN, REGION } from '../fixtures/arns';
 
 export const OTHER_INSTANCE_ARN = `arn:aws:connect:${REGION}:${ACCOUNT}:instance/22222222-3333-4444-5555-666666666666`;
@@ -115,6 +116,19 @@ export function useConnectMock(): AwsStub<any, any, any> {
     cm.onAnyCommand().callsFake((input: unknown) => {
       throw new Error(`unexpected call: ${JSON.stringify(input)}`);
     });
+    // onEvent's record of the current request (lambda/lib/current-request.ts): a TagResource of that one tag
+    // alone is answered; any other tag call still fails unless the test sets it up (see markerCalls).
+    cm.on(TagResourceCommand).callsFake((input: { tags?: Record<string, string> }) => {
+      const keys = Object.keys(input.tags ?? {});
+      if (keys.length === 1 && keys[0].startsWith(CURRENT_REQUEST_TAG_PREFIX)) {
+        return {};
+      }
+      throw new Error(`unexpected call: ${JSON.stringify(input)}`);
+    });
+    // DescribeStacks on the handlers' own stack (lambda/lib/rollback.ts): a forward update unless the test says otherwise.
+    stackStatus = 'UPDATE_IN_PROGRESS';
+    cfn.reset();
+    cfn.on(DescribeStacksCommand).callsFake(() => ({ Stacks: [{ StackName: 'Contact', StackId: STACK_ID, StackStatus: stackStatus, CreationTime: new Date(0) }] }));
     jest.spyOn(console, 'log').mockImplementation(() => undefined);
     jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     jest.spyOn(console, 'error').mockImplementation(() => undefined);
@@ -124,8 +138,28 @@ export function useConnectMock(): AwsStub<any, any, any> {
   });
   afterAll(() => {
     cm.restore();
+    cfn.restore();
   });
   return cm;
+}
+
+const cfn = mockClient(CloudFormationClient);
+let stackStatus = 'UPDATE_IN_PROGRESS';
+
+/** The status DescribeStacks reports for the handlers' stack in this test (e.g. UPDATE_ROLLBACK_IN_PROGRESS: a rollback). */
+export function setStackStatus(status: string): void {
+  stackStatus = status;
+}
+
+/** How many times the handlers read their stack's status in this test. */
+export function stackStatusReads(): number {
+  return cfn.commandCalls(DescribeStacksCommand).length;
+}
+
+/** The TagResource calls that are not onEvent's record of the current request. */
+export function tagCallsOtherThanMarker(cm: AwsStub<any, any, any>): any[] {
+  return cm.commandCalls(TagResourceCommand).map(c => c.args[0].input)
+    .filter((i: { tags?: Record<string, string> }) => !Object.keys(i.tags ?? {}).every(k => k.startsWith(CURRENT_REQUEST_TAG_PREFIX)));
 }
 
 /** The Region of the client each call of `command` went to, in call order. */

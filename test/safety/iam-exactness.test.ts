@@ -116,11 +116,14 @@ test('the granted Connect actions are exactly the ones called', () => {
 
 const isConnect = (s: Statement) => list(s.Action).every(a => a.startsWith('connect:'));
 
-test('outside Connect: only sms-voice:DescribePhoneNumbers, on exactly the source numbers the stack imports, when it imports one', () => {
+test('outside Connect: only sms-voice:DescribePhoneNumbers on exactly the source numbers the stack imports, and DescribeStacks on exactly its own stack', () => {
   const others = templates.map(t => handlerStatements(t).filter(s => !isConnect(s)));
   expect(sources).toHaveLength(templates.length);
   others.forEach((statements, i) => {
-    expect(statements).toEqual([expect.objectContaining({ Effect: 'Allow', Action: 'sms-voice:DescribePhoneNumbers', Resource: [sources[i]] })]);
+    expect(statements).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Action: 'cloudformation:DescribeStacks', Resource: [JSON.stringify({ Ref: 'AWS::StackId' })] }),
+      expect.objectContaining({ Effect: 'Allow', Action: 'sms-voice:DescribePhoneNumbers', Resource: [sources[i]] }),
+    ]);
   });
 });
 
