@@ -8,6 +8,7 @@ import { connect } from './clients';
 import { checkCurrent } from './current-request';
 import { errorName, step, UserError } from './errors';
 import { log } from './log';
+import { retryUntil } from './retry';
 import { CLI_NAME, SPLIT_REFUSED_TAG_PREFIX } from '../../src/shared/names';
 import { parseDistribution, parseSignIn } from '../../src/shared/validate';
 
@@ -135,14 +136,16 @@ export async function convergeSplit(
   const pct = (m: Record<string, number>) => Object.keys(m).sort().map(Region => ({ Region, Percentage: m[Region] }));
   await step(`${what}: UpdateTrafficDistribution`, async () => {
     try {
-      await connect(region).send(new UpdateTrafficDistributionCommand({
+      // One attempt: a throttled one is "not yet", and the next poll checks again that this request is
+      // still the current one (beforeChange) before it tries again; a retry inside the SDK would not.
+      await retryUntil(beforeChange === undefined ? undefined : Date.now(), () => connect(region).send(new UpdateTrafficDistributionCommand({
         Id: arn,
         TelephonyConfig: { Distributions: pct(telephony) },
         AgentConfig: want.agent === undefined ? undefined : { Distributions: pct(want.agent) },
         SignInConfig: want.signIn === undefined ? undefined : {
           Distributions: Object.keys(want.signIn).sort().map(Region => ({ Region, Enabled: want.signIn![Region] })),
         },
-      }));
+      })));
       log('INFO', 'updating traffic distribution', { arn, telephony, agent: want.agent, signIn: want.signIn });
     } catch (e) {
       if (errorName(e) === 'ResourceConflictException') {
