@@ -31,3 +31,10 @@ export async function goneOutside(event: Pick<CfnEvent, 'StackId' | 'LogicalReso
 export function mayBeGone(e: unknown): boolean {
   return (e as { name?: string })?.name === 'ResourceNotFoundException' || /ResourceNotFoundException/.test(String((e as Error)?.message ?? ''));
 }
+
+/** What a forward Update says of a group deleted outside CloudFormation: what is gone, and the ways forward. */
+export function groupGoneMessage(what: string): string {
+  return `${what} no longer exists: it was deleted outside CloudFormation. Either remove the TrafficDistributionGroup from the stack `
+    + 'and deploy (there is nothing left to delete; add it back afterwards to get a new group), or change its trafficDistributionGroupName, '
+    + 'which creates a new group in its place.';
+}

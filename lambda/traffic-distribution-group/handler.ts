@@ -3,19 +3,19 @@ import {
   CreateTrafficDistributionGroupCommand, DeleteTrafficDistributionGroupCommand, DescribeTrafficDistributionGroupCommand,
   ListPhoneNumbersV2Command, ListTrafficDistributionGroupsCommand, TrafficDistributionGroup,
 } from '@aws-sdk/client-connect';
+import { updateInPlace } from './in-place';
 import { CREATED_FIELD, DEADLINE_FIELD, Deadlines, REPLICATION_PAIRS, TdgAttrs, TdgProps } from '../../src/shared/names';
 import {
   GROUP_ARN_PATTERN, parseDistribution, parseInstanceArn, validateGroupDescription, validateGroupName, validateTags,
 } from '../../src/shared/validate';
 import { connect } from '../lib/clients';
-import { markCurrent } from '../lib/current-request';
 import { deadlineFrom, pastDeadline } from '../lib/deadlines';
 import { clip, errorName, isNotFound, isTransient, step, unlessNotFound, UserError } from '../lib/errors';
 import { CfnEvent, clientToken, IsCompleteResult, OnEventResult, WaitEvent } from '../lib/events';
-import { GONE_FIELD, goneOutside, mayBeGone } from '../lib/gone';
+import { GONE_FIELD, goneOutside, groupGoneMessage } from '../lib/gone';
 import { log } from '../lib/log';
 import { pollInline, pollUntilSettled } from '../lib/poll';
-import { DeclaredSplit, declaredSplit, deploySplit, splitDeclarationChanged } from '../lib/split';
+import { DeclaredSplit, declaredSplit, deploySplit } from '../lib/split';
 import { applyTagChanges } from '../lib/tags';
 
 /** A group as declared in the template, checked again (the construct skipped tokens). */
@@ -91,7 +91,14 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
         log('INFO', 'replacing traffic distribution group', { logicalId: event.LogicalResourceId, old: event.PhysicalResourceId });
         return { PhysicalResourceId: await create(event, spec), [DEADLINE_FIELD]: deadline, [CREATED_FIELD]: true };
       }
-      return updateInPlace(event as CfnEvent & { PhysicalResourceId: string; OldResourceProperties: Record<string, unknown> }, spec, deadline);
+      const what = label(event, spec.name);
+      return updateInPlace(event as CfnEvent & { PhysicalResourceId: string; OldResourceProperties: Record<string, unknown> }, deadline, what, {
+        telephony: spec.telephony,
+        agent: spec.agent,
+        region: spec.region,
+        tags: () => updateTags(event, spec, event.PhysicalResourceId, old[TdgProps.TAGS]),
+        exists: async () => await describe(spec.region, event.PhysicalResourceId, what) !== undefined,
+      });
     }
     case 'Delete':
       if (retained(event.ResourceProperties)) {
@@ -101,37 +108,6 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
       await startDelete(event);
       return { PhysicalResourceId: event.PhysicalResourceId, [DEADLINE_FIELD]: deadline };
   }
-}
-
-/**
- * Tags, and the record that this request is the one whose waiter may move the split (when its
- * declaration changed). A group deleted outside CloudFormation: nothing to roll back in a
- * rollback; the forward request fails at once, saying what to do.
- */
-async function updateInPlace(
-  event: CfnEvent & { PhysicalResourceId: string; OldResourceProperties: Record<string, unknown> }, spec: GroupSpec, deadline: number,
-): Promise<OnEventResult> {
-  const arn = event.PhysicalResourceId;
-  try {
-    await updateTags(event, spec, arn, event.OldResourceProperties[TdgProps.TAGS]);
-    if (splitDeclarationChanged(declaredSplit(event.OldResourceProperties, SPLIT_KEYS), { telephony: spec.telephony, agent: spec.agent })) {
-      await markCurrent(spec.region, arn, event, label(event, spec.name));
-    }
-  } catch (e) {
-    if (!mayBeGone(e) || !GROUP_ARN_PATTERN.test(arn) || await describe(spec.region, arn, label(event, spec.name)) !== undefined) {
-      throw e;
-    }
-    await goneOutside(event, arn, goneMessage(`${label(event, spec.name)} (${arn})`));
-    return { PhysicalResourceId: arn, [DEADLINE_FIELD]: deadline, [GONE_FIELD]: true };
-  }
-  return { PhysicalResourceId: arn, [DEADLINE_FIELD]: deadline };
-}
-
-/** What a forward Update says of a group deleted outside CloudFormation: what is gone, and the ways forward. */
-function goneMessage(what: string): string {
-  return `${what} no longer exists: it was deleted outside CloudFormation. Either remove the TrafficDistributionGroup from the stack `
-    + 'and deploy (there is nothing left to delete; add it back afterwards to get a new group), or change its trafficDistributionGroupName, '
-    + 'which creates a new group in its place.';
 }
 
 async function create(event: CfnEvent, spec: GroupSpec): Promise<string> {
@@ -348,7 +324,7 @@ async function settle(event: WaitEvent, spec: GroupSpec, arn: string): Promise<I
     switch (group?.Status) {
       case undefined:
         if (event[CREATED_FIELD] !== true) {
-          await goneOutside(event, arn, goneMessage(what));
+          await goneOutside(event, arn, groupGoneMessage(what));
           return true; // a rollback: nothing to roll back
         }
         return undefined; // just created: Describe may lag behind

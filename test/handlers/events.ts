@@ -128,7 +128,12 @@ export function useConnectMock(): AwsStub<any, any, any> {
     // DescribeStacks on the handlers' own stack (lambda/lib/rollback.ts): a forward update unless the test says otherwise.
     stackStatus = 'UPDATE_IN_PROGRESS';
     cfn.reset();
-    cfn.on(DescribeStacksCommand).callsFake(() => ({ Stacks: [{ StackName: 'Contact', StackId: STACK_ID, StackStatus: stackStatus, CreationTime: new Date(0) }] }));
+    cfn.on(DescribeStacksCommand).callsFake(() => {
+      if (stackStatus instanceof Error) {
+        throw stackStatus;
+      }
+      return { Stacks: [{ StackName: 'Contact', StackId: STACK_ID, StackStatus: stackStatus, CreationTime: new Date(0) }] };
+    });
     jest.spyOn(console, 'log').mockImplementation(() => undefined);
     jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     jest.spyOn(console, 'error').mockImplementation(() => undefined);
@@ -144,10 +149,10 @@ export function useConnectMock(): AwsStub<any, any, any> {
 }
 
 const cfn = mockClient(CloudFormationClient);
-let stackStatus = 'UPDATE_IN_PROGRESS';
+let stackStatus: string | Error = 'UPDATE_IN_PROGRESS';
 
-/** The status DescribeStacks reports for the handlers' stack in this test (e.g. UPDATE_ROLLBACK_IN_PROGRESS: a rollback). */
-export function setStackStatus(status: string): void {
+/** The status DescribeStacks reports for the handlers' stack in this test (e.g. UPDATE_ROLLBACK_IN_PROGRESS: a rollback), or its failure. */
+export function setStackStatus(status: string | Error): void {
   stackStatus = status;
 }
 
