@@ -8,6 +8,7 @@ import { isDeleted, startDelete } from './release';
 import { parseNumberSpec } from './spec';
 import { settle, updateInPlace } from './update';
 import { CREATED_FIELD, DEADLINE_FIELD, Deadlines, PhoneAttrs, PhoneProps } from '../../src/shared/names';
+import { MARKED_FIELD } from '../lib/current-request';
 import { deadlineFrom, pastDeadline } from '../lib/deadlines';
 import { isTransient } from '../lib/errors';
 import { CfnEvent, IsCompleteResult, OnEventResult, WaitEvent } from '../lib/events';
@@ -45,8 +46,13 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
         log('INFO', 'replacing phone number', { logicalId: event.LogicalResourceId, old: event.PhysicalResourceId });
         return { PhysicalResourceId: await claim(event, spec), [DEADLINE_FIELD]: deadline, [CREATED_FIELD]: true, [CLAIMED_AT_FIELD]: Date.now() };
       }
-      const gone = await updateInPlace(event, spec);
-      return { PhysicalResourceId: event.PhysicalResourceId, [DEADLINE_FIELD]: deadline, ...(gone ? { [GONE_FIELD]: true } : {}) };
+      const { gone, marked } = await updateInPlace(event, spec);
+      return {
+        PhysicalResourceId: event.PhysicalResourceId,
+        [DEADLINE_FIELD]: deadline,
+        ...(gone ? { [GONE_FIELD]: true } : {}),
+        ...(marked ? { [MARKED_FIELD]: true } : {}),
+      };
     }
     case 'Delete':
       return {

@@ -9,7 +9,7 @@ import type { NumberSpec } from './types';
 import { CREATED_FIELD, PhoneAttrs, PhoneProps } from '../../src/shared/names';
 import { ParsedFlowArn, PHONE_NUMBER_ARN_PATTERN, validateFlows, validateTags } from '../../src/shared/validate';
 import { connect } from '../lib/clients';
-import { checkCurrent, markCurrent } from '../lib/current-request';
+import { checkCurrent, MARKED_FIELD, markCurrent } from '../lib/current-request';
 import { isNotFound, RegionOutageError, step, UserError } from '../lib/errors';
 import { CfnEvent, clientToken, IsCompleteResult, WaitEvent } from '../lib/events';
 import { goneOutside, mayBeGone } from '../lib/gone';
@@ -32,27 +32,28 @@ export function goneMessage(what: string): string {
  * waiter may link flows. True when the number is gone and this is a rollback (nothing to roll back);
  * a forward request on a number gone fails at once, saying what to do.
  */
-export async function updateInPlace(event: CfnEvent & { PhysicalResourceId: string }, spec: NumberSpec): Promise<boolean> {
+export async function updateInPlace(event: CfnEvent & { PhysicalResourceId: string }, spec: NumberSpec): Promise<{ gone?: true; marked?: true }> {
   try {
-    await changeInPlace(event, spec);
-    return false;
+    return await changeInPlace(event, spec) ? { marked: true } : {};
   } catch (e) {
     const arn = event.PhysicalResourceId;
     if (!mayBeGone(e) || !PHONE_NUMBER_ARN_PATTERN.test(arn) || await describe(regionOf(arn), arn, label(event)) !== undefined) {
       throw e;
     }
     await goneOutside(event, arn, goneMessage(`${label(event)} (${arn})`));
-    return true;
+    return { gone: true };
   }
 }
 
-async function changeInPlace(event: CfnEvent & { PhysicalResourceId: string }, spec: NumberSpec): Promise<void> {
+/** The changes in place; true when this request was recorded as the current one (its waiter will link flows). */
+async function changeInPlace(event: CfnEvent & { PhysicalResourceId: string }, spec: NumberSpec): Promise<boolean> {
   const arn = event.PhysicalResourceId;
   const region = regionOf(arn);
   const old = (event as { OldResourceProperties: Record<string, unknown> }).OldResourceProperties;
   const what = label(event);
   const linksFlows = flowsToAssociate(event as WaitEvent, spec).length > 0 || flowsToDisassociate(event as WaitEvent, spec).length > 0;
-  if (old[PhoneProps.TARGET_ARN] !== spec.targetArn || linksFlows) {
+  const marks = old[PhoneProps.TARGET_ARN] !== spec.targetArn || linksFlows;
+  if (marks) {
     await markCurrent(region, arn, event, what); // this request's waiter will link flows
   }
   if (old[PhoneProps.TARGET_ARN] !== spec.targetArn) {
@@ -73,6 +74,7 @@ async function changeInPlace(event: CfnEvent & { PhysicalResourceId: string }, s
     oldTags = {};
   }
   await applyTagChanges(region, arn, oldTags, spec.tags, what);
+  return marks;
 }
 
 /** Waits until the number is CLAIMED on the target, then links its flows. */
@@ -116,7 +118,7 @@ export async function settle(event: WaitEvent, spec: NumberSpec, arn: string): P
   if (number === GONE) {
     return { IsComplete: true, Data: { [PhoneAttrs.PHONE_NUMBER]: '', [PhoneAttrs.PHONE_NUMBER_ARN]: arn, [PhoneAttrs.PHONE_NUMBER_ID]: idOf(arn) } };
   }
-  if (flowsToAssociate(event, spec).length > 0 || flowsToDisassociate(event, spec).length > 0) {
+  if (event[MARKED_FIELD] === true) {
     checkCurrent(number.Tags, event, what); // a cancelled update's waiter changes nothing
   }
   await linkFlows(event, spec, arn, what);

@@ -7,6 +7,13 @@ import type { CfnEvent } from './events';
 import { log } from './log';
 import { CURRENT_REQUEST_TAG_PREFIX } from '../../src/shared/names';
 
+/**
+ * Set by onEvent when it recorded its request as the current one (markCurrent): only then does its
+ * isComplete check the record (a request that recorded nothing, e.g. a Create, or a rollback that
+ * answers with another resource, would find an earlier request's record and stop for nothing).
+ */
+export const MARKED_FIELD = 'ConnectCurrentRequestMarked';
+
 /** The tag key, on the resource, of the request of this logical resource that is current. */
 export function currentRequestTagKey(event: Pick<CfnEvent, 'StackId' | 'LogicalResourceId'>): string {
   return `${CURRENT_REQUEST_TAG_PREFIX}${crypto.createHash('sha256').update(`${event.StackId}|${event.LogicalResourceId}`).digest('hex').slice(0, 16)}`;

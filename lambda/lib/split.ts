@@ -9,6 +9,7 @@ import { checkCurrent } from './current-request';
 import { errorName, step, UserError } from './errors';
 import { log } from './log';
 import { retryUntil } from './retry';
+import { isRollback } from './rollback';
 import { CLI_NAME, SPLIT_REFUSED_TAG_PREFIX } from '../../src/shared/names';
 import { parseDistribution, parseSignIn } from '../../src/shared/validate';
 
@@ -243,7 +244,15 @@ export async function deploySplit(region: string, arn: string, declared: Declare
     })));
     throw new UserError(refusalMessage(arn, what, moved, live, previous, declared));
   }
-  const apply = changed.filter(p => drifted.includes(p));
+  let apply = changed.filter(p => drifted.includes(p));
+  // A part declared where the previous declaration had none: a new declaration is applied, but a
+  // rollback restoring one that the failed update removed puts back nothing that update moved (it
+  // moved nothing), so it leaves the live split, perhaps a failover, alone. Asked only then.
+  const restored = apply.filter(p => previous[p] === undefined);
+  if (restored.length > 0 && await isRollback({ StackId: ctx.stackId, LogicalResourceId: ctx.logicalId })) {
+    log('WARN', 'a rollback restores a split declaration the failed update removed: the live split is left as it is', { arn, parts: describe(restored) });
+    apply = apply.filter(p => !restored.includes(p));
+  }
   if (apply.length === 0) {
     await clearMarker(region, arn, what, markerKey, marker);
     return true;

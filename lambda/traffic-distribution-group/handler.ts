@@ -9,6 +9,7 @@ import {
   GROUP_ARN_PATTERN, parseDistribution, parseInstanceArn, validateGroupDescription, validateGroupName, validateTags,
 } from '../../src/shared/validate';
 import { connect } from '../lib/clients';
+import { MARKED_FIELD } from '../lib/current-request';
 import { deadlineFrom, pastDeadline } from '../lib/deadlines';
 import { clip, errorName, isNotFound, isTransient, step, unlessNotFound, UserError } from '../lib/errors';
 import { CfnEvent, clientToken, IsCompleteResult, OnEventResult, WaitEvent } from '../lib/events';
@@ -342,7 +343,7 @@ async function settle(event: WaitEvent, spec: GroupSpec, arn: string): Promise<I
           tags: group.Tags,
           stackId: event.StackId,
           logicalId: event.LogicalResourceId,
-          requestId: event.RequestId,
+          requestId: event[MARKED_FIELD] === true ? event.RequestId : undefined,
         })) ? true : undefined;
       default: // CREATION_IN_PROGRESS, UPDATE_IN_PROGRESS
         return undefined;

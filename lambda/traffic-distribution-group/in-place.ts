@@ -1,7 +1,7 @@
 /** A group's update in place: its tags, the record of the current request when its split will move, and a group found gone. */
 import { DEADLINE_FIELD, TdgProps } from '../../src/shared/names';
 import { GROUP_ARN_PATTERN } from '../../src/shared/validate';
-import { markCurrent } from '../lib/current-request';
+import { MARKED_FIELD, markCurrent } from '../lib/current-request';
 import { CfnEvent, OnEventResult } from '../lib/events';
 import { GONE_FIELD, goneOutside, groupGoneMessage, mayBeGone } from '../lib/gone';
 import { declaredSplit, splitDeclarationChanged } from '../lib/split';
@@ -25,9 +25,10 @@ export async function updateInPlace(
 ): Promise<OnEventResult> {
   const arn = event.PhysicalResourceId;
   const keys = { telephony: TdgProps.TELEPHONY_DISTRIBUTION, agent: TdgProps.AGENT_DISTRIBUTION };
+  const marks = splitDeclarationChanged(declaredSplit(event.OldResourceProperties, keys), { telephony: group.telephony, agent: group.agent });
   try {
     await group.tags();
-    if (splitDeclarationChanged(declaredSplit(event.OldResourceProperties, keys), { telephony: group.telephony, agent: group.agent })) {
+    if (marks) {
       await markCurrent(group.region, arn, event, what);
     }
   } catch (e) {
@@ -37,5 +38,5 @@ export async function updateInPlace(
     await goneOutside(event, arn, groupGoneMessage(`${what} (${arn})`));
     return { PhysicalResourceId: arn, [DEADLINE_FIELD]: deadline, [GONE_FIELD]: true };
   }
-  return { PhysicalResourceId: arn, [DEADLINE_FIELD]: deadline };
+  return { PhysicalResourceId: arn, [DEADLINE_FIELD]: deadline, ...(marks ? { [MARKED_FIELD]: true } : {}) };
 }

@@ -3,7 +3,7 @@ import { DescribeTrafficDistributionGroupCommand } from '@aws-sdk/client-connect
 import { DEADLINE_FIELD, Deadlines, DistributionProps, REPLICATION_PAIRS } from '../../src/shared/names';
 import { parseDistribution, parseGroupArn, parseSignIn } from '../../src/shared/validate';
 import { connect } from '../lib/clients';
-import { markCurrent } from '../lib/current-request';
+import { MARKED_FIELD, markCurrent } from '../lib/current-request';
 import { deadlineFrom } from '../lib/deadlines';
 import { unlessNotFound, step, UserError } from '../lib/errors';
 import { CfnEvent, IsCompleteResult, OnEventResult, WaitEvent } from '../lib/events';
@@ -72,6 +72,7 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
       await goneOutside(event, spec.groupArn, goneMessage(what));
       return { PhysicalResourceId: spec.groupArn, [DEADLINE_FIELD]: deadline, [GONE_FIELD]: true };
     }
+    return { PhysicalResourceId: spec.groupArn, [DEADLINE_FIELD]: deadline, [MARKED_FIELD]: true };
   }
   // The group's ARN: managing another group's split is another resource.
   return { PhysicalResourceId: spec.groupArn, [DEADLINE_FIELD]: deadline };
@@ -117,7 +118,7 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
           tags: group.Tags,
           stackId: event.StackId,
           logicalId: event.LogicalResourceId,
-          requestId: event.RequestId,
+          requestId: event[MARKED_FIELD] === true ? event.RequestId : undefined,
         })) ? true : undefined;
       case 'CREATION_IN_PROGRESS':
       case 'UPDATE_IN_PROGRESS':

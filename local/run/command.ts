@@ -12,6 +12,7 @@
  * `runLocalCommand` is what each command runs: `npm run demo` (local/demo/demo.ts) calls it too.
  */
 import * as path from 'path';
+import * as cloudformation from '@aws-sdk/client-cloudformation';
 import * as connect from '@aws-sdk/client-connect';
 import * as lambda from '@aws-sdk/client-lambda';
 import * as sfn from '@aws-sdk/client-sfn';
@@ -73,7 +74,9 @@ export async function runLocalCommand(command: CommandReport['command'], opts: L
     }
 
     emulator = await ConnectEmulator.start({ timeScale: opts.timeScale, world, replicated: saved === undefined && replicated });
-    provideRuntimePackages({ '@aws-sdk/client-connect': connect, '@aws-sdk/client-lambda': lambda, '@aws-sdk/client-sfn': sfn });
+    provideRuntimePackages({
+      '@aws-sdk/client-connect': connect, '@aws-sdk/client-cloudformation': cloudformation, '@aws-sdk/client-lambda': lambda, '@aws-sdk/client-sfn': sfn,
+    });
     const engine = new LocalCloudFormation({
       env: { AWS_ENDPOINT_URL_CONNECT: emulator.endpoint, ...pollEnv(opts.timeScale) },
       waiterIntervalScale: opts.timeScale,

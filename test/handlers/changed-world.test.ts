@@ -9,7 +9,7 @@ import {
 } from './events';
 import { DATA, ON_GROUP, PN_ARN, PN_ID, summary, usePhoneNumberMock } from './phone-number-fixtures';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
-import { currentRequestTagKey } from '../../lambda/lib/current-request';
+import { currentRequestTagKey, MARKED_FIELD } from '../../lambda/lib/current-request';
 import { userError } from '../../lambda/lib/errors';
 import { DeadlineRetryStrategy, retryUntil } from '../../lambda/lib/retry';
 import {
@@ -122,7 +122,7 @@ describe('a waiter acts only for the current request', () => {
       },
     });
     cm.on(GetTrafficDistributionCommand).resolves(LIVE_70_30);
-    await expect(isComplete(waitEvent(event, { PhysicalResourceId: GROUP_ARN, [DEADLINE_FIELD]: Date.now() + 60_000 })))
+    await expect(isComplete(waitEvent(event, { PhysicalResourceId: GROUP_ARN, [DEADLINE_FIELD]: Date.now() + 60_000, [MARKED_FIELD]: true })))
       .rejects.toThrow(/is no longer the current one \(request the-rollback-request .*\): this waiter stops and changes nothing/);
     expect(cm).not.toHaveReceivedCommand(UpdateTrafficDistributionCommand);
   });
@@ -142,11 +142,35 @@ describe('a waiter acts only for the current request', () => {
     });
     cm.on(GetTrafficDistributionCommand).resolves(LIVE_70_30);
     cm.on(UpdateTrafficDistributionCommand).resolves({});
-    await isComplete(waitEvent(event, { PhysicalResourceId: GROUP_ARN, [DEADLINE_FIELD]: Date.now() + 60_000 }));
+    await isComplete(waitEvent(event, { PhysicalResourceId: GROUP_ARN, [DEADLINE_FIELD]: Date.now() + 60_000, [MARKED_FIELD]: true }));
     expect(inputsOf(cm, UpdateTrafficDistributionCommand)[0]).toEqual(expect.objectContaining({
       TelephonyConfig: { Distributions: [{ Region: REGION, Percentage: 50 }, { Region: REPLICA_REGION, Percentage: 50 }] },
     }));
   });
+});
+
+test('a waiter whose request recorded nothing (e.g. a rollback answering with the number it held before) is not stopped by an earlier record', async () => {
+  const event = updateEvent(PHONE, PN_ARN, ON_GROUP, { ...ON_GROUP, ContactFlowArns: [FLOW_ARN] }, n);
+  cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED', { Tags: { [currentRequestTagKey(event)]: 'an-earlier-request' } }));
+  cm.on(AssociatePhoneNumberContactFlowCommand).resolves({});
+  const r = await isComplete(waitEvent(event, { PhysicalResourceId: PN_ARN, [DEADLINE_FIELD]: Date.now() + 60_000 }));
+  expect(r.IsComplete).toBe(true);
+  expect(await regionsOf(cm, AssociatePhoneNumberContactFlowCommand)).toEqual([REPLICA_REGION]);
+});
+
+test('a rollback restoring a split declaration that the failed update removed leaves a failover alone (found by the model test)', async () => {
+  setStackStatus('UPDATE_ROLLBACK_IN_PROGRESS');
+  const { TelephonyDistribution: _removed, ...undeclared } = GROUP;
+  cm.on(DescribeTrafficDistributionGroupCommand).resolves({
+    TrafficDistributionGroup: {
+      Id: GROUP_ID, Arn: GROUP_ARN, Name: 'support', InstanceArn: INSTANCE_ARN, Status: 'ACTIVE', IsDefault: false,
+    },
+  });
+  const failedOver = { TelephonyConfig: { Distributions: [{ Region: REGION, Percentage: 0 }, { Region: REPLICA_REGION, Percentage: 100 }] } };
+  cm.on(GetTrafficDistributionCommand).resolves(failedOver);
+  expectSucceeded(await run(updateEvent(TDG, GROUP_ARN, GROUP, undeclared, g)), GROUP_ARN, { Arn: GROUP_ARN, Id: GROUP_ID });
+  expect(cm).not.toHaveReceivedCommand(UpdateTrafficDistributionCommand);
+  expect(stackStatusReads()).toBe(1);
 });
 
 describe('a Region that does not answer', () => {
