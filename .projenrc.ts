@@ -56,7 +56,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-cdk-lib@2.276.0',
     // The Lambda runtime provides the AWS SDK v3; the bundle keeps it external.
     '@aws-sdk/client-connect@^3.1136.0',
-    // DescribeStacks: a Delete reads its stack's status to tell a rollback from a removal (issue 24).
+    // DescribeStacks on the handlers' own stack: a request tells a rollback from a forward one or a removal (README: How it works).
     '@aws-sdk/client-cloudformation@^3.1136.0',
     // Loaded only by the tests that run the aws-cdk-lib provider framework runtime locally.
     '@aws-sdk/client-lambda@^3.1136.0',

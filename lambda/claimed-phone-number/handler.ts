@@ -7,9 +7,11 @@ import {
 import { DELETE_MODE_FIELD, isDeleted, startDelete } from './release';
 import { parseNumberSpec } from './spec';
 import { settle, updateInPlace } from './update';
-import { CREATED_FIELD, DEADLINE_FIELD, Deadlines, PhoneProps } from '../../src/shared/names';
+import { CREATED_FIELD, DEADLINE_FIELD, Deadlines, PhoneAttrs, PhoneProps } from '../../src/shared/names';
+import { MARKED_FIELD } from '../lib/current-request';
 import { deadlineFrom } from '../lib/deadlines';
 import { CfnEvent, IsCompleteResult, OnEventResult, WaitEvent } from '../lib/events';
+import { GONE_FIELD } from '../lib/gone';
 import { log } from '../lib/log';
 import { settleOrCleanUp } from '../lib/poll';
 
@@ -44,8 +46,13 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
         log('INFO', 'replacing phone number', { logicalId: event.LogicalResourceId, old: event.PhysicalResourceId });
         return { PhysicalResourceId: await claim(event, spec), [DEADLINE_FIELD]: deadline, [CREATED_FIELD]: true, [CLAIMED_AT_FIELD]: Date.now() };
       }
-      await updateInPlace(event, spec);
-      return { PhysicalResourceId: event.PhysicalResourceId, [DEADLINE_FIELD]: deadline };
+      const { gone, marked } = await updateInPlace(event, spec);
+      return {
+        PhysicalResourceId: event.PhysicalResourceId,
+        [DEADLINE_FIELD]: deadline,
+        ...(gone ? { [GONE_FIELD]: true } : {}),
+        ...(marked ? { [MARKED_FIELD]: true } : {}),
+      };
     }
     case 'Delete': {
       const mode = await startDelete(event);
@@ -66,6 +73,9 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
     }
     await sleepUntilFirstPoll(event[DELETE_STARTED_AT_FIELD]);
     return isDeleted(event, arn);
+  }
+  if (event[GONE_FIELD] === true) {
+    return { IsComplete: true, Data: { [PhoneAttrs.PHONE_NUMBER]: '', [PhoneAttrs.PHONE_NUMBER_ARN]: arn, [PhoneAttrs.PHONE_NUMBER_ID]: arn.slice(arn.lastIndexOf('/') + 1) } };
   }
   const spec = parseNumberSpec(event, event.ResourceProperties);
   return settleOrCleanUp(event, () => settle(event, spec, arn), event[CREATED_FIELD] === true || event[TAKEN_BACK_FIELD] === true,

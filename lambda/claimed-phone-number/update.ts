@@ -3,23 +3,59 @@ import {
   AssociatePhoneNumberContactFlowCommand, DisassociatePhoneNumberContactFlowCommand, UpdatePhoneNumberCommand, UpdatePhoneNumberMetadataCommand,
 } from '@aws-sdk/client-connect';
 import { describe, onActiveTarget } from './calls';
-import { CLAIM_NOT_FOUND_GRACE_FACTOR, CLAIMED_AT_FIELD, sleepUntilFirstPoll } from './fields';
+import { CLAIM_NOT_FOUND_GRACE_FACTOR, CLAIMED_AT_FIELD, sleepUntilFirstPoll, TAKEN_BACK_FIELD } from './fields';
 import { idOf, label, regionOf } from './spec';
 import type { NumberSpec } from './types';
 import { CREATED_FIELD, PhoneAttrs, PhoneProps } from '../../src/shared/names';
-import { ParsedFlowArn, validateFlows, validateTags } from '../../src/shared/validate';
+import { ParsedFlowArn, PHONE_NUMBER_ARN_PATTERN, validateFlows, validateTags } from '../../src/shared/validate';
 import { connect } from '../lib/clients';
-import { isNotFound, step, UserError } from '../lib/errors';
+import { checkCurrent, MARKED_FIELD, markCurrent } from '../lib/current-request';
+import { isNotFound, RegionOutageError, step, UserError } from '../lib/errors';
 import { CfnEvent, clientToken, IsCompleteResult, WaitEvent } from '../lib/events';
+import { goneOutside, mayBeGone } from '../lib/gone';
 import { log } from '../lib/log';
 import { pollUntilSettled, pollSettings } from '../lib/poll';
+import { isRollback } from '../lib/rollback';
 import { applyTagChanges } from '../lib/tags';
 
-export async function updateInPlace(event: CfnEvent & { PhysicalResourceId: string }, spec: NumberSpec): Promise<void> {
+/** What the wait returns for a number a rollback found gone. */
+const GONE = Symbol('gone');
+
+/** What a forward Update says of a number released outside CloudFormation: what is gone, and the ways forward. */
+export function goneMessage(what: string): string {
+  return `${what} no longer exists: it was released outside CloudFormation. Either remove the ClaimedPhoneNumber from the stack and deploy `
+    + '(there is nothing left to release), or change what claims a new one (phoneNumber, or countryCode, phoneNumberType or prefix).';
+}
+
+/**
+ * The in-place changes (move, description, tags), and the record that this request is the one whose
+ * waiter may link flows. True when the number is gone and this is a rollback (nothing to roll back);
+ * a forward request on a number gone fails at once, saying what to do.
+ */
+export async function updateInPlace(event: CfnEvent & { PhysicalResourceId: string }, spec: NumberSpec): Promise<{ gone?: true; marked?: true }> {
+  try {
+    return await changeInPlace(event, spec) ? { marked: true } : {};
+  } catch (e) {
+    const arn = event.PhysicalResourceId;
+    if (!mayBeGone(e) || !PHONE_NUMBER_ARN_PATTERN.test(arn) || await describe(regionOf(arn), arn, label(event)) !== undefined) {
+      throw e;
+    }
+    await goneOutside(event, arn, goneMessage(`${label(event)} (${arn})`));
+    return { gone: true };
+  }
+}
+
+/** The changes in place; true when this request was recorded as the current one (its waiter will link flows). */
+async function changeInPlace(event: CfnEvent & { PhysicalResourceId: string }, spec: NumberSpec): Promise<boolean> {
   const arn = event.PhysicalResourceId;
   const region = regionOf(arn);
   const old = (event as { OldResourceProperties: Record<string, unknown> }).OldResourceProperties;
   const what = label(event);
+  const linksFlows = flowsToAssociate(event as WaitEvent, spec).length > 0 || flowsToDisassociate(event as WaitEvent, spec).length > 0;
+  const marks = old[PhoneProps.TARGET_ARN] !== spec.targetArn || linksFlows;
+  if (marks) {
+    await markCurrent(region, arn, event, what); // this request's waiter will link flows
+  }
   if (old[PhoneProps.TARGET_ARN] !== spec.targetArn) {
     await step(`${what}: UpdatePhoneNumber (move to ${spec.targetArn})`, () => onActiveTarget(spec, attempt => connect(region).send(new UpdatePhoneNumberCommand({
       PhoneNumberId: arn, TargetArn: spec.targetArn, ClientToken: clientToken(event, attempt === 0 ? 'move' : 'move-when-active'),
@@ -38,6 +74,7 @@ export async function updateInPlace(event: CfnEvent & { PhysicalResourceId: stri
     oldTags = {};
   }
   await applyTagChanges(region, arn, oldTags, spec.tags, what);
+  return marks;
 }
 
 /** Waits until the number is CLAIMED on the target, then links its flows. */
@@ -55,7 +92,8 @@ export async function settle(event: WaitEvent, spec: NumberSpec, arn: string): P
     seen(what, status ?? 'not found');
     if (n === undefined) {
       if (event[CREATED_FIELD] !== true) {
-        throw new UserError(`${what} no longer exists: it was released outside CloudFormation. Remove it from the stack, or give another number.`);
+        await goneOutside(event, arn, goneMessage(what));
+        return GONE; // a rollback: nothing to roll back
       }
       // Just claimed: DescribePhoneNumber may lag the claim, but not for long.
       const sinceClaim = typeof claimedAt === 'number' ? Date.now() - claimedAt : 0;
@@ -77,6 +115,12 @@ export async function settle(event: WaitEvent, spec: NumberSpec, arn: string): P
   if (number === undefined) {
     return { IsComplete: false };
   }
+  if (number === GONE) {
+    return { IsComplete: true, Data: { [PhoneAttrs.PHONE_NUMBER]: '', [PhoneAttrs.PHONE_NUMBER_ARN]: arn, [PhoneAttrs.PHONE_NUMBER_ID]: idOf(arn) } };
+  }
+  if (event[MARKED_FIELD] === true) {
+    checkCurrent(number.Tags, event, what); // a cancelled update's waiter changes nothing
+  }
   await linkFlows(event, spec, arn, what);
   return {
     IsComplete: true,
@@ -88,34 +132,50 @@ export async function settle(event: WaitEvent, spec: NumberSpec, arn: string): P
   };
 }
 
-/**
- * Associates each declared flow with the number in the flow's Region (by the number's ARN, which
- * the replica Region requires), and disassociates the instances that no longer have a flow. A
- * move drops associations, so they are made again after every change; the calls are idempotent.
- */
-async function linkFlows(event: WaitEvent, spec: NumberSpec, arn: string, what: string): Promise<void> {
-  for (const f of spec.flows) {
-    await step(`${what}: AssociatePhoneNumberContactFlow (${f.arn})`, () => connect(f.region).send(new AssociatePhoneNumberContactFlowCommand({
-      PhoneNumberId: arn, InstanceId: f.id, ContactFlowId: f.flowId,
-    })));
+/** The number's flows as the previous declaration had them (an Update in place), by `<region>/<instance id>`. */
+function oldFlows(event: WaitEvent): Map<string, string> | undefined {
+  if (event.RequestType !== 'Update' || event[CREATED_FIELD] === true || event[TAKEN_BACK_FIELD] === true
+    || event.OldResourceProperties[PhoneProps.TARGET_ARN] !== event.ResourceProperties[PhoneProps.TARGET_ARN]) {
+    return undefined; // a new number, or a move (which drops associations): every declared flow is linked
   }
-  if (event.RequestType !== 'Update') {
-    return;
-  }
-  let oldFlows: ParsedFlowArn[] = [];
+  let flows: ParsedFlowArn[] = [];
   try {
     const raw = event.OldResourceProperties[PhoneProps.CONTACT_FLOW_ARNS];
-    oldFlows = validateFlows(PhoneProps.CONTACT_FLOW_ARNS, raw === '' ? undefined : raw);
+    flows = validateFlows(PhoneProps.CONTACT_FLOW_ARNS, raw === '' ? undefined : raw);
   } catch {
-    oldFlows = [];
+    flows = [];
   }
+  return new Map(flows.map(f => [`${f.region}/${f.id}`, `${f.region}/${f.id}/${f.flowId}`]));
+}
+
+/** The declared flows to associate: all of them for a new number or after a move; otherwise those whose declaration changed. */
+function flowsToAssociate(event: WaitEvent, spec: NumberSpec): NumberSpec['flows'] {
+  const old = oldFlows(event);
+  return old === undefined ? spec.flows : spec.flows.filter(f => old.get(`${f.region}/${f.id}`) !== `${f.region}/${f.id}/${f.flowId}`);
+}
+
+/** The instances whose flow an in-place Update no longer declares (a move dropped them already). */
+function flowsToDisassociate(event: WaitEvent, spec: NumberSpec): Array<{ region: string; id: string }> {
+  const old = oldFlows(event);
   const keep = new Set(spec.flows.map(f => `${f.region}/${f.id}`));
-  const moved = event.OldResourceProperties[PhoneProps.TARGET_ARN] !== spec.targetArn;
-  for (const f of oldFlows) {
-    if (keep.has(`${f.region}/${f.id}`) || moved) {
-      continue; // replaced by the new flow of that instance, or dropped by the move already
-    }
-    await step(`${what}: DisassociatePhoneNumberContactFlow (${f.region}, instance ${f.id})`, async () => {
+  return old === undefined ? [] : [...old.keys()].filter(k => !keep.has(k)).map(k => ({ region: k.split('/')[0], id: k.split('/')[1] }));
+}
+
+/**
+ * Links flows as an Update needs (DESIGN.md: an Update calls only what its property changes need):
+ * associates each declared flow whose declaration changed (all of them for a new number or after
+ * a move, which drops associations) in the flow's Region, by the number's ARN (which the replica
+ * Region requires), and disassociates the instances that no longer have a flow. A deploy that
+ * changes no flow of a Region makes no call there. In a rollback, a Region that is down is left as
+ * it is (the failed forward request could not have changed it either).
+ */
+async function linkFlows(event: WaitEvent, spec: NumberSpec, arn: string, what: string): Promise<void> {
+  for (const f of flowsToAssociate(event, spec)) {
+    await unlessDownInRollback(event, f.region, () => step(`${what}: AssociatePhoneNumberContactFlow (${f.arn})`, () => connect(f.region).send(
+      new AssociatePhoneNumberContactFlowCommand({ PhoneNumberId: arn, InstanceId: f.id, ContactFlowId: f.flowId }))));
+  }
+  for (const f of flowsToDisassociate(event, spec)) {
+    await unlessDownInRollback(event, f.region, () => step(`${what}: DisassociatePhoneNumberContactFlow (${f.region}, instance ${f.id})`, async () => {
       try {
         await connect(f.region).send(new DisassociatePhoneNumberContactFlowCommand({ PhoneNumberId: arn, InstanceId: f.id }));
       } catch (e) {
@@ -123,6 +183,17 @@ async function linkFlows(event: WaitEvent, spec: NumberSpec, arn: string, what: 
           throw e;
         }
       }
-    });
+    }));
+  }
+}
+
+async function unlessDownInRollback(event: WaitEvent, region: string, call: () => Promise<unknown>): Promise<void> {
+  try {
+    await call();
+  } catch (e) {
+    if (!(e instanceof RegionOutageError) || !(await isRollback(event))) {
+      throw e;
+    }
+    log('WARN', 'the Region is down: the rollback leaves its flow associations as they are', { logicalId: event.LogicalResourceId, region });
   }
 }

@@ -3,7 +3,7 @@ import { ConnectClient } from '@aws-sdk/client-connect';
 import { DeadlineRetryStrategy } from './retry';
 import { perRegion } from '../../src/shared/per-region';
 
-const clients = perRegion(region => new ConnectClient({ region, retryStrategy: new DeadlineRetryStrategy() }));
+const clients = perRegion(region => new ConnectClient({ region, retryStrategy: new DeadlineRetryStrategy(region) }));
 
 /**
  * A Connect client for a Region, reused across the invocations of this sandbox (each concurrent

@@ -1,4 +1,5 @@
 /** Errors: SDK error names, which failures are transient, and errors meant for the user. */
+import { outageMessage, outageRegion } from './outage';
 
 const THROTTLING = new Set(['ThrottlingException', 'TooManyRequestsException']);
 const SERVICE_SIDE = new Set(['InternalServiceException', 'ServiceUnavailableException', 'InternalFailure', 'ServiceUnavailable']);
@@ -13,7 +14,7 @@ export function isTransient(e: unknown): boolean {
     return e.transient;
   }
   const name = errorName(e);
-  if (name === 'LimitExceededException') {
+  if (name === 'LimitExceededException' || outageRegion(e) !== undefined) {
     return false;
   }
   const status = (e as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
@@ -58,6 +59,10 @@ export function userError(what: string, e: unknown): Error {
   }
   const name = errorName(e);
   const message = (e as Error)?.message ?? String(e);
+  const down = outageRegion(e);
+  if (down !== undefined) {
+    return new RegionOutageError(clip(outageMessage(what, down, `${name}: ${message}`)), down);
+  }
   let advice: string;
   switch (name) {
     case 'AccessDeniedException':
@@ -98,5 +103,12 @@ export async function step<T>(what: string, fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (e) {
     throw userError(what, e);
+  }
+}
+
+/** A call that met a Region outage (outage.ts): never transient, and it names the Region. */
+export class RegionOutageError extends UserError {
+  constructor(message: string, public readonly region: string) {
+    super(message, false);
   }
 }

@@ -2,6 +2,7 @@
 import { AsyncLocalStorage } from 'async_hooks';
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types';
 import { isTransient } from './errors';
+import { noteAnswer, noteFailure } from './outage';
 
 /**
  * Until when (epoch ms) a throttled call, or one the service failed on its side, is retried: the
@@ -37,6 +38,9 @@ export function retrySettings(): { baseMs: number; maxMs: number } {
  * failures are retried with full-jitter backoff until the current window ends; nothing else is.
  */
 export class DeadlineRetryStrategy implements RetryStrategyV2 {
+  /** @param region the Region of the client: REGION_OUTAGE_THRESHOLD attempts in a row with no answer from it end the retries (outage.ts) */
+  constructor(private readonly region?: string) {}
+
   public async acquireInitialRetryToken(): Promise<RetryToken> {
     return retryToken(0, 0);
   }
@@ -44,6 +48,9 @@ export class DeadlineRetryStrategy implements RetryStrategyV2 {
   public async refreshRetryTokenForRetry(token: RetryToken, info: RetryErrorInfo): Promise<RetryToken> {
     const retry = token.getRetryCount() + 1;
     const error = info.error ?? new Error(info.errorType);
+    if (noteFailure(this.region, error)) {
+      throw error; // the Region looks down: fail fast, naming it (errors.ts)
+    }
     if (!isTransient(info.error) && info.errorType !== 'TRANSIENT') {
       throw error;
     }
@@ -56,7 +63,9 @@ export class DeadlineRetryStrategy implements RetryStrategyV2 {
     return retryToken(retry, delay);
   }
 
-  public recordSuccess(): void {}
+  public recordSuccess(): void {
+    noteAnswer(this.region);
+  }
 }
 
 function retryToken(count: number, delay: number): RetryToken {

@@ -5,8 +5,11 @@ import {
   UpdateTrafficDistributionCommand,
 } from '@aws-sdk/client-connect';
 import { connect } from './clients';
+import { checkCurrent } from './current-request';
 import { errorName, step, UserError } from './errors';
 import { log } from './log';
+import { retryUntil } from './retry';
+import { isRollback } from './rollback';
 import { CLI_NAME, SPLIT_REFUSED_TAG_PREFIX } from '../../src/shared/names';
 import {
   formatPart, SPLIT_PART_NAME as PART_NAME, SPLIT_PART_OPTION as CLI_OPTION, SPLIT_PARTS as PARTS, SplitMaps, SplitPart as Part, splitMaps,
@@ -83,7 +86,9 @@ async function readLive(region: string, arn: string, what: string): Promise<Live
  * update (the group goes UPDATE_IN_PROGRESS) and returns false, to be called again once the
  * group is ACTIVE. The caller checks that the group is ACTIVE.
  */
-export async function convergeSplit(region: string, arn: string, want: DeclaredSplit, what: string, live?: LiveSplit): Promise<boolean> {
+export async function convergeSplit(
+  region: string, arn: string, want: DeclaredSplit, what: string, live?: LiveSplit, beforeChange?: () => void,
+): Promise<boolean> {
   if (want.telephony === undefined && want.agent === undefined && want.signIn === undefined) {
     return true;
   }
@@ -95,11 +100,16 @@ export async function convergeSplit(region: string, arn: string, want: DeclaredS
   if (ok) {
     return true;
   }
+  beforeChange?.();
   // UpdateTrafficDistribution needs the telephony split even when only the agents or sign-in change.
   const telephony = want.telephony ?? now.telephony;
   await step(`${what}: UpdateTrafficDistribution`, async () => {
     try {
-      await connect(region).send(new UpdateTrafficDistributionCommand(updateTrafficDistributionRequest(arn, telephony, want.agent, want.signIn)));
+      // One attempt: a throttled one is "not yet", and the next poll checks again that this request is
+      // still the current one (beforeChange) before it tries again; a retry inside the SDK would not.
+      await retryUntil(beforeChange === undefined ? undefined : Date.now(), () => connect(region).send(
+        new UpdateTrafficDistributionCommand(updateTrafficDistributionRequest(arn, telephony, want.agent, want.signIn)),
+      ));
       log('INFO', 'updating traffic distribution', { arn, telephony, agent: want.agent, signIn: want.signIn });
     } catch (e) {
       if (errorName(e) === 'ResourceConflictException') {
@@ -127,6 +137,8 @@ export interface DeployContext {
   readonly tags?: Record<string, string>;
   readonly stackId: string;
   readonly logicalId: string;
+  /** The request this waiter serves: it changes the split only while that request is current (current-request.ts). */
+  readonly requestId?: string;
 }
 
 function hash(s: string, length: number): string {
@@ -156,8 +168,10 @@ function refusalTagValue(from: DeclaredSplit, to: DeclaredSplit): string {
  */
 export async function deploySplit(region: string, arn: string, declared: DeclaredSplit, what: string, ctx: DeployContext): Promise<boolean> {
   const previous = ctx.previous;
+  const request = { StackId: ctx.stackId, LogicalResourceId: ctx.logicalId, RequestId: ctx.requestId ?? '' };
+  const guard = () => ctx.requestId === undefined ? undefined : checkCurrent(ctx.tags, request, what);
   if (previous === undefined) {
-    return convergeSplit(region, arn, declared, what);
+    return convergeSplit(region, arn, declared, what, undefined, guard);
   }
   const markerKey = refusalTagKey(ctx.stackId, ctx.logicalId);
   const marker = ctx.tags?.[markerKey];
@@ -193,13 +207,21 @@ export async function deploySplit(region: string, arn: string, declared: Declare
     })));
     throw new UserError(refusalMessage(arn, what, moved, live, previous, declared));
   }
-  const apply = changed.filter(p => drifted.includes(p));
+  let apply = changed.filter(p => drifted.includes(p));
+  // A part declared where the previous declaration had none: a new declaration is applied, but a
+  // rollback restoring one that the failed update removed puts back nothing that update moved (it
+  // moved nothing), so it leaves the live split, perhaps a failover, alone. Asked only then.
+  const restored = apply.filter(p => previous[p] === undefined);
+  if (restored.length > 0 && await isRollback({ StackId: ctx.stackId, LogicalResourceId: ctx.logicalId })) {
+    log('WARN', 'a rollback restores a split declaration the failed update removed: the live split is left as it is', { arn, parts: describe(restored) });
+    apply = apply.filter(p => !restored.includes(p));
+  }
   if (apply.length === 0) {
     await clearMarker(region, arn, what, markerKey, marker);
     return true;
   }
   // Only the changed parts: convergeSplit keeps the live telephony split when only agents or sign-in change.
-  return convergeSplit(region, arn, Object.fromEntries(apply.map(p => [p, declared[p]])), what, live);
+  return convergeSplit(region, arn, Object.fromEntries(apply.map(p => [p, declared[p]])), what, live, guard);
 }
 
 function refusalMessage(arn: string, what: string, moved: Part[], live: LiveSplit, previous: DeclaredSplit, declared: DeclaredSplit): string {
@@ -223,4 +245,9 @@ async function isSettling(region: string, arn: string): Promise<boolean> {
   const out = await connect(region).send(new DescribeTrafficDistributionGroupCommand({ TrafficDistributionGroupId: arn }));
   const status = out.TrafficDistributionGroup?.Status;
   return status === 'UPDATE_IN_PROGRESS' || status === 'ACTIVE';
+}
+
+/** True when two declarations of a split differ in any part (an Update whose waiter will move the split). */
+export function splitDeclarationChanged(a: DeclaredSplit, b: DeclaredSplit): boolean {
+  return PARTS.some(p => formatPart(a[p]) !== formatPart(b[p]));
 }

@@ -4,14 +4,17 @@ import {
   ListPhoneNumbersV2Command, ListTrafficDistributionGroupsCommand, TrafficDistributionGroup,
 } from '@aws-sdk/client-connect';
 import { checkNoForeignNumbers } from './foreign-numbers';
+import { updateInPlace } from './in-place';
 import { CREATED_FIELD, DEADLINE_FIELD, Deadlines, REPLICATION_PAIRS, TdgAttrs, TdgProps } from '../../src/shared/names';
 import {
   GROUP_ARN_PATTERN, parseDistribution, parseInstanceArn, validateGroupDescription, validateGroupName, validateTags,
 } from '../../src/shared/validate';
 import { connect } from '../lib/clients';
+import { MARKED_FIELD } from '../lib/current-request';
 import { deadlineFrom } from '../lib/deadlines';
 import { clip, errorName, isNotFound, step, unlessNotFound, UserError } from '../lib/errors';
 import { CfnEvent, clientToken, IsCompleteResult, OnEventResult, WaitEvent } from '../lib/events';
+import { GONE_FIELD, goneOutside, groupGoneMessage } from '../lib/gone';
 import { log } from '../lib/log';
 import { ownerTags } from '../lib/ownership';
 import { pollInline, pollUntilSettled, settleOrCleanUp } from '../lib/poll';
@@ -94,8 +97,14 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
         log('INFO', 'replacing traffic distribution group', { logicalId: event.LogicalResourceId, old: event.PhysicalResourceId });
         return { PhysicalResourceId: await create(event, spec), [DEADLINE_FIELD]: deadline, [CREATED_FIELD]: true };
       }
-      await updateTags(event, spec, event.PhysicalResourceId, old[TdgProps.TAGS]);
-      return { PhysicalResourceId: event.PhysicalResourceId, [DEADLINE_FIELD]: deadline };
+      const what = label(event, spec.name);
+      return updateInPlace(event as CfnEvent & { PhysicalResourceId: string; OldResourceProperties: Record<string, unknown> }, deadline, what, {
+        telephony: spec.telephony,
+        agent: spec.agent,
+        region: spec.region,
+        tags: () => updateTags(event, spec, event.PhysicalResourceId, old[TdgProps.TAGS]),
+        exists: async () => await describe(spec.region, event.PhysicalResourceId, what) !== undefined,
+      });
     }
     case 'Delete':
       if (retained(event.ResourceProperties)) {
@@ -292,6 +301,9 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
   if (event.RequestType === 'Delete') {
     return retained(event.ResourceProperties) ? { IsComplete: true } : isDeleted(event, arn);
   }
+  if (event[GONE_FIELD] === true) {
+    return { IsComplete: true, Data: { [TdgAttrs.ARN]: arn, [TdgAttrs.ID]: idOf(arn) } }; // a rollback: nothing to roll back
+  }
   const spec = parseGroupSpec(event, event.ResourceProperties);
   return settleOrCleanUp(event, () => settle(event, spec, arn), event.RequestType === 'Update' && event[CREATED_FIELD] === true,
     e => deleteFailedReplacement(event, spec, arn, e));
@@ -307,7 +319,8 @@ async function settle(event: WaitEvent, spec: GroupSpec, arn: string): Promise<I
     switch (group?.Status) {
       case undefined:
         if (event[CREATED_FIELD] !== true) {
-          throw new UserError(`${what} no longer exists: it was deleted outside CloudFormation. Remove it from the stack and add it again (a new group will be created), or restore it.`);
+          await goneOutside(event, arn, groupGoneMessage(what));
+          return true; // a rollback: nothing to roll back
         }
         return undefined; // just created: Describe may lag behind
       case 'CREATION_FAILED':
@@ -324,6 +337,7 @@ async function settle(event: WaitEvent, spec: GroupSpec, arn: string): Promise<I
           tags: group.Tags,
           stackId: event.StackId,
           logicalId: event.LogicalResourceId,
+          requestId: event[MARKED_FIELD] === true ? event.RequestId : undefined,
         })) ? true : undefined;
       default: // CREATION_IN_PROGRESS, UPDATE_IN_PROGRESS
         return undefined;

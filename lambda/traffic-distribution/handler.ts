@@ -3,11 +3,13 @@ import { DescribeTrafficDistributionGroupCommand } from '@aws-sdk/client-connect
 import { DEADLINE_FIELD, Deadlines, DistributionProps, REPLICATION_PAIRS } from '../../src/shared/names';
 import { parseDistribution, parseGroupArn, parseSignIn } from '../../src/shared/validate';
 import { connect } from '../lib/clients';
+import { MARKED_FIELD, markCurrent } from '../lib/current-request';
 import { deadlineFrom } from '../lib/deadlines';
 import { unlessNotFound, step, UserError } from '../lib/errors';
 import { CfnEvent, IsCompleteResult, OnEventResult, WaitEvent } from '../lib/events';
+import { GONE_FIELD, goneOutside, mayBeGone } from '../lib/gone';
 import { pollUntilSettled } from '../lib/poll';
-import { DeclaredSplit, declaredSplit, deploySplit } from '../lib/split';
+import { DeclaredSplit, declaredSplit, deploySplit, splitDeclarationChanged } from '../lib/split';
 
 interface DistributionSpec extends DeclaredSplit {
   readonly groupArn: string;
@@ -52,12 +54,38 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
     return { PhysicalResourceId: event.PhysicalResourceId, [DEADLINE_FIELD]: deadline };
   }
   const spec = parseDistributionSpec(event, event.ResourceProperties);
+  if (event.RequestType === 'Update' && event.OldResourceProperties[DistributionProps.GROUP_ARN] === spec.groupArn
+    && splitDeclarationChanged(declaredSplit(event.OldResourceProperties, SPLIT_KEYS), spec)) {
+    // This request's waiter will move the split: record that it is the current one (current-request.ts).
+    const what = `Traffic distribution ${event.LogicalResourceId} of ${spec.groupArn}`;
+    try {
+      await markCurrent(spec.region, spec.groupArn, event, what);
+    } catch (e) {
+      if (!mayBeGone(e)) {
+        throw e;
+      }
+      const gone = await step(`${what}: DescribeTrafficDistributionGroup`, () => unlessNotFound(connect(spec.region).send(
+        new DescribeTrafficDistributionGroupCommand({ TrafficDistributionGroupId: spec.groupArn }))));
+      if (gone !== undefined) {
+        throw e;
+      }
+      await goneOutside(event, spec.groupArn, goneMessage(what));
+      return { PhysicalResourceId: spec.groupArn, [DEADLINE_FIELD]: deadline, [GONE_FIELD]: true };
+    }
+    return { PhysicalResourceId: spec.groupArn, [DEADLINE_FIELD]: deadline, [MARKED_FIELD]: true };
+  }
   // The group's ARN: managing another group's split is another resource.
   return { PhysicalResourceId: spec.groupArn, [DEADLINE_FIELD]: deadline };
 }
 
+/** What a forward Update says of a split whose group was deleted outside CloudFormation. */
+function goneMessage(what: string): string {
+  return `${what}: the group no longer exists: it was deleted outside CloudFormation. Remove the TrafficDistribution from the stack `
+    + '(a split is never moved by a deletion), or point it at a group that exists.';
+}
+
 export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
-  if (event.RequestType === 'Delete') {
+  if (event.RequestType === 'Delete' || event[GONE_FIELD] === true) {
     return { IsComplete: true };
   }
   const spec = parseDistributionSpec(event, event.ResourceProperties);
@@ -70,6 +98,10 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
     });
     seen(what, group?.Status ?? 'not found');
     if (group === undefined) {
+      if (event.RequestType === 'Update' && event.OldResourceProperties[DistributionProps.GROUP_ARN] === spec.groupArn) {
+        await goneOutside(event, spec.groupArn, goneMessage(what));
+        return true; // a rollback: nothing to roll back
+      }
       throw new UserError(`${what}: the group does not exist. Check the group ARN.`);
     }
     if (spec.signIn !== undefined && !group.IsDefault) {
@@ -86,6 +118,7 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
           tags: group.Tags,
           stackId: event.StackId,
           logicalId: event.LogicalResourceId,
+          requestId: event[MARKED_FIELD] === true ? event.RequestId : undefined,
         })) ? true : undefined;
       case 'CREATION_IN_PROGRESS':
       case 'UPDATE_IN_PROGRESS':

@@ -13,13 +13,12 @@
  */
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import type { StackSource } from './cloudformation';
 import { Authorizer } from './iam';
 import { groupByArn } from './lookups';
 import { CallRecord, EmulatorDurations, EmulatorOptions, EmulatorSnapshot } from './model';
 import { serve } from './server';
 import { restoreSnapshot, snapshotOf } from './snapshot';
-import { EmulatorState } from './state';
+import { EmulatorState, QueryServer } from './state';
 import { uuidFor } from '../clock/virtual-clock';
 
 export type { CallRecord, EmulatorDurations, EmulatorOptions, EmulatorSnapshot } from './model';
@@ -67,14 +66,24 @@ export class ConnectEmulator {
   }
 
   /**
+   * Serves AWS Query requests (another service's, e.g. CloudFormation's DescribeStacks, which the local
+   * engine answers) on this endpoint, so that the functions' SDK clients reach one loopback address
+   * through the world's request gate. Returns a function that unregisters it.
+   */
+  serveQuery(server: QueryServer): () => void {
+    this.state.queryServers.push(server);
+    return () => {
+      const i = this.state.queryServers.indexOf(server);
+      if (i >= 0) {
+        this.state.queryServers.splice(i, 1);
+      }
+    };
+  }
+
+  /**
    * Registers an authorizer: from now on, every call signed with an access key it knows is allowed
    * or refused (403 AccessDeniedException) by it. Returns a function that unregisters it.
    */
-  /** Registers what DescribeStacks reports (the local engine's stacks), served on this endpoint (cloudformation.ts). */
-  setStackSource(source: StackSource | undefined): void {
-    this.state.stackSource = source;
-  }
-
   addAuthorizer(authorizer: Authorizer): () => void {
     this.state.authorizers.push(authorizer);
     return () => {

@@ -5,7 +5,6 @@
  */
 import * as crypto from 'crypto';
 import * as http from 'http';
-import { answerCloudFormation, isCloudFormationRequest } from './cloudformation';
 import { injected, throttle } from './faults';
 import { associateFlow, describeFlow, disassociateFlow, listFlowAssociations } from './flows';
 import {
@@ -35,16 +34,27 @@ export function serve(s: EmulatorState, req: http.IncomingMessage, res: http.Ser
   });
 }
 
+/** An AWS Query request (a form POST to /, signed for another service than connect): answered by a registered server. */
+function answerQuery(s: EmulatorState, req: http.IncomingMessage, res: http.ServerResponse, chunks: Buffer[]): boolean {
+  const scope = /Credential=[^/,\s]+\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request/.exec(req.headers.authorization ?? '');
+  if (req.method !== 'POST' || scope === null || scope[2] === 'connect') {
+    return false;
+  }
+  const params = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  const request = { service: scope[2], region: scope[1], accessKeyId: accessKeyOf(req.headers.authorization), params };
+  let out: { status: number; xml: string } | undefined;
+  for (const server of s.queryServers) {
+    out = out ?? server(request);
+  }
+  out = out ?? { status: 400, xml: `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>The emulator serves no ${scope[2]} action ${params.get('Action')}.</Message></Error></ErrorResponse>` };
+  s.log.push({ operation: `${scope[2]}:${params.get('Action') ?? '?'}`, region: scope[1], status: out.status, at: Date.now() });
+  res.writeHead(out.status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(out.xml), 'x-amzn-requestid': crypto.randomUUID(), 'date': new Date().toUTCString() });
+  res.end(out.xml);
+  return true;
+}
+
 function answer(s: EmulatorState, req: http.IncomingMessage, res: http.ServerResponse, chunks: Buffer[]): void {
-  if (isCloudFormationRequest(req)) {
-    const out = answerCloudFormation(Buffer.concat(chunks).toString('utf8'), s.stackSource, (action, resource) => {
-      const key = accessKeyOf(req.headers.authorization);
-      const decision = key === undefined ? undefined
-        : s.authorizers.map(a => a({ accessKeyId: key, action, resources: [resource] })).find(d => d !== undefined);
-      return decision !== undefined && !decision.allowed ? decision.message : undefined;
-    });
-    res.writeHead(out.status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(out.xml), 'date': new Date().toUTCString() });
-    res.end(out.xml);
+  if (answerQuery(s, req, res, chunks)) {
     return;
   }
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');

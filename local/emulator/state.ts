@@ -3,7 +3,6 @@
  * the rate limiter's buckets, the scripted faults and the call log), and time: asynchronous work
  * finishes at a scheduled time, and `advance` applies every transition whose time has come.
  */
-import type { StackSource } from './cloudformation';
 import { Authorizer } from './iam';
 import {
   Body, CallRecord, ClaimedNumber, DEFAULT_DURATIONS, EmulatorDurations, EmulatorOptions, FAILED_CLAIM_HOLD_MS, Faults, Group,
@@ -12,6 +11,15 @@ import {
 import { InventoryNumber, worldOf } from './seed';
 import { TokenBucket } from './wire';
 import { uuidFor } from '../clock/virtual-clock';
+
+/** An AWS Query request (see EmulatorState.queryServers) and its answer. */
+export interface QueryRequest {
+  readonly service: string;
+  readonly region: string;
+  readonly accessKeyId?: string;
+  readonly params: URLSearchParams;
+}
+export type QueryServer = (req: QueryRequest) => { status: number; xml: string } | undefined;
 
 export class EmulatorState {
   readonly timeScale: number;
@@ -22,8 +30,12 @@ export class EmulatorState {
   /** What the emulated account holds besides what the API creates (SEED unless `options.world`). */
   readonly world: ReturnType<typeof worldOf>;
   readonly authorizers: Authorizer[] = [];
-  /** The stacks DescribeStacks reports (the local engine's: cloudformation.ts). */
-  stackSource?: StackSource;
+  /**
+   * Serve AWS Query requests (CloudFormation's protocol: a form-encoded POST to /, signed for
+   * `cloudformation`) on the emulator's endpoint: the local engine registers DescribeStacks here
+   * (connect-emulator.ts: serveQuery). Each answers, or returns undefined for a request it does not know.
+   */
+  readonly queryServers: QueryServer[] = [];
   /**
    * Holds each request until the world's clock releases it (local/world.ts): requests that reach the
    * emulator while nothing else moves are then served in an order of their own content, not of their arrival.

@@ -53,12 +53,18 @@ export async function updateStack(ops: ResourceOperations, previous: StackState,
   st.assemblyDir = synth.assemblyDir;
   st.assets = synth.assets;
   st.status = 'UPDATE_IN_PROGRESS';
+  // cancel-update-stack: the requests in flight end "Resource update cancelled" (provider-framework.ts), the rollback starts.
+  st.cancelled = new Promise<void>(resolve => (st.cancel = resolve));
 
   /** What this update did to each resource, in the order it was done. */
   const touched: Touched[] = [];
   const ids = activeResources(st);
   const { failures } = await runGraph(ids, id => dependenciesOf(st.template, id), id => updateOne(ops, st, id, before.get(id), touched));
+  st.cancel = undefined;
+  st.cancelled = undefined;
 
+  st.cancel = undefined;
+  st.cancelled = undefined;
   if (failures.length === 0) {
     st.status = 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS';
     const cleanupFailures = await cleanUpAfterUpdate(ops, st, before, oldTemplate, ids, touched);
@@ -183,7 +189,7 @@ async function rollBackUpdate(
     }
   }
   // UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS: delete what the update created, newest first.
-  st.status = 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS';
+  st.status = rollbackFailures.length > 0 ? 'UPDATE_ROLLBACK_FAILED' : 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS';
   for (const r of toDelete) {
     if (isRetained(r.deletionPolicy)) {
       continue;

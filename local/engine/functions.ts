@@ -55,7 +55,11 @@ export class LambdaFunctions {
     let runtime = this.runtimes.get(region);
     if (runtime === undefined) {
       runtime = new LambdaRuntime({
-        env: this.options.env ?? {},
+        // CloudFormation (DescribeStacks on the function's own stack) is served on the Connect emulator's endpoint.
+        env: {
+          ...(this.options.env?.AWS_ENDPOINT_URL_CONNECT ? { AWS_ENDPOINT_URL_CLOUDFORMATION: this.options.env.AWS_ENDPOINT_URL_CONNECT } : {}),
+          ...this.options.env,
+        },
         region,
         printLogs: this.options.printLogs,
         timeoutScale: this.options.lambdaTimeoutScale,

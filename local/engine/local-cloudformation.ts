@@ -24,6 +24,7 @@ import type { Stack } from 'aws-cdk-lib';
 import { ConnectEmulator } from '../emulator';
 import { readAssembly, selectStack } from './cloud-assembly';
 import { createStack, updateStack } from './deploy';
+import { describeStacks } from './describe-stacks';
 import { LambdaFunctions } from './functions';
 import { LogLine, SandboxStats } from './lambda-runtime';
 import { NativeConnect } from './native-connect';
@@ -69,10 +70,27 @@ export class LocalCloudFormation {
     // IAM is enforced: the Connect emulator these functions call asks this engine about every call
     // signed with a function's access key, and refuses what the function's role does not allow.
     ConnectEmulator.at(options.env?.AWS_ENDPOINT_URL_CONNECT)?.addAuthorizer(req => this.functions.authorize(req));
-    ConnectEmulator.at(options.env?.AWS_ENDPOINT_URL_CONNECT)?.setStackSource(nameOrId => {
-      const st = [...this.stacks.values()].find(s => s.name === nameOrId || s.stackId === nameOrId);
-      return st === undefined ? undefined : { stackId: st.stackId, name: st.name, status: st.status ?? 'CREATE_COMPLETE' };
-    });
+    // DescribeStacks, which the handlers call on their own stack (lambda/lib/rollback.ts), on the same endpoint.
+    ConnectEmulator.at(options.env?.AWS_ENDPOINT_URL_CONNECT)?.serveQuery(req => describeStacks(req, this.stacks, r => this.functions.authorize(r)));
+  }
+
+  /**
+   * cancel-update-stack, as CloudFormation does it: the update stops waiting for the resources in
+   * progress (each ends UPDATE_FAILED: "Resource update cancelled") and the rollback starts at once.
+   * What their providers run keeps running: a Step Functions waiter is not stopped (aws-cdk #31541),
+   * and its late response goes nowhere. Throws unless the stack is UPDATE_IN_PROGRESS.
+   */
+  public cancelUpdateStack(stackName: string): void {
+    const st = this.stacks.get(stackName);
+    if (st?.cancel === undefined || st.status !== 'UPDATE_IN_PROGRESS') {
+      throw new Error(`Stack ${stackName} is in ${st?.status ?? 'no'} state and can not be cancelled (CancelUpdateStack is only valid when the stack is UPDATE_IN_PROGRESS)`);
+    }
+    st.cancel();
+  }
+
+  /** The stack's status as DescribeStacks reports it. */
+  public stackStatus(stackName: string): string | undefined {
+    return this.stacks.get(stackName)?.status;
   }
 
   /**
@@ -171,6 +189,7 @@ export class LocalCloudFormation {
     st.status = 'DELETE_IN_PROGRESS';
     const failures = await this.ops.deleteAll(st, ids, st.template).finally(() => (this.provider.duplicateNext = false));
     if (failures.length > 0) {
+      st.status = 'DELETE_FAILED';
       throw new Error(`Stack ${stackName} DELETE_FAILED: ${failures.map(f => f.message).join('; ')}`);
     }
     this.stacks.delete(stackName);

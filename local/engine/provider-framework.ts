@@ -105,11 +105,20 @@ export class ProviderFramework {
     const timeoutSeconds = Number(props.ServiceTimeout ?? CLOUDFORMATION_DEFAULT_SERVICE_TIMEOUT_SECONDS);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>(r => (timer = setTimeout(() => r('timeout'), timeoutSeconds * 1000 * this.serviceTimeoutScale)));
+    // cancel-update-stack: CloudFormation stops waiting; what the provider runs keeps running, and its
+    // late response is still received (and recorded) here, as CloudFormation receives and ignores it.
+    const cancelled = st.cancelled === undefined ? new Promise<never>(() => undefined) : st.cancelled.then(() => 'cancelled' as const);
     const first = await Promise.race([
       delivery.firstResponse.then(() => 'response' as const),
       delivery.settled().then(() => (delivery.responses.length > 0 ? 'response' as const : 'silent' as const)),
       timedOut,
+      cancelled,
     ]);
+    if (first === 'cancelled') {
+      clearTimeout(timer);
+      void delivery.settled().then(() => this.deliveries.delete(key));
+      return fail('Resource update cancelled');
+    }
     if (first === 'timeout') {
       clearTimeout(timer);
       this.violations.push(`${logicalId} ${requestType}: no response within the ServiceTimeout`);

@@ -105,8 +105,12 @@ export interface StackState {
   /** Asset hash to its directory in the cloud assembly. */
   assets: Record<string, string>;
   resources: Map<string, ResourceState>;
-  /** CloudFormation's stack status (CREATE_IN_PROGRESS, ROLLBACK_IN_PROGRESS, ...), as DescribeStacks reports it. */
+  /** CloudFormation's stack status (CREATE_IN_PROGRESS, UPDATE_ROLLBACK_IN_PROGRESS, ...), as DescribeStacks reports it. */
   status?: string;
+  /** Set while an update runs: cancel-update-stack (LocalCloudFormation.cancelUpdateStack) calls it. */
+  cancel?: () => void;
+  /** Resolves when the update in progress is cancelled. */
+  cancelled?: Promise<void>;
 }
 
 /** A resource operation that failed, with CloudFormation's reason. */

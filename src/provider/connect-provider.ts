@@ -9,6 +9,7 @@ import { IsCompleteFunction } from './is-complete-function';
 import { acknowledgeProviderFindings, acknowledgeWildcardResources } from './nag';
 import { OnEventFunction } from './on-event-function';
 import type { GlobalResiliencyProviderSettings } from './settings';
+import { STACK_STATUS_ACTIONS } from '../shared/actions';
 import { PROVIDER_CONSTRUCT_ID, REPLICATION_PAIRS, Waiter } from '../shared/names';
 
 /** Retention of the provider's logs when the stack's settings give none. */
@@ -93,6 +94,9 @@ export class ConnectProvider extends Construct {
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       ...vpcPlacement,
     };
+    // A rollback tells itself from a forward request by its stack's status (lambda/lib/rollback.ts): this stack only.
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...STACK_STATUS_ACTIONS], resources: [Stack.of(this).stackId] }));
+
     const onEvent = new OnEventFunction(this, 'OnEvent', {
       ...common,
       logGroup: logGroup('OnEventLogs'),
@@ -125,10 +129,6 @@ export class ConnectProvider extends Construct {
     // update reads the owner record of each number on the old group first (issue 24).
     this.grant(['connect:DeleteTrafficDistributionGroup', 'connect:DescribeTrafficDistributionGroup', 'connect:ListPhoneNumbersV2', 'connect:DescribePhoneNumber'],
       [this.connectArn('traffic-distribution-group/*'), this.connectArn('phone-number/*')]);
-
-    // A Delete reads its own stack's status to tell a rollback (undo what the failed deployment
-    // claimed or adopted) from a removal (issue 24): DescribeStacks on this stack only.
-    this.grant(['cloudformation:DescribeStacks'], [scope.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${scope.stackName}/*` })]);
 
     if (!Token.isUnresolved(scope.region) && Token.isUnresolved(scope.account)) {
       Annotations.of(this).addWarningV2('cdk-connect-global-resiliency:environmentAgnostic', `The stack ${scope.node.path} has a Region `

@@ -103,6 +103,15 @@ export const PHONE_NUMBER_IMPORT_SOURCE_ACTIONS = [
 ] as const;
 
 /**
+ * What the handlers call on their own stack (resource: that stack's id only): DescribeStacks, to tell
+ * a rollback's request from a forward one when a resource was found gone or a Region does not answer
+ * (lambda/lib/rollback.ts; README: How it works).
+ */
+export const STACK_STATUS_ACTIONS = [
+  'cloudformation:DescribeStacks',
+] as const;
+
+/**
  * What the command-line tool calls on a group (`status`, `failover`, `split`), granted by
  * grantTrafficDistribution on the group's ARN. From the replica Region the calls name the same
  * ARN (connect-api.md: Failover, "Permissions ... on the group's ARN").

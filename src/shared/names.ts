@@ -231,3 +231,18 @@ export const CLI_NAME = 'cdk-connect-global-resiliency';
  * outside CloudFormation, so that the rollback of that update is recognized (and moves nothing).
  */
 export const SPLIT_REFUSED_TAG_PREFIX = 'connect-global-resiliency:split-refused:';
+
+/**
+ * The prefix of the tag on which onEvent records the request whose waiter may change the resource
+ * (`<prefix><hash of stack and logical id>` = the RequestId): isComplete checks it before every
+ * change, so that a cancelled update's waiter (its execution keeps running) never acts after the
+ * rollback's request has taken over.
+ */
+export const CURRENT_REQUEST_TAG_PREFIX = 'connect-global-resiliency:request:';
+
+/**
+ * How many consecutive 5xx answers or connection errors from one Region make a handler conclude that
+ * the Region is down (an outage) and fail the resource at once, naming the Region, rather than retry
+ * until the deadline. Throttling (429) is the Region answering: it never counts.
+ */
+export const REGION_OUTAGE_THRESHOLD = 5;

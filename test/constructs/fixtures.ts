@@ -16,8 +16,20 @@ export function agnosticStack(): Stack {
   return new Stack(new App(), 'Agnostic');
 }
 
-/** The statements of the handler role's policy (not the framework's). */
+/**
+ * The statements of the handler role's policy (not the framework's) that the resources grant: the
+ * provider's own DescribeStacks on its stack (every stack has it: see stackStatusStatements) left out.
+ */
 export function handlerStatements(stack: Stack): any[] {
+  return allHandlerStatements(stack).filter(s => s.Action !== 'cloudformation:DescribeStacks');
+}
+
+/** The handler role's statements that grant DescribeStacks (lambda/lib/rollback.ts). */
+export function stackStatusStatements(stack: Stack): any[] {
+  return allHandlerStatements(stack).filter(s => [s.Action].flat().includes('cloudformation:DescribeStacks'));
+}
+
+function allHandlerStatements(stack: Stack): any[] {
   const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
   const handler = Object.entries(policies).find(([id]) => id.includes('HandlerRole'));
   if (!handler) {

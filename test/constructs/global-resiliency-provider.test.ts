@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { newStack } from './fixtures';
+import { newStack, stackStatusStatements } from './fixtures';
 import { GlobalResiliencyProvider, TrafficDistributionGroup } from '../../src';
 import { PROVIDER_CONSTRUCT_ID } from '../../src/shared/names';
 import { INSTANCE_ARN } from '../fixtures/arns';
@@ -36,6 +36,12 @@ function vpcStack(): { stack: Stack; vpc: ec2.Vpc } {
 }
 
 describe('provider settings', () => {
+  test('the handlers may read their own stack\'s status (DescribeStacks, to tell a rollback from a forward request) and no other stack\'s', () => {
+    const stack = newStack();
+    new TrafficDistributionGroup(stack, 'Group', { instanceArn: INSTANCE_ARN });
+    expect(stackStatusStatements(stack)).toEqual([{ Effect: 'Allow', Action: 'cloudformation:DescribeStacks', Resource: { Ref: 'AWS::StackId' } }]);
+  });
+
   test('defaults: every function logs to a log group of the provider with one month retention, handlers at INFO, no VPC', () => {
     const stack = newStack();
     new TrafficDistributionGroup(stack, 'Group', { instanceArn: INSTANCE_ARN });

@@ -51,8 +51,12 @@ describe('imported numbers end to end', () => {
     });
     expect(updated.outputs.Arn).toBe(created.outputs.Arn);
     expect(held()).toEqual([expect.objectContaining({
-      arn: created.outputs.Arn, description: 'SMS, voice and chat', flows: { [SEED.sourceRegion]: FLOW2 }, tags: { team: 'care' },
+      arn: created.outputs.Arn, description: 'SMS, voice and chat', flows: { [SEED.sourceRegion]: FLOW2 },
     })]);
+    // The user's tag, and the record of the request whose waiter linked the new flow (lambda/lib/current-request.ts).
+    const tags = held()[0].tags;
+    expect(tags.team).toBe('care');
+    expect(Object.keys(tags).filter(k => k !== 'team')).toEqual([expect.stringMatching(/^connect-global-resiliency:request:/)]);
 
     await world.destroy();
     expect(held()).toEqual([expect.objectContaining({ arn: created.outputs.Arn, status: 'CLAIMED' })]);

@@ -71,6 +71,7 @@ describe('ClaimedPhoneNumber: Update', () => {
   test('a move onto a group that settles other than ACTIVE fails with the refusal', async () => {
     cm.on(UpdatePhoneNumberCommand).rejects(sdkError(ResourceNotFoundException, 'Traffic distribution group is not ACTIVE'));
     cm.on(DescribeTrafficDistributionGroupCommand).resolves({ TrafficDistributionGroup: { Arn: GROUP_ARN, Status: 'CREATION_FAILED' } });
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED')); // a 404: the handler checks that the number itself is not gone
     const out = await run(updateEvent(TYPE, PN_ARN, ON_GROUP, { ...ON_GROUP, TargetArn: INSTANCE_ARN, ContactFlowArns: [FLOW_ARN] }, o));
     expectFailed(out, `UpdatePhoneNumber (move to ${GROUP_ARN}) failed: ResourceNotFoundException: Traffic distribution group is not ACTIVE`);
     expect(cm).toHaveReceivedCommandTimes(UpdatePhoneNumberCommand, 1);
@@ -78,6 +79,7 @@ describe('ClaimedPhoneNumber: Update', () => {
 
   test('a refused move fails naming the target', async () => {
     cm.on(UpdatePhoneNumberCommand).rejects(sdkError(ResourceNotFoundException, 'Traffic distribution group not ACTIVE'));
+    cm.on(DescribePhoneNumberCommand).resolves(summary('CLAIMED')); // a 404: the handler checks that the number itself is not gone
     const out = await run(updateEvent(TYPE, PN_ARN, ON_GROUP, { ...ON_GROUP, TargetArn: INSTANCE_ARN, ContactFlowArns: [FLOW_ARN] }, o));
     expectFailed(out, `Phone number ${LOGICAL_ID}: UpdatePhoneNumber (move to ${GROUP_ARN}) failed: ResourceNotFoundException`);
   });

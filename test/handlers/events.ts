@@ -6,14 +6,14 @@
  */
 import * as crypto from 'crypto';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { ConnectClient, ConnectServiceException } from '@aws-sdk/client-connect';
+import { ConnectClient, ConnectServiceException, TagResourceCommand } from '@aws-sdk/client-connect';
 import { AwsStub, mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { forgetSeenFlows } from '../../lambda/claimed-phone-number/handler';
 import { handler as isCompleteHandler } from '../../lambda/is-complete.lambda';
 import { CfnEvent, IsCompleteResult, OnEventResult, WaitEvent } from '../../lambda/lib/events';
 import { handler as onEventHandler } from '../../lambda/on-event.lambda';
-import { DEADLINE_FIELD } from '../../src/shared/names';
+import { CURRENT_REQUEST_TAG_PREFIX, DEADLINE_FIELD } from '../../src/shared/names';
 import { ACCOUNT, INSTANCE_ARN, REGION } from '../fixtures/arns';
 
 export const OTHER_INSTANCE_ARN = `arn:aws:connect:${REGION}:${ACCOUNT}:instance/22222222-3333-4444-5555-666666666666`;
@@ -102,17 +102,6 @@ export function waitEvent(event: CfnEvent, result: Partial<OnEventResult> & { Ph
  * the sandbox's memory of the flows it found to exist.
  * Also silences the handlers' JSON log lines.
  */
-/**
- * CloudFormation's DescribeStacks, which a Delete calls to tell a rollback from a removal: unless a
- * test sets a status (stackStatus), the call fails, and the handler takes the reading that keeps.
- */
-export const cfnMock = mockClient(CloudFormationClient);
-
-/** The stack status DescribeStacks reports in this test. */
-export function stackStatus(status: string): void {
-  cfnMock.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'Contact', StackId: STACK_ID, StackStatus: status as never, CreationTime: new Date(0) }] });
-}
-
 export function useConnectMock(): AwsStub<any, any, any> {
   const cm = mockClient(ConnectClient);
   beforeAll(() => {
@@ -122,12 +111,29 @@ export function useConnectMock(): AwsStub<any, any, any> {
   });
   beforeEach(() => {
     cm.reset();
-    cfnMock.reset();
-    cfnMock.onAnyCommand().rejects(new Error('no stack status unless the test sets one'));
     forgetSeenFlows(); // each test runs in a new sandbox
 
     cm.onAnyCommand().callsFake((input: unknown) => {
       throw new Error(`unexpected call: ${JSON.stringify(input)}`);
+    });
+    // onEvent's record of the current request (lambda/lib/current-request.ts): a TagResource of that one tag
+    // alone is answered; any other tag call still fails unless the test sets it up (see markerCalls).
+    cm.on(TagResourceCommand).callsFake((input: { tags?: Record<string, string> }) => {
+      const keys = Object.keys(input.tags ?? {});
+      if (keys.length === 1 && keys[0].startsWith(CURRENT_REQUEST_TAG_PREFIX)) {
+        return {};
+      }
+      throw new Error(`unexpected call: ${JSON.stringify(input)}`);
+    });
+    // DescribeStacks on the handlers' own stack (lambda/lib/rollback.ts): a forward update unless the test says otherwise.
+    stackStatus = 'UPDATE_IN_PROGRESS';
+    cfn.reset();
+    cfn.onAnyCommand().rejects(new Error('only DescribeStacks is answered'));
+    cfn.on(DescribeStacksCommand).callsFake(() => {
+      if (stackStatus instanceof Error) {
+        throw stackStatus;
+      }
+      return { Stacks: [{ StackName: 'Contact', StackId: STACK_ID, StackStatus: stackStatus, CreationTime: new Date(0) }] };
     });
     jest.spyOn(console, 'log').mockImplementation(() => undefined);
     jest.spyOn(console, 'warn').mockImplementation(() => undefined);
@@ -138,8 +144,35 @@ export function useConnectMock(): AwsStub<any, any, any> {
   });
   afterAll(() => {
     cm.restore();
+    cfn.restore();
   });
   return cm;
+}
+
+/** CloudFormation's DescribeStacks on the handlers' own stack (lambda/lib/rollback.ts, stack-status.ts): one mock for every test. */
+const cfn = mockClient(CloudFormationClient);
+export const cfnMock = cfn;
+let stackStatus: string | Error = 'UPDATE_IN_PROGRESS';
+
+/** The status DescribeStacks reports for the handlers' stack in this test (e.g. UPDATE_ROLLBACK_IN_PROGRESS: a rollback), or its failure. */
+export function setStackStatus(status: string | Error): void {
+  stackStatus = status;
+}
+
+/** The stack status DescribeStacks reports in this test (the same as setStackStatus, for a status). */
+export function setStatus(status: string): void {
+  setStackStatus(status);
+}
+
+/** How many times the handlers read their stack's status in this test. */
+export function stackStatusReads(): number {
+  return cfn.commandCalls(DescribeStacksCommand).length;
+}
+
+/** The TagResource calls that are not onEvent's record of the current request. */
+export function tagCallsOtherThanMarker(cm: AwsStub<any, any, any>): any[] {
+  return cm.commandCalls(TagResourceCommand).map(c => c.args[0].input)
+    .filter((i: { tags?: Record<string, string> }) => !Object.keys(i.tags ?? {}).every(k => k.startsWith(CURRENT_REQUEST_TAG_PREFIX)));
 }
 
 /** The Region of the client each call of `command` went to, in call order. */

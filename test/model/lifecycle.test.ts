@@ -2,7 +2,8 @@
  * Model-based lifecycle tests (fast-check commands): random sequences of deploys of one stack
  * (groups and numbers together, drawn from test/model/configs.ts), destroys, and faults
  * (duplicated deliveries, transient 5xx bursts, out-of-band deletions, failed group creations
- * and claims that must roll back), through the local CloudFormation engine, the real provider
+ * and claims that must roll back, and the steps of test/model/changed-world.ts: updates of what was
+ * deleted out of band, a deploy during a Region outage, a cancelled split change), through the local CloudFormation engine, the real provider
  * framework and the bundled handlers, against a fresh Connect emulator per sequence. After every
  * step the invariants of test/model/model.ts hold: each delivery answered exactly once, and the
  * account holds exactly what the model says (nothing leaked, duplicated, or wrongly released).
@@ -16,6 +17,7 @@
  */
 import { UpdateTrafficDistributionCommand } from '@aws-sdk/client-connect';
 import * as fc from 'fast-check';
+import { changedWorldSteps } from './changed-world';
 import {
   configKey, declared, GROUP_OPTIONS, replacementKey, SLOT_OPTIONS, STACK_NAME, SLOTS, Slot, StackCache, StackConfig, stackConfig,
 } from './configs';
@@ -328,6 +330,7 @@ const sequences = fc.tuple(deploy, fc.commands([
   fc.constantFrom(...SLOTS).map(s => new ReleaseOutOfBand(s)),
   fc.constantFrom(0, 30).map(p => new FailOverOutOfBand(p)),
   stackConfig.map(c => new RefusedDeploy(c)),
+  ...changedWorldSteps,
 ], { maxCommands: 4, size: 'max' })).map(([first, rest]) => [first, ...rest]);
 
 /** Time spent per kind of step (for the summary line): a wrapper that times each command it runs. */
