@@ -15,9 +15,13 @@ export async function checkNoForeignNumbers(event: CfnEvent, region: string, arn
   const foreign: string[] = [];
   let next: string | undefined;
   for (let page = 0; page < 10; page++) {
-    const out = await step(`${what}: ListPhoneNumbersV2 (${arn})`, () => connect(region).send(new ListPhoneNumbersV2Command({
+    const out = await step(`${what}: ListPhoneNumbersV2 (${arn})`, () => unlessNotFound(connect(region).send(new ListPhoneNumbersV2Command({
       TargetArn: arn, MaxResults: 100, NextToken: next,
-    })));
+    }))));
+    if (out === undefined) {
+      // The old group is gone (deleted outside CloudFormation): it holds nothing to check, and nothing blocks the replacement.
+      return;
+    }
     for (const n of out.ListPhoneNumbersSummaryList ?? []) {
       const d = await step(`${what}: DescribePhoneNumber (${n.PhoneNumber})`, () => unlessNotFound(connect(region).send(
         new DescribePhoneNumberCommand({ PhoneNumberId: n.PhoneNumberArn }))));

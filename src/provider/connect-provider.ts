@@ -94,8 +94,6 @@ export class ConnectProvider extends Construct {
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       ...vpcPlacement,
     };
-    // A rollback tells itself from a forward request by its stack's status (lambda/lib/rollback.ts): this stack only.
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...STACK_STATUS_ACTIONS], resources: [Stack.of(this).stackId] }));
 
     const onEvent = new OnEventFunction(this, 'OnEvent', {
       ...common,
@@ -129,6 +127,10 @@ export class ConnectProvider extends Construct {
     // update reads the owner record of each number on the old group first (issue 24).
     this.grant(['connect:DeleteTrafficDistributionGroup', 'connect:DescribeTrafficDistributionGroup', 'connect:ListPhoneNumbersV2', 'connect:DescribePhoneNumber'],
       [this.connectArn('traffic-distribution-group/*'), this.connectArn('phone-number/*')]);
+
+    // A request tells a rollback from a forward request or a removal by its stack's status (lambda/lib/rollback.ts,
+    // stack-status.ts): DescribeStacks on this stack's own id only.
+    this.grant([...STACK_STATUS_ACTIONS], [Stack.of(this).stackId]);
 
     if (!Token.isUnresolved(scope.region) && Token.isUnresolved(scope.account)) {
       Annotations.of(this).addWarningV2('cdk-connect-global-resiliency:environmentAgnostic', `The stack ${scope.node.path} has a Region `

@@ -51,7 +51,6 @@ describe('ClaimedPhoneNumber imported from End User Messaging (sourcePhoneNumber
       ...PHONE_NUMBER_ACTIONS, ...PHONE_NUMBER_FLOW_ACTIONS, ...PHONE_NUMBER_IMPORT_ACTIONS, ...PHONE_NUMBER_IMPORT_SOURCE_ACTIONS,
       // Every number: the group look-up (a rollback may move it back to a group); the provider's group deletion.
       'connect:DescribeTrafficDistributionGroup', 'connect:DeleteTrafficDistributionGroup',
-      'cloudformation:DescribeStacks', // cloudformation:DescribeStacks: the provider's own (a Delete tells a rollback from a removal, issue 24).
     ].sort());
     const importing = statements.find(s => [s.Action].flat().includes('connect:ImportPhoneNumber'));
     expect(JSON.stringify(importing.Resource)).toContain(INSTANCE_ARN);

@@ -164,7 +164,7 @@ describe('TrafficDistributionGroup', () => {
       // DescribePhoneNumber: the provider's own (a replacing group update reads the owner record of the old group's numbers).
       expect([...actions].sort())
         .toEqual([...new Set([
-          ...TDG_GROUP_ACTIONS, ...TDG_INSTANCE_ACTIONS, ...TDG_LOOKUP_ACTIONS, 'connect:DescribePhoneNumber', 'cloudformation:DescribeStacks',
+          ...TDG_GROUP_ACTIONS, ...TDG_INSTANCE_ACTIONS, ...TDG_LOOKUP_ACTIONS, 'connect:DescribePhoneNumber',
         ])].sort());
       expect(JSON.stringify(statements)).not.toContain('connect:*');
       const create = statements.filter(s => [s.Action].flat().includes('connect:CreateTrafficDistributionGroup'));

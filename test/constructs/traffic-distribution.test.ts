@@ -30,7 +30,6 @@ describe('TrafficDistribution', () => {
     // Tag/Untag: the tag that records a refused split change on the group (lambda/lib/split.ts).
     expect([...actions].sort()).toEqual([
       // Delete and ListPhoneNumbersV2: the provider's own (deleting the stack's last group after an update removed it).
-      'cloudformation:DescribeStacks', // the provider's own (a Delete tells a rollback from a removal, issue 24)
       // DescribePhoneNumber: the provider's own too (a replacing group update reads the numbers' owner records).
       'connect:DeleteTrafficDistributionGroup', 'connect:DescribePhoneNumber', 'connect:DescribeTrafficDistributionGroup', 'connect:GetTrafficDistribution',
       'connect:ListPhoneNumbersV2', 'connect:TagResource', 'connect:UntagResource', 'connect:UpdateTrafficDistribution',

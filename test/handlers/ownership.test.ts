@@ -41,6 +41,8 @@ describe('ClaimedPhoneNumber: Delete acts only on what its own logical resource 
 
   test('a number this resource adopted from outside is put back (target, then owner), never released, even with DESTROY', async () => {
     const adopted = { ...ownerTags(me), [ADOPTED_FROM_TAG]: OTHER_INSTANCE_ARN, [ADOPTED_OWNER_TAG]: OWNER_NONE };
+    // The rollback of the deployment that adopted it (a removal by the user releases a DESTROY number).
+    stackStatus('ROLLBACK_IN_PROGRESS');
     cm.on(DescribePhoneNumberCommand)
       .resolvesOnce(summary('CLAIMED', { Tags: adopted }))
       .resolvesOnce(summary('IN_PROGRESS', { Tags: { [OWNER_TAG]: OWNER_NONE } }))

@@ -86,7 +86,6 @@ describe('cdk-nag AwsSolutions', () => {
     const P = 'arn:<AWS::Partition>:connect';
     expect([...acks.keys()].sort()).toEqual([
       'HandlerRole AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      `HandlerRole AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:us-east-1:${ACCOUNT}:stack/Everything/*]`,
       `HandlerRole AwsSolutions-IAM5[Resource::${P}:us-east-1:${ACCOUNT}:instance/*/agent/*]`,
       `HandlerRole AwsSolutions-IAM5[Resource::${P}:us-east-1:${ACCOUNT}:instance/*]`,
       `HandlerRole AwsSolutions-IAM5[Resource::${P}:us-east-1:${ACCOUNT}:phone-number/*]`,
