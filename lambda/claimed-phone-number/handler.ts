@@ -45,7 +45,8 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
         return { PhysicalResourceId: await claim(event, spec), [DEADLINE_FIELD]: deadline, [CREATED_FIELD]: true, [CLAIMED_AT_FIELD]: Date.now() };
       }
       await updateInPlace(event, spec);
-      return { PhysicalResourceId: event.PhysicalResourceId, [DEADLINE_FIELD]: deadline };
+      // When the move (or description change) was sent: isComplete's first look waits for its likely duration.
+      return { PhysicalResourceId: event.PhysicalResourceId, [DEADLINE_FIELD]: deadline, [CLAIMED_AT_FIELD]: Date.now() };
     }
     case 'Delete':
       return {

@@ -4,6 +4,7 @@ import { isTransient } from './errors';
 import type { WaitEvent } from './events';
 import { log } from './log';
 import { retryUntil } from './retry';
+import { Tuning, TuningVariable } from '../../src/shared/tuning';
 
 export function sleep(ms: number): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, ms));
@@ -13,33 +14,94 @@ export function sleep(ms: number): Promise<void> {
  * How long isComplete keeps polling inline before handing back to the Step Functions waiter, and
  * its backoff. Inline polling cuts the latency between a resource settling and CloudFormation
  * hearing of it; the backoff keeps polls from eating the 2 requests/s budget that claims need.
- * Overridable (milliseconds) through the environment, for tests.
+ * Overridable (milliseconds) through the environment, for tests (src/shared/tuning.ts).
  */
 export function pollSettings(): { budgetMs: number; firstMs: number; maxMs: number } {
-  const num = (name: string, dflt: number) => {
-    const v = Number(process.env[name]);
-    return Number.isFinite(v) && v >= 0 ? v : dflt;
+  const num = (t: TuningVariable) => {
+    const v = Number(process.env[t.env]);
+    return Number.isFinite(v) && v >= 0 ? v : t.defaultMs;
   };
-  return {
-    budgetMs: num('CONNECT_GR_INLINE_POLL_BUDGET_MS', 60_000),
-    firstMs: num('CONNECT_GR_POLL_FIRST_MS', 1_000),
-    maxMs: num('CONNECT_GR_POLL_MAX_MS', 5_000),
-  };
+  return { budgetMs: num(Tuning.INLINE_POLL_BUDGET), firstMs: num(Tuning.POLL_FIRST), maxMs: num(Tuning.POLL_MAX) };
+}
+
+/**
+ * A transition the poll waits for (a claim, a move, a group's creation): what kind it is, when it started (epoch ms),
+ * and how long after its start to look first when this sandbox has seen none of its kind yet.
+ */
+export interface Transition {
+  readonly kind: string;
+  readonly startedAt?: number;
+  /** @default 0: at once */
+  readonly firstLookMs?: number;
+}
+
+/**
+ * How long each kind of transition took when this sandbox last saw one (ms from its start). The service publishes no
+ * durations and they vary by account, Region and load, so they are learned, per sandbox: a poll first looks when the
+ * last transition of its kind was over, then takes short steps. A sandbox serves many resources of a stack one after
+ * the other, so all but its first few are found settled by their first look, within a step of settling.
+ */
+const learned = new Map<string, number>();
+/** How much a first look that found the transition over moves the next one earlier (ms): the estimate keeps up with shorter transitions. */
+const PROBE_EARLIER_MS = 500;
+
+/** Forgets what the sandbox learned (a new sandbox; the handler tests start each test in one). */
+export function forgetLearnedDurations(): void {
+  learned.clear();
+}
+
+/** The duration of `kind` this sandbox has learned, if any (ms). */
+export function learnedDuration(kind: string): number | undefined {
+  return learned.get(kind);
+}
+
+/**
+ * Learns from one poll: `missedAt` (ms since the start) the last look that found the transition under way, if any,
+ * `settledAt` the look that found it over. With both, the duration is between them; with only the second, it was
+ * at most that, and perhaps far less: the next first look is a little earlier than this one.
+ */
+function learn(kind: string, missedAt: number | undefined, settledAt: number, firstLookAt: number | undefined): void {
+  if (missedAt !== undefined) {
+    learned.set(kind, (missedAt + settledAt) / 2);
+  } else if (firstLookAt !== undefined && settledAt <= firstLookAt + PROBE_EARLIER_MS) {
+    learned.set(kind, Math.max(0, firstLookAt - PROBE_EARLIER_MS));
+  } else if (!learned.has(kind)) {
+    learned.set(kind, settledAt);
+  }
 }
 
 /**
  * Polls `check` until it returns a result or the inline budget is spent (then undefined: the
- * waiter calls again later). Backoff with jitter between polls.
+ * waiter calls again later). Backoff with jitter between polls. With a `transition`, the first look waits until
+ * the duration this sandbox learned for its kind has passed since its start (or `firstLookMs` when it learned
+ * none), and each look teaches the sandbox.
  */
-export async function pollInline<T>(check: () => Promise<T | undefined>): Promise<T | undefined> {
+export async function pollInline<T>(check: () => Promise<T | undefined>, transition?: Transition): Promise<T | undefined> {
   const { budgetMs, firstMs, maxMs } = pollSettings();
   const stopAt = Date.now() + budgetMs;
+  const startedAt = transition?.startedAt;
+  const known = transition === undefined ? undefined : learned.get(transition.kind);
+  let firstLookAt: number | undefined;
+  if (transition !== undefined && startedAt !== undefined) {
+    firstLookAt = known ?? transition.firstLookMs ?? 0;
+    const wait = startedAt + firstLookAt - Date.now();
+    if (wait > 0) {
+      await sleep(Math.min(wait, budgetMs));
+    }
+  }
+  let missedAt: number | undefined;
   let delay = firstMs;
-  for (;;) {
+  for (let look = 0; ; look++) {
     // A throttled check is retried no longer than the inline budget.
     const r = await retryUntil(stopAt, check);
     if (r !== undefined) {
+      if (transition !== undefined && startedAt !== undefined) {
+        learn(transition.kind, missedAt, Date.now() - startedAt, look === 0 ? firstLookAt : undefined);
+      }
       return r;
+    }
+    if (startedAt !== undefined) {
+      missedAt = Date.now() - startedAt;
     }
     const jittered = delay * (0.8 + Math.random() * 0.4);
     if (Date.now() + jittered > stopAt) {
@@ -56,7 +118,7 @@ export async function pollInline<T>(check: () => Promise<T | undefined>): Promis
  * after the resource's deadline fails naming it; one that finds it settled succeeds, however late.
  */
 export async function pollUntilSettled<T>(
-  event: WaitEvent, check: (seen: (what: string, state: string) => void) => Promise<T | undefined>,
+  event: WaitEvent, check: (seen: (what: string, state: string) => void) => Promise<T | undefined>, transition?: Transition,
 ): Promise<T | undefined> {
   return pollInline(async () => {
     let last: [string, string] | undefined;
@@ -77,5 +139,5 @@ export async function pollUntilSettled<T>(
       checkDeadline(event, last[0], last[1]);
     }
     return result;
-  });
+  }, transition);
 }
