@@ -4,6 +4,7 @@ import { isTransient } from './errors';
 import type { WaitEvent } from './events';
 import { log } from './log';
 import { retryUntil } from './retry';
+import { Waiter } from '../../src/shared/names';
 import { Tuning, TuningVariable } from '../../src/shared/tuning';
 
 export function sleep(ms: number): Promise<void> {
@@ -42,6 +43,8 @@ export interface Transition {
  * the other, so all but its first few are found settled by their first look, within a step of settling.
  */
 const learned = new Map<string, number>();
+/** The Step Functions waiter's interval between two isComplete invocations. */
+const WAITER_INTERVAL_MS = Waiter.QUERY_INTERVAL_SECONDS * 1000;
 /** How much a first look that found the transition over moves the next one earlier (ms): the estimate keeps up with shorter transitions. */
 const PROBE_EARLIER_MS = 500;
 
@@ -74,40 +77,71 @@ function learn(kind: string, missedAt: number | undefined, settledAt: number, fi
  * Polls `check` until it returns a result or the inline budget is spent (then undefined: the
  * waiter calls again later). Backoff with jitter between polls. With a `transition`, the first look waits until
  * the duration this sandbox learned for its kind has passed since its start (or `firstLookMs` when it learned
- * none), and each look teaches the sandbox.
+ * none), and each look teaches the sandbox. A check that starts another transition (a group's split, once the group
+ * is ACTIVE) says so with `next(kind)`: the one before is learned as over, and the next look waits for the new
+ * one's learned duration, or short steps again; one that finds another transition under way since a time it does
+ * not know (a later invocation finding the split being applied) says `next(kind, false)`: short steps, nothing learned.
  */
-export async function pollInline<T>(check: () => Promise<T | undefined>, transition?: Transition): Promise<T | undefined> {
+export async function pollInline<T>(
+  check: (next: (kind: string, startedNow?: boolean) => void) => Promise<T | undefined>, transition?: Transition,
+): Promise<T | undefined> {
   const { budgetMs, firstMs, maxMs } = pollSettings();
   const stopAt = Date.now() + budgetMs;
-  const startedAt = transition?.startedAt;
-  const known = transition === undefined ? undefined : learned.get(transition.kind);
+  // Looks due a little past the budget (within the waiter's interval, and a tenth of the budget) are made inline.
+  const overrun = Math.min(WAITER_INTERVAL_MS, budgetMs / 10);
+  let kind = transition?.kind;
+  let startedAt = transition?.startedAt;
   let firstLookAt: number | undefined;
-  if (transition !== undefined && startedAt !== undefined) {
-    firstLookAt = known ?? transition.firstLookMs ?? 0;
-    const wait = startedAt + firstLookAt - Date.now();
-    if (wait > 0) {
-      await sleep(Math.min(wait, budgetMs));
-    }
-  }
   let missedAt: number | undefined;
+  let wait = 0;
+  if (kind !== undefined && startedAt !== undefined) {
+    firstLookAt = learned.get(kind) ?? transition?.firstLookMs ?? 0;
+    wait = startedAt + firstLookAt - Date.now();
+  }
   let delay = firstMs;
-  for (let look = 0; ; look++) {
-    // A throttled check is retried no longer than the inline budget.
-    const r = await retryUntil(stopAt, check);
-    if (r !== undefined) {
-      if (transition !== undefined && startedAt !== undefined) {
-        learn(transition.kind, missedAt, Date.now() - startedAt, look === 0 ? firstLookAt : undefined);
+  for (;;) {
+    if (wait > 0) {
+      const lookAt = Date.now() + wait;
+      if (lookAt > stopAt + overrun) {
+        // Far past the inline budget: hand back to the waiter so that its next call comes about when this look was
+        // due (the next invocation looks at once when the time has come).
+        const handBackAt = Math.min(stopAt, lookAt - WAITER_INTERVAL_MS);
+        if (handBackAt > Date.now()) {
+          await sleep(handBackAt - Date.now());
+        }
+        return undefined;
       }
-      return r;
+      await sleep(wait);
     }
-    if (startedAt !== undefined) {
-      missedAt = Date.now() - startedAt;
+    let started: { kind: string; now: boolean } | undefined;
+    // A throttled check is retried no longer than the inline budget (or the waiter's interval, past it).
+    const r = await retryUntil(Math.max(stopAt, Date.now() + overrun), () => check((k, now = true) => started = { kind: k, now }));
+    const elapsed = startedAt === undefined ? undefined : Date.now() - startedAt;
+    const switched = started !== undefined && started.kind !== kind ? started : undefined;
+    if (r !== undefined || switched?.now === true) {
+      if (kind !== undefined && elapsed !== undefined) {
+        learn(kind, missedAt, elapsed, missedAt === undefined ? firstLookAt : undefined);
+      }
+      if (r !== undefined) {
+        return r;
+      }
     }
-    const jittered = delay * (0.8 + Math.random() * 0.4);
-    if (Date.now() + jittered > stopAt) {
-      return undefined;
+    if (switched !== undefined) {
+      // Another transition: started now (look when its kind was last over, or in short steps again), or found
+      // under way since a time unknown (short steps, nothing learned).
+      kind = switched.kind;
+      startedAt = switched.now ? Date.now() : undefined;
+      missedAt = undefined;
+      delay = firstMs;
+      const known = learned.get(kind);
+      firstLookAt = switched.now ? known ?? firstMs : undefined;
+      wait = !switched.now ? firstMs : known ?? firstMs * (0.8 + Math.random() * 0.4);
+      continue;
     }
-    await sleep(jittered);
+    if (elapsed !== undefined) {
+      missedAt = elapsed;
+    }
+    wait = delay * (0.8 + Math.random() * 0.4);
     delay = Math.min(maxMs, delay * 1.5);
   }
 }
@@ -118,15 +152,17 @@ export async function pollInline<T>(check: () => Promise<T | undefined>, transit
  * after the resource's deadline fails naming it; one that finds it settled succeeds, however late.
  */
 export async function pollUntilSettled<T>(
-  event: WaitEvent, check: (seen: (what: string, state: string) => void) => Promise<T | undefined>, transition?: Transition,
+  event: WaitEvent,
+  check: (seen: (what: string, state: string) => void, next: (kind: string, startedNow?: boolean) => void) => Promise<T | undefined>,
+  transition?: Transition,
 ): Promise<T | undefined> {
-  return pollInline(async () => {
+  return pollInline(async next => {
     let last: [string, string] | undefined;
     let result: T | undefined;
     try {
       result = await check((what, state) => {
         last = [what, state];
-      });
+      }, next);
     } catch (e) {
       // Throttled (or failed on the service's side) while waiting: not yet, until the deadline.
       if (!isTransient(e) || pastDeadline(event)) {

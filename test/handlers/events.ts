@@ -9,9 +9,9 @@ import { ConnectClient, ConnectServiceException } from '@aws-sdk/client-connect'
 import { AwsStub, mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { forgetSeenFlows } from '../../lambda/claimed-phone-number/handler';
-import { forgetLearnedDurations } from '../../lambda/lib/poll';
 import { handler as isCompleteHandler } from '../../lambda/is-complete.lambda';
 import { CfnEvent, IsCompleteResult, OnEventResult, WaitEvent } from '../../lambda/lib/events';
+import { forgetLearnedDurations } from '../../lambda/lib/poll';
 import { handler as onEventHandler } from '../../lambda/on-event.lambda';
 import { DEADLINE_FIELD } from '../../src/shared/names';
 import { ACCOUNT, INSTANCE_ARN, REGION } from '../fixtures/arns';
