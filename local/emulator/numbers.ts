@@ -50,7 +50,8 @@ export function search(s: EmulatorState, r: Request): Body {
   const wanted = prefix === undefined ? '+' : prefix.startsWith('+') ? prefix : `+${prefix}`;
   const held = new Set([...s.numbersById.values()].map(n => n.phoneNumber));
   const matches = s.world.inventory
-    .filter(n => n.countryCode === country && n.type === type && n.phoneNumber.startsWith(wanted) && !held.has(n.phoneNumber) && s.inventory.has(n.phoneNumber) && !s.coolingDown.has(n.phoneNumber));
+    .filter(n => n.countryCode === country && n.type === type && n.phoneNumber.startsWith(wanted))
+    .filter(n => !held.has(n.phoneNumber) && s.inventory.has(n.phoneNumber) && !s.coolingDown.has(n.phoneNumber));
   if (s.searchOrder === 'shuffled') {
     // The kinder reading [inferred]: each call its own order (README: "Two undocumented readings").
     shuffle(matches, seededRandom(VirtualClock.current()?.seedFor('emulator search') ?? randomInt(2 ** 31)));
