@@ -100,8 +100,9 @@ async function main(): Promise<void> {
     return; // a part of the matrix: printed, not recorded
   }
   fs.writeFileSync(path.join(ROOT, 'bench', only === undefined ? 'results.json' : `results-${only}.json`), `${JSON.stringify(result, undefined, 2)}\n`);
-  if (only === undefined || only === 'scale') {
-    updateReadme(result, only === 'scale' ? 'bench-scale' : 'bench');
+  // The whole run's table, or one section's (latency, deploy and scale each have their own in the README).
+  if (only === undefined || ['latency', 'deploy', 'scale'].includes(only)) {
+    updateReadme(result, only === undefined ? 'bench' : `bench-${only}`);
   }
 }
 
