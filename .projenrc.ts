@@ -233,15 +233,16 @@ demo.exec('ts-node --transpile-only --project local/tsconfig.json local/demo/dem
 
 // The integration tests' snapshots (test/integ/*.snapshot) are verified by a jest test in every test
 // run; this rewrites them after an intended change (review the diff, then commit it).
-// `npm run bench`: the figures the README quotes (not part of CI: it runs at the service's speed).
+// `npm run bench`: the figures the README quotes (not part of CI: the scale matrix takes tens of minutes of CPU).
+// Arguments pass through: `npm run bench -- --only=scale --seed=11`.
 const bench = project.addTask('bench', {
-  description: 'Benchmarks: added deploy latency, API calls, throughput under the rate limit, synth cost, assets; writes bench/results.json',
+  description: 'Benchmarks (simulated seconds, a seed): latency over a range of service times, throughput, the scale matrix, synth cost, assets',
 });
 if (bundleTask) {
   bench.spawn(bundleTask);
 }
 bench.env(QUIET_SDK, 'true');
-bench.exec('ts-node --transpile-only --project bench/tsconfig.json bench/index.ts');
+bench.exec('ts-node --transpile-only --project bench/tsconfig.json bench/index.ts', { receiveArgs: true });
 
 // `npm run mutation`: Stryker over lambda/ against the handler, fuzz and timeout tests (not part of CI).
 project.addTask('mutation', {

@@ -1,30 +1,44 @@
 /**
- * The benchmark: every section, one table (printed, and written to bench/results.json with the
- * machine, the Node version, the date and the time scale). Not part of CI.
+ * The benchmark: every section, one table (printed, and written to bench/results.json, or bench/results-<section>.json
+ * for one section alone, with the machine, the Node version, the date and the seed). Not part of CI.
  *
- *   npx ts-node --transpile-only --project test/tsconfig.json bench/index.ts [--scale=1]
+ *   npx ts-node --transpile-only --project test/tsconfig.json bench/index.ts [--seed=N] [--only=scale|latency|deploy]
  *
- * Sections: deploy latency, Connect calls per resource and throughput under the rate limit
- * (bench/deploy.ts), synth cost against the L1s (bench/synth-cost.ts), handler assets
- * (bench/assets.ts). The deploy section runs first, alone, so that the CPU-bound synth runs do not
- * delay its timers.
+ * Deploy figures are simulated seconds on the offline world's virtual clock (local/world.ts), never wall time: the
+ * handlers run with their production timings, and a run replays from its seed (printed first, before any work;
+ * BENCH_SEED or --seed sets it). Sections: latency over a range of service times (bench/latency.ts), throughput
+ * (bench/deploy.ts), the scale matrix (bench/scale.ts), synth cost against the L1s (bench/synth-cost.ts, wall time:
+ * it measures CPU), handler assets (bench/assets.ts).
  */
+import { randomInt } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { assetCost } from './assets';
 import { deployBench } from './deploy';
+import { latencyBench } from './latency';
 import { updateReadme } from './readme';
 import { scaleBench } from './scale';
 import { synthCost } from './synth-cost';
 import { ROOT, Row } from './util';
 
-/** The scale section's default time scale: its runs take minutes of real time each at 1. */
-const SCALE_SECTION_TIME_SCALE = 0.25;
+const SECTIONS = ['latency', 'deploy', 'scale', 'synth', 'assets'] as const;
 
 function arg(name: string): string | undefined {
   const prefix = `--${name}=`;
   return process.argv.find(a => a.startsWith(prefix))?.slice(prefix.length);
+}
+
+/** The run's seed: --seed, BENCH_SEED, or drawn. */
+function seedOf(raw: string | undefined): number {
+  if (raw === undefined) {
+    return randomInt(2 ** 31);
+  }
+  const seed = Number(raw);
+  if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 31) {
+    throw new Error(`the seed (--seed or BENCH_SEED) must be an integer from 0 to 2^31 - 1; got ${raw}`);
+  }
+  return seed;
 }
 
 function format(rows: Row[]): string {
@@ -42,30 +56,30 @@ function format(rows: Row[]): string {
 }
 
 async function main(): Promise<void> {
-  const scale = Number(arg('scale') ?? ((arg('only') ?? process.env.BENCH_ONLY) === 'scale' ? SCALE_SECTION_TIME_SCALE : 1));
-  if (!(scale > 0)) {
-    throw new Error(`--scale must be a positive number; got ${arg('scale')}`);
-  }
-  // --only=scale (or BENCH_ONLY=scale) runs the scale section alone (CPU-heavy: minutes), into its own table and file.
+  const seed = seedOf(arg('seed') ?? process.env.BENCH_SEED);
+  console.log(`seed ${seed} (replay: BENCH_SEED=${seed})`);
+  // --only=<section> (or BENCH_ONLY) runs one section alone, into its own table and file; --cells=<text> runs the
+  // scale matrix's cells whose name contains it.
   const only = arg('only') ?? process.env.BENCH_ONLY;
-  if (only !== undefined && only !== 'scale') {
-    throw new Error(`--only accepts scale; got ${only}`);
+  if (only !== undefined && !(SECTIONS as readonly string[]).includes(only)) {
+    throw new Error(`--only accepts ${SECTIONS.join(', ')}; got ${only}`);
   }
   const started = Date.now();
   const rows: Row[] = [];
-  const section = async (name: string, run: () => Row[] | Promise<Row[]>) => {
+  const section = async (name: typeof SECTIONS[number], run: () => Row[] | Promise<Row[]>) => {
+    if (only !== undefined && only !== name) {
+      return;
+    }
     const t0 = Date.now();
     rows.push(...await run());
-    console.error(`${name}: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    console.error(`${name}: ${((Date.now() - t0) / 1000).toFixed(0)} s of wall time`);
   };
-  if (only === 'scale') {
-    await section('scale', () => scaleBench({ scale }));
-  } else {
-    await section('deploy', () => deployBench({ scale }));
-    // Two synths per variant and size keep the whole run under 5 minutes on a 2-core machine.
-    await section('synth', () => synthCost(2));
-    await section('assets', () => assetCost());
-  }
+  await section('latency', () => latencyBench({ seed }));
+  await section('deploy', () => deployBench({ seed }));
+  await section('scale', () => scaleBench({ seed, only: arg('cells') }));
+  // Two synths per variant and size keep the whole run under 5 minutes on a 2-core machine.
+  await section('synth', () => synthCost(2));
+  await section('assets', () => assetCost());
   const table = format(rows);
   console.log(table);
   const notes = rows.filter(r => r.note !== undefined).map(r => `${r.section} / ${r.metric}: ${r.note}`);
@@ -78,12 +92,18 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.arch()}` },
     node: process.version,
-    scale,
+    seed,
     durationSeconds: Math.round(seconds),
     rows,
   };
-  fs.writeFileSync(path.join(ROOT, 'bench', only === 'scale' ? 'results-scale.json' : 'results.json'), `${JSON.stringify(result, undefined, 2)}\n`);
-  updateReadme(result, only === 'scale' ? 'bench-scale' : 'bench');
+  if (arg('cells') !== undefined) {
+    return; // a part of the matrix: printed, not recorded
+  }
+  fs.writeFileSync(path.join(ROOT, 'bench', only === undefined ? 'results.json' : `results-${only}.json`), `${JSON.stringify(result, undefined, 2)}\n`);
+  // The whole run's table, or one section's (latency, deploy and scale each have their own in the README).
+  if (only === undefined || ['latency', 'deploy', 'scale'].includes(only)) {
+    updateReadme(result, only === undefined ? 'bench' : `bench-${only}`);
+  }
 }
 
 main().catch(e => {

@@ -11,7 +11,7 @@ export interface BenchResult {
   readonly date: string;
   readonly machine: { readonly cpus: number; readonly cpuModel?: string; readonly memoryGB: number; readonly platform: string };
   readonly node: string;
-  readonly scale: number;
+  readonly seed: number;
   readonly durationSeconds: number;
   readonly rows: Row[];
 }
@@ -20,7 +20,7 @@ export function renderTable(result: BenchResult): string {
   const cell = (s: string) => s.replace(/\|/g, '\\|');
   const lines = [
     `Last run: ${result.date.slice(0, 10)}, ${result.machine.cpus} cores (${result.machine.cpuModel ?? 'unknown CPU'}), ${result.machine.memoryGB} GB, `
-      + `Node ${result.node}, time scale ${result.scale} (${result.scale === 1 ? 'real durations' : 'every duration and the rate limit scaled alike; figures in real seconds'}), ${result.durationSeconds} s in all.`,
+      + `Node ${result.node}, seed ${result.seed}; deploy figures in simulated seconds (the virtual clock), ${result.durationSeconds} s of wall time in all.`,
     '',
     '| section | metric | value | target | |',
     '|---|---|---|---|---|',

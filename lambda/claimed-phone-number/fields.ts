@@ -2,7 +2,7 @@
 import { pollSettings, sleep } from '../lib/poll';
 
 /**
- * Field onEvent adds after a claim (epoch ms), carried by the framework to isComplete only. A
+ * Field onEvent adds after a claim, or an update in place (a move), (epoch ms), carried by the framework to isComplete only. A
  * claim takes seconds (connect-api.md: Timing data has no published figure; the emulator assumes
  * 3 s, an AWS sample waits 6 s before using a new number): isComplete describes the number first
  * once CLAIM_FIRST_POLL_FACTOR first poll intervals (3 s by default) have passed since the claim,

@@ -52,6 +52,8 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
         [DEADLINE_FIELD]: deadline,
         ...(gone ? { [GONE_FIELD]: true } : {}),
         ...(marked ? { [MARKED_FIELD]: true } : {}),
+        // When the move (or description change) was sent: isComplete's first look waits for its likely duration.
+        [CLAIMED_AT_FIELD]: Date.now(),
       };
     }
     case 'Delete': {

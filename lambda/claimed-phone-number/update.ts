@@ -3,7 +3,7 @@ import {
   AssociatePhoneNumberContactFlowCommand, DisassociatePhoneNumberContactFlowCommand, UpdatePhoneNumberCommand, UpdatePhoneNumberMetadataCommand,
 } from '@aws-sdk/client-connect';
 import { describe, onActiveTarget } from './calls';
-import { CLAIM_NOT_FOUND_GRACE_FACTOR, CLAIMED_AT_FIELD, sleepUntilFirstPoll, TAKEN_BACK_FIELD } from './fields';
+import { CLAIM_FIRST_POLL_FACTOR, CLAIM_NOT_FOUND_GRACE_FACTOR, CLAIMED_AT_FIELD, TAKEN_BACK_FIELD } from './fields';
 import { idOf, label, regionOf } from './spec';
 import type { NumberSpec } from './types';
 import { CREATED_FIELD, PhoneAttrs, PhoneProps } from '../../src/shared/names';
@@ -82,7 +82,13 @@ export async function settle(event: WaitEvent, spec: NumberSpec, arn: string): P
   const region = regionOf(arn);
   let what = `${label(event)} (${arn})`;
   const claimedAt = event[CLAIMED_AT_FIELD];
-  await sleepUntilFirstPoll(claimedAt);
+  // The first look once a claim (or move) of this sandbox's last duration has passed (lambda/lib/poll.ts).
+  const moved = event.RequestType === 'Update' && event.OldResourceProperties[PhoneProps.TARGET_ARN] !== spec.targetArn;
+  const transition = {
+    kind: event[CREATED_FIELD] === true ? 'claim' : moved ? 'move' : 'metadata',
+    startedAt: typeof claimedAt === 'number' ? claimedAt : undefined,
+    firstLookMs: CLAIM_FIRST_POLL_FACTOR * pollSettings().firstMs,
+  };
   const number = await pollUntilSettled(event, async seen => {
     const n = await describe(region, arn, what);
     if (n?.PhoneNumber) {
@@ -111,7 +117,7 @@ export async function settle(event: WaitEvent, spec: NumberSpec, arn: string): P
       return undefined;
     }
     return n;
-  });
+  }, transition);
   if (number === undefined) {
     return { IsComplete: false };
   }

@@ -3,6 +3,7 @@ import { AsyncLocalStorage } from 'async_hooks';
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types';
 import { isTransient } from './errors';
 import { noteAnswer, noteFailure } from './outage';
+import { Tuning, TuningVariable } from '../../src/shared/tuning';
 
 /**
  * Until when (epoch ms) a throttled call, or one the service failed on its side, is retried: the
@@ -23,14 +24,14 @@ export function retryUntil<T>(until: number | undefined, fn: () => Promise<T>): 
  * Full-jitter backoff between attempts of a throttled call: the n-th retry waits a random time in
  * [0, min(maxMs, baseMs * 2^(n-1))]. Each Lambda sandbox has its own client, and hundreds of them
  * share 2 requests/s: full jitter spreads their retries so that the shared budget stays busy
- * without a coordinator. Overridable (milliseconds) through the environment, for scaled tests.
+ * without a coordinator. Overridable (milliseconds) through the environment, for scaled tests (src/shared/tuning.ts).
  */
 export function retrySettings(): { baseMs: number; maxMs: number } {
-  const num = (name: string, dflt: number) => {
-    const v = Number(process.env[name]);
-    return Number.isFinite(v) && v > 0 ? v : dflt;
+  const num = (t: TuningVariable) => {
+    const v = Number(process.env[t.env]);
+    return Number.isFinite(v) && v > 0 ? v : t.defaultMs;
   };
-  return { baseMs: num('CONNECT_GR_RETRY_BASE_MS', 500), maxMs: num('CONNECT_GR_RETRY_MAX_MS', 2_000) };
+  return { baseMs: num(Tuning.RETRY_BASE), maxMs: num(Tuning.RETRY_MAX) };
 }
 
 /**

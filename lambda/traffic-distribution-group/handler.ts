@@ -312,7 +312,13 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
 /** Waits until the group is ACTIVE and its declared split has settled. */
 async function settle(event: WaitEvent, spec: GroupSpec, arn: string): Promise<IsCompleteResult> {
   const what = `${label(event, spec.name)} (${arn})`;
-  const done = await pollUntilSettled(event, async seen => {
+  // onEvent set the deadline when it started: the group's creation (or update) started then (lambda/lib/poll.ts).
+  const deadline = event[DEADLINE_FIELD];
+  const transition = {
+    kind: event.RequestType === 'Create' || event[CREATED_FIELD] === true ? 'group-create' : 'group-update',
+    startedAt: typeof deadline === 'number' ? deadline - Deadlines.TRAFFIC_DISTRIBUTION_GROUP_SECONDS * 1000 : undefined,
+  };
+  const done = await pollUntilSettled(event, async (seen, next) => {
     const group = await describe(spec.region, arn, what);
     const status = group?.Status ?? 'not found';
     seen(what, status);
@@ -330,7 +336,7 @@ async function settle(event: WaitEvent, spec: GroupSpec, arn: string): Promise<I
       case 'DELETION_FAILED':
         throw new UserError(`${what} is being deleted (status ${status}), outside this deployment. Deploy again once it is gone.`);
       case 'ACTIVE':
-        return (await deploySplit(spec.region, arn, { telephony: spec.telephony, agent: spec.agent }, what, {
+        if (await deploySplit(spec.region, arn, { telephony: spec.telephony, agent: spec.agent }, what, {
           // A new group (Create, or the replacement of an Update) gets the declared split; an
           // in-place Update moves only what its declaration changed.
           previous: previousSplit(event, spec),
@@ -338,11 +344,18 @@ async function settle(event: WaitEvent, spec: GroupSpec, arn: string): Promise<I
           stackId: event.StackId,
           logicalId: event.LogicalResourceId,
           requestId: event[MARKED_FIELD] === true ? event.RequestId : undefined,
-        })) ? true : undefined;
-      default: // CREATION_IN_PROGRESS, UPDATE_IN_PROGRESS
+        })) {
+          return true;
+        }
+        next('split'); // the split is being applied: looks at its own pace from now
+        return undefined;
+      case 'UPDATE_IN_PROGRESS':
+        next('split', false); // a split being applied, since an earlier invocation
+        return undefined;
+      default: // CREATION_IN_PROGRESS
         return undefined;
     }
-  });
+  }, transition);
   if (done === undefined) {
     return { IsComplete: false };
   }

@@ -21,7 +21,7 @@ import { restoreSnapshot, snapshotOf } from './snapshot';
 import { EmulatorState, QueryServer } from './state';
 import { uuidFor } from '../clock/virtual-clock';
 
-export type { CallRecord, EmulatorDurations, EmulatorOptions, EmulatorSnapshot } from './model';
+export type { CallRecord, EmulatorDurations, EmulatorOptions, EmulatorSnapshot, SearchOrder } from './model';
 
 /** The emulators running in this process, by endpoint (the engine finds its emulator's from AWS_ENDPOINT_URL_CONNECT). */
 const RUNNING = new Map<string, ConnectEmulator>();

@@ -51,7 +51,17 @@ export interface EmulatorOptions {
   readonly replicated?: boolean;
   /** The account, Regions, instance, flows, users and numbers on offer the emulator holds. @default SEED */
   readonly world?: EmulatorWorld;
+  /**
+   * The order of SearchAvailablePhoneNumbers' results, which AWS does not document (README: "Two undocumented
+   * readings"): 'sorted', every caller gets the matches in E.164 order, so concurrent searches see the same first
+   * page (the harsher reading); 'shuffled', each call draws its own order (from the world's seed in a world).
+   * @default 'sorted'
+   */
+  readonly searchOrder?: SearchOrder;
 }
+
+/** SearchAvailablePhoneNumbers' order of results (EmulatorOptions.searchOrder). */
+export type SearchOrder = 'sorted' | 'shuffled';
 
 /** An emulator's state as `snapshot()` returns it: JSON, for `restore()` in another process. */
 export interface EmulatorSnapshot {

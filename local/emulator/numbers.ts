@@ -2,13 +2,22 @@
  * Phone numbers: search the numbers on offer, claim (and import, through import.ts), describe, list,
  * move (UpdatePhoneNumber), update the description, release.
  */
+import { randomInt } from 'crypto';
 import { ImportHost } from './import';
 import { idempotent, instanceIn, liveReplica, numberIn, targetIn, validateTags } from './lookups';
 import { Body, ClaimedNumber, GROUP_ARN_RE, INSTANCE_ARN_RE, PHONE_NUMBER_RE, PHONE_NUMBER_TYPES, Request, UUID_RE } from './model';
 import { InventoryNumber } from './seed';
 import { EmulatorState } from './state';
 import { fail, offsetOf, pageToken } from './wire';
-import { uuidFor } from '../clock/virtual-clock';
+import { seededRandom, uuidFor, VirtualClock } from '../clock/virtual-clock';
+
+/** Fisher-Yates, in place. */
+function shuffle<T>(xs: T[], random: () => number): void {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [xs[i], xs[j]] = [xs[j], xs[i]];
+  }
+}
 
 /** A number this account may claim now: offered, not held, not cooling down after a release. */
 function offered(s: EmulatorState, phoneNumber: string): InventoryNumber | undefined {
@@ -39,8 +48,14 @@ export function search(s: EmulatorState, r: Request): Body {
     return fail('InvalidParameterException', 'MaxResults must be 1-10.');
   }
   const wanted = prefix === undefined ? '+' : prefix.startsWith('+') ? prefix : `+${prefix}`;
+  const held = new Set([...s.numbersById.values()].map(n => n.phoneNumber));
   const matches = s.world.inventory
-    .filter(n => n.countryCode === country && n.type === type && n.phoneNumber.startsWith(wanted) && offered(s, n.phoneNumber) !== undefined);
+    .filter(n => n.countryCode === country && n.type === type && n.phoneNumber.startsWith(wanted))
+    .filter(n => !held.has(n.phoneNumber) && s.inventory.has(n.phoneNumber) && !s.coolingDown.has(n.phoneNumber));
+  if (s.searchOrder === 'shuffled') {
+    // The kinder reading [inferred]: each call its own order (README: "Two undocumented readings").
+    shuffle(matches, seededRandom(VirtualClock.current()?.seedFor('emulator search') ?? randomInt(2 ** 31)));
+  }
   const start = offsetOf(next, 'InvalidParameterException');
   const page = matches.slice(start, start + max);
   if (s.faults.takeOnSearch === true && page.length > 0) {

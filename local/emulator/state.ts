@@ -6,7 +6,7 @@
 import { Authorizer } from './iam';
 import {
   Body, CallRecord, ClaimedNumber, DEFAULT_DURATIONS, EmulatorDurations, EmulatorOptions, FAILED_CLAIM_HOLD_MS, Faults, Group,
-  RELEASE_COOL_DOWN_MS, Replica,
+  RELEASE_COOL_DOWN_MS, Replica, SearchOrder,
 } from './model';
 import { InventoryNumber, worldOf } from './seed';
 import { TokenBucket } from './wire';
@@ -25,6 +25,7 @@ export class EmulatorState {
   readonly timeScale: number;
   readonly durations: Required<EmulatorDurations>;
   readonly rateLimit: { perSecond: number; burst: number } | false;
+  readonly searchOrder: SearchOrder;
   readonly buckets = new Map<string, TokenBucket>();
   readonly log: CallRecord[] = [];
   /** What the emulated account holds besides what the API creates (SEED unless `options.world`). */
@@ -68,6 +69,10 @@ export class EmulatorState {
     }
     this.durations = { ...DEFAULT_DURATIONS, ...options.durations };
     this.rateLimit = options.rateLimit === undefined ? { perSecond: 2, burst: 5 } : options.rateLimit;
+    this.searchOrder = options.searchOrder ?? 'sorted';
+    if (!['sorted', 'shuffled'].includes(this.searchOrder)) {
+      throw new Error(`searchOrder must be 'sorted' or 'shuffled'; got ${this.searchOrder}`);
+    }
     this.world = worldOf(options.world);
     this.world.inventory.forEach(n => this.inventory.set(n.phoneNumber, n));
     if (options.replicated === true) {

@@ -1,9 +1,11 @@
 /**
  * Many numbers at once, end to end: 50 searched numbers in one stack, deployed and destroyed under
- * the service's shared rate limit (2 requests/s, burst 5, scaled like every duration) with bursts
- * of injected 429s on top, and Lambda's concurrency model (one sandbox, so one SDK client and one
- * retry policy, per concurrent invocation). Nothing may fail: throttling is never fatal before a
- * resource's deadline.
+ * the service's shared rate limit (2 requests/s, burst 5) with bursts of injected 429s on top, and
+ * Lambda's concurrency model (one sandbox, so one SDK client and one retry policy, per concurrent
+ * invocation), at the harsh reading of what AWS does not document (local/emulator/README.md, "Two
+ * undocumented readings"): every search sees the same sorted first page, and a claim stays IN_PROGRESS
+ * for 30 s. Nothing may fail: throttling is never fatal before a resource's deadline. A test of
+ * correctness, not of time: the benchmark's scale section times the whole matrix of readings.
  */
 import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
 import { SEED, startWorld, World } from './harness';
@@ -13,12 +15,14 @@ const NUMBERS = 50;
 const FLOW = SEED.flowArn(SEED.sourceRegion);
 /** Five throttled calls every 20 s (simulated), beside the rate limiter's own 429s. */
 const BURST_EVERY_MS = 20_000;
+/** The harsh reading's claim: 30 s IN_PROGRESS (the emulator's default is 3 s). */
+const CLAIM_MS = 30_000;
 
-describe('50 numbers at once under the shared rate limit, with 429 bursts', () => {
+describe('50 numbers at once under the shared rate limit, with 429 bursts, at the harsh reading', () => {
   let world: World;
   let bursts: NodeJS.Timeout | undefined;
   beforeEach(async () => {
-    world = await startWorld();
+    world = await startWorld({ searchOrder: 'sorted', durations: { claim: CLAIM_MS } });
     bursts = setInterval(() => world.emulator.injectErrors({ count: 5, status: 429 }), BURST_EVERY_MS);
   });
   afterEach(async () => {

@@ -12,6 +12,7 @@ import 'aws-sdk-client-mock-jest';
 import { forgetSeenFlows } from '../../lambda/claimed-phone-number/handler';
 import { handler as isCompleteHandler } from '../../lambda/is-complete.lambda';
 import { CfnEvent, IsCompleteResult, OnEventResult, WaitEvent } from '../../lambda/lib/events';
+import { forgetLearnedDurations } from '../../lambda/lib/poll';
 import { handler as onEventHandler } from '../../lambda/on-event.lambda';
 import { CURRENT_REQUEST_TAG_PREFIX, DEADLINE_FIELD } from '../../src/shared/names';
 import { ACCOUNT, INSTANCE_ARN, REGION } from '../fixtures/arns';
@@ -99,7 +100,7 @@ export function waitEvent(event: CfnEvent, result: Partial<OnEventResult> & { Ph
 /**
  * A Connect client mock on which every command fails unless the test sets it up, so an
  * unexpected call breaks the test instead of returning `undefined`. Reset before each test, as is
- * the sandbox's memory of the flows it found to exist.
+ * the sandbox's memory of the flows it found to exist and of the durations it learned.
  * Also silences the handlers' JSON log lines.
  */
 export function useConnectMock(): AwsStub<any, any, any> {
@@ -112,6 +113,7 @@ export function useConnectMock(): AwsStub<any, any, any> {
   beforeEach(() => {
     cm.reset();
     forgetSeenFlows(); // each test runs in a new sandbox
+    forgetLearnedDurations();
 
     cm.onAnyCommand().callsFake((input: unknown) => {
       throw new Error(`unexpected call: ${JSON.stringify(input)}`);
