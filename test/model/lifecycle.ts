@@ -1,5 +1,5 @@
 /**
- * Model-based lifecycle tests (fast-check commands): random sequences of deploys of one stack
+ * The model-based lifecycle test, run by the shard files lifecycle-<n>.test.ts (fast-check commands): random sequences of deploys of one stack
  * (groups and numbers together, drawn from test/model/configs.ts), destroys, and faults
  * (duplicated deliveries, transient 5xx bursts, out-of-band deletions, failed group creations
  * and claims that must roll back, and the steps of test/model/changed-world.ts: updates of what was
@@ -8,12 +8,12 @@
  * step the invariants of test/model/model.ts hold: each delivery answered exactly once, and the
  * account holds exactly what the model says (nothing leaked, duplicated, or wrongly released).
  *
- * Reproduce a run: the summary line (and fast-check, on a failure) prints its `seed`; run
+ * Reproduce a run: each shard prints its `seed` first (and fast-check, on a failure, its path); run
  *   MODEL_SEED=<seed> npx jest test/model
  * which generates the same sequences in the same order, so the same one fails and shrinks to the
  * same counterexample (add MODEL_LOGS=1 for the functions' logs, and MODEL_PATH=<path> to run only
  * the failing sequence fast-check printed beside the seed). MODEL_RUNS sets the number of
- * sequences (default 1000).
+ * sequences of all the shards together (default 1000).
  */
 import { UpdateTrafficDistributionCommand } from '@aws-sdk/client-connect';
 import * as fc from 'fast-check';
@@ -357,55 +357,71 @@ class Timed implements fc.AsyncCommand<Model, Real> {
   }
 }
 
+/** How many shard files run the model (lifecycle-1.test.ts ...): jest runs them on its workers at once. */
+export const SHARDS = 4;
+
 /**
- * CI runs one fixed seed, so that what lands is what was tested; elsewhere each run explores new
- * sequences (a random 32-bit seed). MODEL_SEED replays any run. The seed is drawn before any work and
- * is in the test's name, so that even a run that times out or is killed says how to replay it.
+ * Defines shard `shard` (1 to SHARDS) of the model test: RUNS / SHARDS sequences of its own seed. CI runs
+ * fixed seeds (CI_SEED + shard - 1), so that what lands is what was tested; elsewhere each run explores new
+ * sequences (a random 32-bit seed). MODEL_SEED=<seed> replays a run: shard 1 runs it with all the
+ * sequences, the other shards skip. The seed is drawn before any work and is in the test's name, so that
+ * even a run that times out or is killed says how to replay it.
  */
-const seed = process.env.MODEL_SEED !== undefined ? Number(process.env.MODEL_SEED)
-  : process.env.CI ? CI_SEED : Math.floor(Math.random() * 0x100000000) - 0x80000000;
-process.stderr.write(`lifecycle model: seed ${seed} (replay: MODEL_SEED=${seed} npx jest test/model)\n`);
+export function describeLifecycleModel(shard: number): void {
+  const replay = process.env.MODEL_SEED !== undefined;
+  const seed = replay ? Number(process.env.MODEL_SEED)
+    : process.env.CI ? CI_SEED + shard - 1 : Math.floor(Math.random() * 0x100000000) - 0x80000000;
+  const runs = replay ? RUNS : Math.ceil(RUNS / SHARDS);
+  const define = replay && shard !== 1 ? describe.skip : describe;
+  if (!(replay && shard !== 1)) {
+    process.stderr.write(`lifecycle model ${shard}/${SHARDS}: seed ${seed} (replay: MODEL_SEED=${seed} npx jest test/model)\n`);
+  }
 
-describe('lifecycle model', () => {
-  const cache = new StackCache();
-  afterAll(() => cache.dispose());
+  define(`lifecycle model (shard ${shard} of ${SHARDS})`, () => {
+    const cache = new StackCache();
+    afterAll(() => cache.dispose());
 
-  test(`${RUNS} random lifecycles of groups and numbers keep the account equal to the model (seed ${seed})`, async () => {
-    // Wall time: performance.now is not one of the clock's fakes (Date is, inside each world).
-    const started = performance.now();
-    const timings = new Map<string, { n: number; ms: number }>();
-    await fc.assert(
-      fc.asyncProperty(sequences, async cmds => {
-        // No rate limit: its 429s would make the SDK back off for seconds on most steps (see FAULTS).
-        // The offline world on its virtual clock: the service's durations, the handlers' production timings.
-        const world = await startLocalWorld({
-          seed,
-          emulator: { replicated: true, rateLimit: false },
-          // MODEL_LOGS=1 prints the functions' logs.
-          engine: { printLogs: process.env.MODEL_LOGS !== undefined },
-        });
-        const { emulator, engine } = world;
-        try {
-          await fc.asyncModelRun(() => ({ model: initialModel(), real: { emulator, engine, cache } }), cmds.map(c => new Timed(c, timings)));
-        } finally {
-          await world.stop();
-        }
-      }),
-      {
-        numRuns: RUNS,
+    test(`${runs} random lifecycles of groups and numbers keep the account equal to the model (seed ${seed})`, async () => {
+      await runModel(seed, runs, cache);
+    // A safety net for a hang, not a time budget: the work is bounded by the runs, and a loaded machine only makes it slower.
+    }, 1_800_000);
+  });
+}
+
+async function runModel(seed: number, runs: number, cache: StackCache): Promise<void> {
+  // Wall time: performance.now is not one of the clock's fakes (Date is, inside each world).
+  const started = performance.now();
+  const timings = new Map<string, { n: number; ms: number }>();
+  await fc.assert(
+    fc.asyncProperty(sequences, async cmds => {
+      // No rate limit: its 429s would make the SDK back off for seconds on most steps (see FAULTS).
+      // The offline world on its virtual clock: the service's durations, the handlers' production timings.
+      const world = await startLocalWorld({
         seed,
-        // MODEL_PATH (fast-check's `path`, printed beside the seed) replays just that sequence.
-        ...(process.env.MODEL_PATH !== undefined ? { path: process.env.MODEL_PATH } : {}),
-      },
-    );
-    const seconds = (performance.now() - started) / 1000;
-    const steps = [...timings.values()].reduce((sum, t) => sum + t.n, 0);
-    const perKind = [...timings].sort(([a], [b]) => a.localeCompare(b))
-      .map(([kind, t]) => `  ${kind}: ${t.n} steps, ${Math.round(t.ms / t.n)} ms each (simulated)`);
-    console.log([
-      `lifecycle model: seed ${seed}, ${RUNS} sequences, ${steps} steps run, ${cache.size} configurations synthesized, ${seconds.toFixed(1)} s`,
-      ...perKind,
-    ].join('\n'));
-  // A safety net for a hang, not a time budget: the work is bounded by RUNS, and a loaded machine only makes it slower.
-  }, 1_800_000);
-});
+        emulator: { replicated: true, rateLimit: false },
+        // MODEL_LOGS=1 prints the functions' logs.
+        engine: { printLogs: process.env.MODEL_LOGS !== undefined },
+      });
+      const { emulator, engine } = world;
+      try {
+        await fc.asyncModelRun(() => ({ model: initialModel(), real: { emulator, engine, cache } }), cmds.map(c => new Timed(c, timings)));
+      } finally {
+        await world.stop();
+      }
+    }),
+    {
+      numRuns: runs,
+      seed,
+      // MODEL_PATH (fast-check's `path`, printed beside the seed) replays just that sequence.
+      ...(process.env.MODEL_PATH !== undefined ? { path: process.env.MODEL_PATH } : {}),
+    },
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const steps = [...timings.values()].reduce((sum, t) => sum + t.n, 0);
+  const perKind = [...timings].sort(([a], [b]) => a.localeCompare(b))
+    .map(([kind, t]) => `  ${kind}: ${t.n} steps, ${Math.round(t.ms / t.n)} ms each (simulated)`);
+  console.log([
+    `lifecycle model: seed ${seed}, ${runs} sequences, ${steps} steps run, ${cache.size} configurations synthesized, ${seconds.toFixed(1)} s`,
+    ...perKind,
+  ].join('\n'));
+}

@@ -1,0 +1,4 @@
+/** Shard 4 of the lifecycle model test (test/model/lifecycle.ts): its own seed and a quarter of the sequences. */
+import { describeLifecycleModel } from './lifecycle';
+
+describeLifecycleModel(4);
