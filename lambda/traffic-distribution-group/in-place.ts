@@ -2,8 +2,11 @@
 import { DEADLINE_FIELD, TdgProps } from '../../src/shared/names';
 import { GROUP_ARN_PATTERN } from '../../src/shared/validate';
 import { MARKED_FIELD, markCurrent } from '../lib/current-request';
+import { RegionOutageError } from '../lib/errors';
 import { CfnEvent, OnEventResult } from '../lib/events';
 import { GONE_FIELD, goneOutside, groupGoneMessage, mayBeGone } from '../lib/gone';
+import { log } from '../lib/log';
+import { isRollback } from '../lib/rollback';
 import { declaredSplit, splitDeclarationChanged } from '../lib/split';
 
 /** What the update needs of the group handler: the declared split, the tag change, and a look at whether the group exists. */
@@ -32,6 +35,12 @@ export async function updateInPlace(
       await markCurrent(group.region, arn, event, what);
     }
   } catch (e) {
+    if (e instanceof RegionOutageError && await isRollback(event)) {
+      // The group's Region is down: the rollback leaves the group as it is there (the forward request
+      // changed nothing it could not reach), and its waiter has nothing to do.
+      log('WARN', 'the Region is down: the rollback leaves the group as it is there', { logicalId: event.LogicalResourceId, region: group.region });
+      return { PhysicalResourceId: arn, [DEADLINE_FIELD]: deadline, [GONE_FIELD]: true };
+    }
     if (!mayBeGone(e) || !GROUP_ARN_PATTERN.test(arn) || await group.exists()) {
       throw e;
     }
