@@ -56,42 +56,52 @@ export async function claim(event: CfnEvent, spec: NumberSpec): Promise<string> 
   const token = clientToken(event, 'claim');
   const region = spec.target.region;
   // The tag always carries the request's token, so that a re-delivered event finds what it claimed.
-  const send = (phoneNumber: string, claimToken = token) => onActiveTarget(spec, attempt => connect(region).send(new ClaimPhoneNumberCommand({
+  const send: ClaimSend = (phoneNumber, claimToken = token) => onActiveTarget(spec, attempt => connect(region).send(new ClaimPhoneNumberCommand({
     PhoneNumber: phoneNumber,
     TargetArn: spec.targetArn,
     PhoneNumberDescription: spec.description,
     Tags: { ...spec.tags, [CLAIM_TOKEN_TAG]: token, ...ownerTags(event) },
     ClientToken: attempt === 0 ? claimToken : clientToken(event, `claim-when-active:${phoneNumber}`),
   })));
+  return spec.phoneNumber !== undefined ? claimChosen(event, spec, spec.phoneNumber, send) : claimSearched(event, spec, token, send);
+}
 
-  if (spec.phoneNumber !== undefined) {
-    const what = `${label(event, spec.phoneNumber)}: ClaimPhoneNumber`;
-    // A number this account already holds (claimed in the console, `adopt`ed, kept by a failed request)
-    // is taken over, not claimed: look first, so that adopting calls no ClaimPhoneNumber at all.
-    const held = await step(`${label(event, spec.phoneNumber)}: ListPhoneNumbersV2`, () => findOwned(region, spec.phoneNumber!));
-    if (held !== undefined) {
-      return adoptHeld(event, spec, held);
-    }
-    return step(what, async () => {
-      try {
-        const out = await send(spec.phoneNumber!);
-        log('INFO', 'claimed phone number', { logicalId: event.LogicalResourceId, arn: out.PhoneNumberArn });
-        return out.PhoneNumberArn!;
-      } catch (e) {
-        if (!isUnavailable(e) && errorName(e) !== 'IdempotencyException') {
-          throw e;
-        }
-        // Perhaps this account claimed it meanwhile: adopt it (move it to the target) rather than fail.
-        const owned = await step(`${label(event, spec.phoneNumber)}: ListPhoneNumbersV2`, () => findOwned(region, spec.phoneNumber!));
-        if (owned === undefined) {
-          throw new UserError(`${label(event, spec.phoneNumber)} is not available to claim: it is not offered for this target, `
-            + 'another account holds it, or it was released in the last 180 days. Check the number, or search for one with countryCode and phoneNumberType.');
-        }
-        return adoptHeld(event, spec, owned);
-      }
-    });
+/** ClaimPhoneNumber of one number, with the request's token unless another is given. */
+type ClaimSend = (phoneNumber: string, claimToken?: string) => Promise<{ PhoneNumberArn?: string }>;
+
+/** The number chosen by `phoneNumber`: taken over when the account holds it, claimed otherwise. */
+async function claimChosen(event: CfnEvent, spec: NumberSpec, phoneNumber: string, send: ClaimSend): Promise<string> {
+  const region = spec.target.region;
+  const what = `${label(event, phoneNumber)}: ClaimPhoneNumber`;
+  // A number this account already holds (claimed in the console, `adopt`ed, kept by a failed request)
+  // is taken over, not claimed: look first, so that adopting calls no ClaimPhoneNumber at all.
+  const held = await step(`${label(event, phoneNumber)}: ListPhoneNumbersV2`, () => findOwned(region, phoneNumber));
+  if (held !== undefined) {
+    return adoptHeld(event, spec, held);
   }
+  return step(what, async () => {
+    try {
+      const out = await send(phoneNumber);
+      log('INFO', 'claimed phone number', { logicalId: event.LogicalResourceId, arn: out.PhoneNumberArn });
+      return out.PhoneNumberArn!;
+    } catch (e) {
+      if (!isUnavailable(e) && errorName(e) !== 'IdempotencyException') {
+        throw e;
+      }
+      // Perhaps this account claimed it meanwhile: adopt it (move it to the target) rather than fail.
+      const owned = await step(`${label(event, phoneNumber)}: ListPhoneNumbersV2`, () => findOwned(region, phoneNumber));
+      if (owned === undefined) {
+        throw new UserError(`${label(event, phoneNumber)} is not available to claim: it is not offered for this target, `
+          + 'another account holds it, or it was released in the last 180 days. Check the number, or search for one with countryCode and phoneNumberType.');
+      }
+      return adoptHeld(event, spec, owned);
+    }
+  });
+}
 
+/** A searched number: search, then claim a candidate, the next one when it was taken meanwhile (bounded). */
+async function claimSearched(event: CfnEvent, spec: NumberSpec, token: string, send: ClaimSend): Promise<string> {
+  const region = spec.target.region;
   const criteria = `country ${spec.countryCode}, type ${spec.type}${spec.prefix ? `, prefix ${spec.prefix}` : ''}`;
   const searchNow = async () => {
     const out = await step(`${label(event)}: SearchAvailablePhoneNumbers`, () => connect(region).send(new SearchAvailablePhoneNumbersCommand({
