@@ -132,6 +132,11 @@ export class ConnectProvider extends Construct {
     // stack-status.ts): DescribeStacks on this stack's own id only.
     this.grant([...STACK_STATUS_ACTIONS], [Stack.of(this).stackId]);
 
+    this.warnIfEnvironmentAgnostic(scope);
+  }
+
+  /** Warns a stack without an account or a Region: which checks run at synth, and what the grants name. */
+  private warnIfEnvironmentAgnostic(scope: Stack): void {
     if (!Token.isUnresolved(scope.region) && Token.isUnresolved(scope.account)) {
       Annotations.of(this).addWarningV2('cdk-connect-global-resiliency:environmentAgnostic', `The stack ${scope.node.path} has a Region `
         + `(${scope.region}) but no account (env.account unset, or CDK_DEFAULT_ACCOUNT without credentials): every Region check runs `
