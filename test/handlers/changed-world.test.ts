@@ -4,10 +4,10 @@ import {
   ResourceNotFoundException, TagResourceCommand, UntagResourceCommand, UpdatePhoneNumberCommand, UpdatePhoneNumberMetadataCommand,
   UpdateTrafficDistributionCommand,
 } from '@aws-sdk/client-connect';
+import { DATA, ON_GROUP, PN_ARN, PN_ID, summary, usePhoneNumberMock } from './claimed-phone-number-fixtures';
 import {
   expectFailed, expectSucceeded, inputsOf, regionsOf, run, sdkError, setStackStatus, stackStatusReads, updateEvent, waitEvent,
 } from './events';
-import { DATA, ON_GROUP, PN_ARN, PN_ID, summary, usePhoneNumberMock } from './claimed-phone-number-fixtures';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
 import { currentRequestTagKey, MARKED_FIELD } from '../../lambda/lib/current-request';
 import { userError } from '../../lambda/lib/errors';

@@ -4,8 +4,8 @@ import {
   DescribePhoneNumberCommand, InternalServiceException, ListPhoneNumbersV2Command, ReleasePhoneNumberCommand,
   ResourceNotFoundException, SearchAvailablePhoneNumbersCommand, TagResourceCommand,
 } from '@aws-sdk/client-connect';
-import { CLIENT_TOKEN_PATTERN, createEvent, deleteEvent, expectFailed, expectSucceeded, FLOW2_ARN, FLOW2_ID, inputsOf, phoneArn, run, sdkError, updateEvent, waitEvent } from './events';
 import { gone, LOGICAL_ID, NUMBER, o, ON_GROUP, PN_ARN, PN_ID, SEARCHED, summary, usePhoneNumberMock } from './claimed-phone-number-fixtures';
+import { CLIENT_TOKEN_PATTERN, createEvent, deleteEvent, expectFailed, expectSucceeded, FLOW2_ARN, FLOW2_ID, inputsOf, phoneArn, run, sdkError, updateEvent, waitEvent } from './events';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
 import { ownerOf } from '../../lambda/lib/events';
 import { handler as onEvent } from '../../lambda/on-event.lambda';

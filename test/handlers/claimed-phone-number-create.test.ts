@@ -5,8 +5,8 @@ import {
   ListPhoneNumbersV2Command, ResourceInUseException, ResourceNotFoundException, SearchAvailablePhoneNumbersCommand,
   TagResourceCommand, ThrottlingException, UpdatePhoneNumberCommand,
 } from '@aws-sdk/client-connect';
-import { CLIENT_TOKEN_PATTERN, createEvent, expectFailed, expectSucceeded, inputsOf, OTHER_INSTANCE_ARN, phoneArn, regionsOf, run, sdkError, waitEvent } from './events';
 import { DATA, gone, LOGICAL_ID, NUMBER, o, ON_GROUP, PN_ARN, PN_ID, SEARCHED, summary, taken, usePhoneNumberMock } from './claimed-phone-number-fixtures';
+import { CLIENT_TOKEN_PATTERN, createEvent, expectFailed, expectSucceeded, inputsOf, OTHER_INSTANCE_ARN, phoneArn, regionsOf, run, sdkError, waitEvent } from './events';
 import { MAX_CLAIM_ATTEMPTS } from '../../lambda/claimed-phone-number/handler';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
 import { ownerTags } from '../../lambda/lib/ownership';

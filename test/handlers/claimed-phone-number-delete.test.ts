@@ -5,8 +5,8 @@ import {
   InvalidParameterException, ReleasePhoneNumberCommand, ResourceInUseException, ResourceNotFoundException, ThrottlingException,
   UpdatePhoneNumberCommand,
 } from '@aws-sdk/client-connect';
-import { CLIENT_TOKEN_PATTERN, deleteEvent, expectFailed, expectNotFatalBeforeDeadline, expectSucceeded, regionsOf, run, sdkError, waitEvent } from './events';
 import { gone, LOGICAL_ID, NUMBER, o, ON_GROUP, PN_ARN, PN_ID, SEARCHED, summary, usePhoneNumberMock } from './claimed-phone-number-fixtures';
+import { CLIENT_TOKEN_PATTERN, deleteEvent, expectFailed, expectNotFatalBeforeDeadline, expectSucceeded, regionsOf, run, sdkError, waitEvent } from './events';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
 import { stackOf } from '../../lambda/lib/ownership';
 import { CLAIMED_PHONE_NUMBER_RESOURCE_TYPE as TYPE, DEADLINE_FIELD, STACK_TAG } from '../../src/shared/names';

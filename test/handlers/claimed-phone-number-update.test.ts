@@ -5,8 +5,8 @@ import {
   ResourceNotFoundException, SearchAvailablePhoneNumbersCommand, TagResourceCommand, UntagResourceCommand,
   UpdatePhoneNumberCommand, UpdatePhoneNumberMetadataCommand,
 } from '@aws-sdk/client-connect';
-import { CLIENT_TOKEN_PATTERN, expectFailed, expectSucceeded, FLOW2_ARN, FLOW2_ID, inputsOf, phoneArn, regionsOf, run, sdkError, updateEvent, waitEvent } from './events';
 import { DATA, gone, LOGICAL_ID, NUMBER, o, ON_GROUP, PN_ARN, PN_ID, SEARCHED, summary, usePhoneNumberMock } from './claimed-phone-number-fixtures';
+import { CLIENT_TOKEN_PATTERN, expectFailed, expectSucceeded, FLOW2_ARN, FLOW2_ID, inputsOf, phoneArn, regionsOf, run, sdkError, updateEvent, waitEvent } from './events';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
 import { CLAIMED_PHONE_NUMBER_RESOURCE_TYPE as TYPE, DEADLINE_FIELD } from '../../src/shared/names';
 import { FLOW_ARN, GROUP_ARN, INSTANCE_ARN, INSTANCE_ID, REGION, REPLICA_FLOW_ARN, REPLICA_FLOW_ID, REPLICA_REGION } from '../fixtures/arns';

@@ -5,8 +5,8 @@ import {
   UpdatePhoneNumberCommand,
   CreateTrafficDistributionGroupCommand, DescribeTrafficDistributionGroupCommand, ListTrafficDistributionGroupsCommand,
 } from '@aws-sdk/client-connect';
-import { cfnMock, deleteEvent, expectFailed, expectSucceeded, inputsOf, OTHER_INSTANCE_ARN, run, setStatus as stackStatus, updateEvent } from './events';
 import { gone, LOGICAL_ID, o, ON_GROUP, PN_ARN, SEARCHED, summary, usePhoneNumberMock } from './claimed-phone-number-fixtures';
+import { cfnMock, deleteEvent, expectFailed, expectSucceeded, inputsOf, OTHER_INSTANCE_ARN, run, setStatus as stackStatus, updateEvent } from './events';
 import { ownerOf } from '../../lambda/lib/events';
 import { ownerTags } from '../../lambda/lib/ownership';
 import {
