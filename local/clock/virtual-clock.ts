@@ -114,8 +114,6 @@ export class VirtualClock {
 
   /** The simulated time at which this clock started (epoch milliseconds). */
   public readonly startedAt: number;
-  /** Timers fired by the clock. */
-  public fired = 0;
   private readonly fake: InstalledClock;
   private readonly main: Globals;
   private readonly realms: { globals: Globals; saved: Globals }[] = [];
@@ -179,16 +177,6 @@ export class VirtualClock {
   /** Simulated now (epoch milliseconds). */
   public now(): number {
     return this.fake.now;
-  }
-
-  /** Simulated milliseconds since the clock started. */
-  public elapsedMs(): number {
-    return this.fake.now - this.startedAt;
-  }
-
-  /** HTTP requests open right now (the clock holds while there are any). */
-  public requestsInFlight(): number {
-    return this.inFlight;
   }
 
   /**
@@ -340,7 +328,6 @@ export class VirtualClock {
     if (this.stopped) {
       return;
     }
-    this.fired++;
     try {
       this.fake.next();
     } finally {
