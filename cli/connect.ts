@@ -71,12 +71,26 @@ export function destroyClients(): void {
   clients.clear(c => c.destroy());
 }
 
-function errorName(e: unknown): string {
+/** The name of an SDK error (`Error` when it has none). */
+export function errorName(e: unknown): string {
   return (e as { name?: string })?.name ?? 'Error';
 }
 
 /** How a missing-credentials failure starts: the same in every Region, so no Region is to blame. */
 export const NO_CREDENTIALS = 'No AWS credentials were found';
+
+/** What every command prints when `call` in `region` failed for want of credentials: the same in every Region, so no Region is to blame. */
+function noCredentials(e: unknown, call: string, region: string): CliError {
+  return new CliError(`${NO_CREDENTIALS} (${call} in ${region}: ${(e as Error)?.message ?? String(e)}). Set AWS_PROFILE, run aws sso login, `
+    + 'or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then run the command again. This is not a Region outage.');
+}
+
+/** Throws {@link noCredentials} when `call` in `region` failed for want of credentials; returns for any other failure. */
+export function throwIfNoCredentials(e: unknown, call: string, region: string): void {
+  if (errorName(e) === 'CredentialsProviderError') {
+    throw noCredentials(e, call, region);
+  }
+}
 
 /** Turns an SDK error of `call` in `region` into a message that says what to do. */
 export function explain(e: unknown, call: string, region: string, group: GroupRef): CliError {
@@ -86,8 +100,7 @@ export function explain(e: unknown, call: string, region: string, group: GroupRe
   const name = errorName(e);
   const message = (e as Error)?.message ?? String(e);
   if (name === 'CredentialsProviderError') {
-    return new CliError(`${NO_CREDENTIALS} (${call} in ${region}: ${message}). Set AWS_PROFILE, run aws sso login, or export `
-      + 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then run the command again. This is not a Region outage.');
+    return noCredentials(e, call, region);
   }
   if (name === 'ResourceNotFoundException') {
     return new CliError(`${call} in ${region}: the group ${group.arn} was not found (${message}). Check the ARN, the account and the credentials' Region pair.`);

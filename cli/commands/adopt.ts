@@ -11,7 +11,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { CLAIM_TOKEN_TAG, KEPT_TAG, OWNER_TAG } from '../../src/shared/names';
 import { parseGroupArn } from '../../src/shared/validate';
 import { AdoptedAccount, AdoptedGroup, AdoptedNumber, pythonCode, typescriptCode } from '../adopt-code';
-import { CliError, NO_CREDENTIALS } from '../connect';
+import { CliError, errorName, throwIfNoCredentials } from '../connect';
 import { instanceIn, instanceRegions } from './isolate';
 
 interface AdoptOptions {
@@ -68,12 +68,9 @@ async function read<T>(call: string, region: string, run: () => Promise<T>): Pro
   try {
     return await run();
   } catch (e) {
-    const name = (e as { name?: string })?.name ?? 'Error';
+    throwIfNoCredentials(e, call, region);
+    const name = errorName(e);
     const message = (e as Error)?.message ?? String(e);
-    if (name === 'CredentialsProviderError') {
-      throw new CliError(`${NO_CREDENTIALS} (${call} in ${region}: ${message}). Set AWS_PROFILE, run aws sso login, or export `
-        + 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then run the command again.');
-    }
     if (name === 'AccessDeniedException') {
       throw new CliError(`${call} in ${region}: access denied (${message}). adopt needs connect:ListTrafficDistributionGroups, `
         + 'DescribeTrafficDistributionGroup, ListPhoneNumbersV2, DescribePhoneNumber and ListFlowAssociations (read-only).');

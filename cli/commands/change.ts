@@ -1,15 +1,29 @@
 /** What failover and split share: send one UpdateTrafficDistribution in the Region that takes the traffic, wait, read back. */
 import { UpdateTrafficDistributionCommand } from '@aws-sdk/client-connect';
+import { Command, Option } from 'commander';
 import { formatPart, updateTrafficDistributionRequest } from '../../src/shared/split';
 import { changes, CliError, connect, describeGroup, explain, GroupRef, PendingError, readSplit, Split, waitActive } from '../connect';
 import { print } from '../output';
-import { Progress } from '../usage';
+import { Target } from '../target';
+import { EXIT_CODES_HELP, parseWait, Progress } from '../usage';
 
 export interface ChangeOptions {
   readonly json?: boolean;
   readonly dryRun?: boolean;
   /** Seconds to wait for ACTIVE (parsed and checked by parseWait). */
   readonly wait: number;
+}
+
+/**
+ * A command that changes the split (failover, split): its name, description and exit codes, the
+ * target's options, its `own` options, then --dry-run, --wait and --json ({@link ChangeOptions}).
+ */
+export function changeCommand(program: Command, target: Target, name: string, description: string, own: (command: Command) => Command): Command {
+  const command = program.command(name).description(description).addHelpText('after', EXIT_CODES_HELP);
+  return own(target.options(command))
+    .option('--dry-run', 'print the request without sending it')
+    .addOption(new Option('--wait <seconds>', 'how long to wait for the group to be ACTIVE again (0: send, do not wait)').default(300).argParser(parseWait))
+    .option('--json', 'print one JSON document (for scripts)');
 }
 
 export interface Wanted {

@@ -1,21 +1,15 @@
-import { Command, Option } from 'commander';
-import { changeSplit } from './change';
+import { Command } from 'commander';
+import { changeCommand, changeSplit } from './change';
 import { checkRegion, groupRef } from '../connect';
 import { ACCOUNT, Target } from '../target';
-import { EXIT_CODES_HELP, parseWait } from '../usage';
 
 /** `failover --group <arn> --to <region>`: calls and agents 100 % to the Region, called in that Region with the ARN. */
 export function registerFailover(program: Command, target: Target = ACCOUNT): void {
-  const command = program.command('failover')
-    .description('Moves telephony and agents 100 % to --to (and, on a default group, disables sign-in in the other Region), '
+  changeCommand(program, target, 'failover',
+    'Moves telephony and agents 100 % to --to (and, on a default group, disables sign-in in the other Region), '
       + 'calling UpdateTrafficDistribution in --to with the group ARN; waits until the group is ACTIVE, reads the split back '
-      + 'and prints what changed')
-    .addHelpText('after', EXIT_CODES_HELP);
-  target.options(command)
-    .requiredOption('--to <region>', 'the Region that takes the traffic (the healthy one)')
-    .option('--dry-run', 'print the request without sending it')
-    .addOption(new Option('--wait <seconds>', 'how long to wait for the group to be ACTIVE again (0: send, do not wait)').default(300).argParser(parseWait))
-    .option('--json', 'print one JSON document (for scripts)')
+      + 'and prints what changed',
+    command => command.requiredOption('--to <region>', 'the Region that takes the traffic (the healthy one)'))
     .action((options: { group?: string; to: string; dryRun?: boolean; wait: number; json?: boolean }) => target.run(options, async arn => {
       const group = groupRef(arn);
       checkRegion(group, options.to, '--to');

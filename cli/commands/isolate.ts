@@ -7,7 +7,7 @@ import { GetCrossRegionRoutingCommand, UpdateCrossRegionRoutingCommand } from '@
 import { Command, InvalidArgumentError } from 'commander';
 import { REPLICATION_PAIRS } from '../../src/shared/names';
 import { parseInstanceArn } from '../../src/shared/validate';
-import { CliError, connect, NO_CREDENTIALS } from '../connect';
+import { CliError, connect, errorName, throwIfNoCredentials } from '../connect';
 import { print } from '../output';
 
 interface IsolateOptions {
@@ -113,12 +113,9 @@ async function waitFor(instance: string, region: string, isolatedAll: boolean, s
 
 /** What went wrong with `call` in `region`, and what to do. */
 function reason(e: unknown, call: string, region: string, instance: string): string {
-  const name = (e as { name?: string })?.name ?? 'Error';
+  throwIfNoCredentials(e, call, region);
+  const name = errorName(e);
   const message = (e as Error)?.message ?? String(e);
-  if (name === 'CredentialsProviderError') {
-    throw new CliError(`${NO_CREDENTIALS} (${call} in ${region}: ${message}). Set AWS_PROFILE, run aws sso login, or export `
-      + 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then run the command again. This is not a Region outage.');
-  }
   if (name === 'AccessDeniedException') {
     return `${call} in ${region}: access denied (${message}). Grant the caller group.grantCrossRegionRouting(...) `
       + `(connect:${call} on the instance in both Regions).`;

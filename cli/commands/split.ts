@@ -1,9 +1,8 @@
-import { Command, Option } from 'commander';
-import { changeSplit } from './change';
+import { Command } from 'commander';
+import { changeCommand, changeSplit } from './change';
 import { SPLIT_PART_OPTION as OPTION, SPLIT_PARTS } from '../../src/shared/split';
 import { checkRegion, firstAnswering, groupRef, parseEnabled, parsePercentages, UsageError } from '../connect';
 import { ACCOUNT, Target } from '../target';
-import { EXIT_CODES_HELP, parseWait } from '../usage';
 
 interface SplitOptions {
   group?: string;
@@ -18,19 +17,15 @@ interface SplitOptions {
 
 /** `split --group <arn> --telephony us-east-1=70,us-west-2=30 [--agents ...] [--sign-in ...]`: failback, or any split. */
 export function registerSplit(program: Command, target: Target = ACCOUNT): void {
-  const command = program.command('split')
-    .description('Sets any split (failback, for one): calls UpdateTrafficDistribution with the group ARN in --region (by default the Region '
+  changeCommand(program, target, 'split',
+    'Sets any split (failback, for one): calls UpdateTrafficDistribution with the group ARN in --region (by default the Region '
       + 'given the largest telephony share; without --telephony, the first of the group\'s Regions that answers, as status reads), waits '
-      + 'until the group is ACTIVE, reads the split back and prints what changed. Parts not given are left as they are')
-    .addHelpText('after', EXIT_CODES_HELP);
-  target.options(command)
-    .option(`${OPTION.telephony} <split>`, 'calls per Region, e.g. us-east-1=70,us-west-2=30 (steps of 10, sum 100)')
-    .option(`${OPTION.agent} <split>`, 'agents per Region, e.g. us-east-1=70,us-west-2=30')
-    .option(`${OPTION.signIn} <regions>`, 'sign-in per Region (default group only), e.g. us-east-1=true,us-west-2=true')
-    .option('--region <region>', 'the Region to call (one of the group\'s two)')
-    .option('--dry-run', 'print the request without sending it')
-    .addOption(new Option('--wait <seconds>', 'how long to wait for the group to be ACTIVE again (0: send, do not wait)').default(300).argParser(parseWait))
-    .option('--json', 'print one JSON document (for scripts)')
+      + 'until the group is ACTIVE, reads the split back and prints what changed. Parts not given are left as they are',
+    command => command
+      .option(`${OPTION.telephony} <split>`, 'calls per Region, e.g. us-east-1=70,us-west-2=30 (steps of 10, sum 100)')
+      .option(`${OPTION.agent} <split>`, 'agents per Region, e.g. us-east-1=70,us-west-2=30')
+      .option(`${OPTION.signIn} <regions>`, 'sign-in per Region (default group only), e.g. us-east-1=true,us-west-2=true')
+      .option('--region <region>', 'the Region to call (one of the group\'s two)'))
     .action((options: SplitOptions) => target.run(options, async arn => {
       const group = groupRef(arn);
       if (options.telephony === undefined && options.agents === undefined && options.signIn === undefined) {
