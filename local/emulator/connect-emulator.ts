@@ -71,13 +71,7 @@ export class ConnectEmulator {
    * through the world's request gate. Returns a function that unregisters it.
    */
   serveQuery(server: QueryServer): () => void {
-    this.state.queryServers.push(server);
-    return () => {
-      const i = this.state.queryServers.indexOf(server);
-      if (i >= 0) {
-        this.state.queryServers.splice(i, 1);
-      }
-    };
+    return register(this.state.queryServers, server);
   }
 
   /**
@@ -85,13 +79,7 @@ export class ConnectEmulator {
    * or refused (403 AccessDeniedException) by it. Returns a function that unregisters it.
    */
   addAuthorizer(authorizer: Authorizer): () => void {
-    this.state.authorizers.push(authorizer);
-    return () => {
-      const i = this.state.authorizers.indexOf(authorizer);
-      if (i >= 0) {
-        this.state.authorizers.splice(i, 1);
-      }
-    };
+    return register(this.state.authorizers, authorizer);
   }
 
   /**
@@ -299,4 +287,15 @@ export class ConnectEmulator {
     });
     return { arn, id };
   }
+}
+
+/** Adds `item` to `list`; returns a function that removes it again (once; a second call does nothing). */
+function register<T>(list: T[], item: T): () => void {
+  list.push(item);
+  return () => {
+    const i = list.indexOf(item);
+    if (i >= 0) {
+      list.splice(i, 1);
+    }
+  };
 }
