@@ -1,5 +1,4 @@
 import { Fn, Lazy, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
-import { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ConnectProvider } from './provider/connect-provider';
 import { REPLICA_ACTIONS, REPLICA_DEFAULT_GROUP_ACTIONS } from './shared/actions';
@@ -7,8 +6,8 @@ import {
   defaultReplicaAlias, INSTANCE_REPLICA_RESOURCE_TYPE, REPLICATION_PAIRS, ReplicaAttrs, ReplicaProps,
 } from './shared/names';
 import { parseInstanceArn, validateReplicaAlias, validateReplicaRegion } from './shared/validate';
-import { grantCrossRegionRoutingOn, grantTrafficDistributionOn, ITrafficDistributionGroup } from './traffic-distribution-group';
-import { checkLiteral, checkPropShapes, connectResource, noRemovalPolicy, regionOfArn } from './util';
+import { defaultTrafficDistributionGroup, ITrafficDistributionGroup } from './traffic-distribution-group';
+import { checkLiteral, checkPropShapes, connectResource, regionOfArn } from './util';
 
 /**
  * Properties of an {@link InstanceReplica}.
@@ -135,7 +134,7 @@ export class InstanceReplica extends Resource {
     this.replicaRegion = props.replicaRegion;
     this.instanceArn = resource.getAttString(ReplicaAttrs.SOURCE_INSTANCE_ARN);
     this.replicaInstanceArn = resource.getAttString(ReplicaAttrs.REPLICA_INSTANCE_ARN);
-    this.defaultTrafficDistributionGroup = new DefaultTrafficDistributionGroup(this, 'DefaultTrafficDistributionGroup', {
+    this.defaultTrafficDistributionGroup = defaultTrafficDistributionGroup(this, 'DefaultTrafficDistributionGroup', {
       trafficDistributionGroupArn: resource.getAttString(ReplicaAttrs.DEFAULT_GROUP_ARN),
       trafficDistributionGroupId: resource.getAttString(ReplicaAttrs.DEFAULT_GROUP_ID),
       instanceArn: this.instanceArn,
@@ -165,31 +164,4 @@ function replicaAliasFor(instanceArn: string, replicaRegion: string): string {
   const compact = (s: string) => Fn.join('', Fn.split('-', s));
   const instanceId = Fn.select(1, Fn.split('/', instanceArn));
   return Fn.join('-', [compact(instanceId), compact(replicaRegion)]);
-}
-
-/** The default group of a replicated instance, as the replica resource reports it. */
-class DefaultTrafficDistributionGroup extends Resource implements ITrafficDistributionGroup {
-  public readonly trafficDistributionGroupArn: string;
-  public readonly trafficDistributionGroupId: string;
-  public readonly instanceArn: string;
-  public readonly isDefault?: boolean = true;
-
-  constructor(scope: Construct, id: string, attrs: { trafficDistributionGroupArn: string; trafficDistributionGroupId: string; instanceArn: string }) {
-    super(scope, id);
-    this.trafficDistributionGroupArn = attrs.trafficDistributionGroupArn;
-    this.trafficDistributionGroupId = attrs.trafficDistributionGroupId;
-    this.instanceArn = attrs.instanceArn;
-  }
-
-  public grantTrafficDistribution(grantee: IGrantable): Grant {
-    return grantTrafficDistributionOn(this, grantee);
-  }
-
-  public grantCrossRegionRouting(grantee: IGrantable): Grant {
-    return grantCrossRegionRoutingOn(this, grantee);
-  }
-
-  public applyRemovalPolicy(policy: RemovalPolicy): void {
-    throw noRemovalPolicy(this, 'The default traffic distribution group', 'it belongs to the replica and goes with it (set the InstanceReplica\'s removal policy)', policy);
-  }
 }

@@ -166,6 +166,27 @@ abstract class TrafficDistributionGroupBase extends Resource implements ITraffic
 }
 
 /**
+ * The default group of a replicated instance, as the replica resource reports it
+ * (`InstanceReplica.defaultTrafficDistributionGroup`): a group of the base above whose removal
+ * policy is the replica's.
+ */
+export function defaultTrafficDistributionGroup(
+  scope: Construct, id: string, attrs: { trafficDistributionGroupArn: string; trafficDistributionGroupId: string; instanceArn: string },
+): ITrafficDistributionGroup {
+  class Default extends TrafficDistributionGroupBase {
+    public readonly trafficDistributionGroupArn = attrs.trafficDistributionGroupArn;
+    public readonly trafficDistributionGroupId = attrs.trafficDistributionGroupId;
+    public readonly instanceArn = attrs.instanceArn;
+    public readonly isDefault = true;
+
+    public applyRemovalPolicy(policy: RemovalPolicy): void {
+      throw noRemovalPolicy(this, 'The default traffic distribution group', 'it belongs to the replica and goes with it (set the InstanceReplica\'s removal policy)', policy);
+    }
+  }
+  return new Default(scope, id);
+}
+
+/**
  * An Amazon Connect traffic distribution group, created and waited for until it is ACTIVE, with
  * its telephony and agent split applied and kept in place.
  *
