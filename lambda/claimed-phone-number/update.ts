@@ -15,7 +15,7 @@ import { CfnEvent, clientToken, IsCompleteResult, WaitEvent } from '../lib/event
 import { goneOutside, mayBeGone } from '../lib/gone';
 import { log } from '../lib/log';
 import { pollUntilSettled, pollSettings } from '../lib/poll';
-import { isRollback } from '../lib/rollback';
+import { isRollback } from '../lib/stack-status';
 import { applyTagChanges } from '../lib/tags';
 
 /** What the wait returns for a number a rollback found gone. */

@@ -2,7 +2,7 @@
 import { UserError } from './errors';
 import type { CfnEvent } from './events';
 import { log } from './log';
-import { isRollback } from './rollback';
+import { isRollback } from './stack-status';
 
 /** Logged when a rollback finds its resource gone (README: Troubleshooting). */
 export const NOTHING_TO_ROLL_BACK = 'gone outside CloudFormation: nothing to roll back';

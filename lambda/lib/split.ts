@@ -9,7 +9,7 @@ import { checkCurrent } from './current-request';
 import { errorName, step, UserError } from './errors';
 import { log } from './log';
 import { retryUntil } from './retry';
-import { isRollback } from './rollback';
+import { isRollback } from './stack-status';
 import { CLI_NAME, SPLIT_REFUSED_TAG_PREFIX } from '../../src/shared/names';
 import {
   formatPart, SPLIT_PART_NAME as PART_NAME, SPLIT_PART_OPTION as CLI_OPTION, SPLIT_PARTS as PARTS, SplitMaps, SplitPart as Part, splitMaps,

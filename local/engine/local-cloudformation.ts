@@ -70,7 +70,7 @@ export class LocalCloudFormation {
     // IAM is enforced: the Connect emulator these functions call asks this engine about every call
     // signed with a function's access key, and refuses what the function's role does not allow.
     ConnectEmulator.at(options.env?.AWS_ENDPOINT_URL_CONNECT)?.addAuthorizer(req => this.functions.authorize(req));
-    // DescribeStacks, which the handlers call on their own stack (lambda/lib/rollback.ts), on the same endpoint.
+    // DescribeStacks, which the handlers call on their own stack (lambda/lib/stack-status.ts), on the same endpoint.
     ConnectEmulator.at(options.env?.AWS_ENDPOINT_URL_CONNECT)?.serveQuery(req => describeStacks(req, this.stacks, r => this.functions.authorize(r)));
   }
 

@@ -128,8 +128,8 @@ export class ConnectProvider extends Construct {
     this.grant(['connect:DeleteTrafficDistributionGroup', 'connect:DescribeTrafficDistributionGroup', 'connect:ListPhoneNumbersV2', 'connect:DescribePhoneNumber'],
       [this.connectArn('traffic-distribution-group/*'), this.connectArn('phone-number/*')]);
 
-    // A request tells a rollback from a forward request or a removal by its stack's status (lambda/lib/rollback.ts,
-    // stack-status.ts): DescribeStacks on this stack's own id only.
+    // A request tells a rollback from a forward request or a removal by its stack's status
+    // (lambda/lib/stack-status.ts): DescribeStacks on this stack's own id only.
     this.grant([...STACK_STATUS_ACTIONS], [Stack.of(this).stackId]);
 
     this.warnIfEnvironmentAgnostic(scope);

@@ -105,7 +105,7 @@ export const PHONE_NUMBER_IMPORT_SOURCE_ACTIONS = [
 /**
  * What the handlers call on their own stack (resource: that stack's id only): DescribeStacks, to tell
  * a rollback's request from a forward one when a resource was found gone or a Region does not answer
- * (lambda/lib/rollback.ts; README: How it works).
+ * (lambda/lib/stack-status.ts; README: How it works).
  */
 export const STACK_STATUS_ACTIONS = [
   'cloudformation:DescribeStacks',

@@ -24,7 +24,7 @@ export function handlerStatements(stack: Stack): any[] {
   return allHandlerStatements(stack).filter(s => s.Action !== 'cloudformation:DescribeStacks');
 }
 
-/** The handler role's statements that grant DescribeStacks (lambda/lib/rollback.ts). */
+/** The handler role's statements that grant DescribeStacks (lambda/lib/stack-status.ts). */
 export function stackStatusStatements(stack: Stack): any[] {
   return allHandlerStatements(stack).filter(s => [s.Action].flat().includes('cloudformation:DescribeStacks'));
 }

@@ -127,7 +127,7 @@ export function useConnectMock(): AwsStub<any, any, any> {
       }
       throw new Error(`unexpected call: ${JSON.stringify(input)}`);
     });
-    // DescribeStacks on the handlers' own stack (lambda/lib/rollback.ts): a forward update unless the test says otherwise.
+    // DescribeStacks on the handlers' own stack (lambda/lib/stack-status.ts): a forward update unless the test says otherwise.
     stackStatus = 'UPDATE_IN_PROGRESS';
     cfn.reset();
     cfn.onAnyCommand().rejects(new Error('only DescribeStacks is answered'));
@@ -151,7 +151,7 @@ export function useConnectMock(): AwsStub<any, any, any> {
   return cm;
 }
 
-/** CloudFormation's DescribeStacks on the handlers' own stack (lambda/lib/rollback.ts, stack-status.ts): one mock for every test. */
+/** CloudFormation's DescribeStacks on the handlers' own stack (lambda/lib/stack-status.ts): one mock for every test. */
 const cfn = mockClient(CloudFormationClient);
 export const cfnMock = cfn;
 let stackStatus: string | Error = 'UPDATE_IN_PROGRESS';
