@@ -19,10 +19,22 @@ export interface PolicyStatement {
   readonly Condition?: unknown;
 }
 
+/**
+ * The expressions of the patterns seen so far: every call of every function is authorized against
+ * the same few statements, so each pattern is compiled once (it was a tenth of the model test's CPU).
+ */
+const compiled = new Map<string, RegExp>();
+
 /** Glob match with IAM's two wildcards: `*` (any run of characters) and `?` (one character). */
 export function globMatch(pattern: string, value: string, ignoreCase = false): boolean {
-  const escaped = pattern.split('').map(c => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/-]/g, '\\$&'))).join('');
-  return new RegExp(`^${escaped}$`, ignoreCase ? 'is' : 's').test(value);
+  const key = `${ignoreCase ? 'i' : 's'}${pattern}`;
+  let re = compiled.get(key);
+  if (re === undefined) {
+    const escaped = pattern.split('').map(c => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/-]/g, '\\$&'))).join('');
+    re = new RegExp(`^${escaped}$`, ignoreCase ? 'is' : 's');
+    compiled.set(key, re);
+  }
+  return re.test(value);
 }
 
 /** Whether an action pattern (`connect:Claim*`) matches an action; service and name are case-insensitive. */

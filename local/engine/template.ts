@@ -36,8 +36,25 @@ export function isCustomResource(type: string): boolean {
   return type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource';
 }
 
+/** The dependencies found so far, per template: a template is never changed once deployed, and the graph asks for each resource's many times. */
+const dependencies = new WeakMap<Template, Map<string, string[]>>();
+
 /** The resources a resource depends on: DependsOn and every Ref, Fn::GetAtt and Fn::Sub reference to a resource. */
 export function dependenciesOf(template: Template, logicalId: string): string[] {
+  let known = dependencies.get(template);
+  if (known === undefined) {
+    known = new Map();
+    dependencies.set(template, known);
+  }
+  let deps = known.get(logicalId);
+  if (deps === undefined) {
+    deps = findDependencies(template, logicalId);
+    known.set(logicalId, deps);
+  }
+  return deps;
+}
+
+function findDependencies(template: Template, logicalId: string): string[] {
   const resource = template.Resources[logicalId];
   const deps = new Set<string>(resource.DependsOn === undefined ? [] : ([] as string[]).concat(resource.DependsOn));
   collectReferences(resource.Properties, deps);
