@@ -6,8 +6,8 @@ import { RegionOutageError } from '../lib/errors';
 import { CfnEvent, OnEventResult } from '../lib/events';
 import { GONE_FIELD, goneOutside, groupGoneMessage, mayBeGone } from '../lib/gone';
 import { log } from '../lib/log';
-import { isRollback } from '../lib/stack-status';
 import { declaredSplit, splitDeclarationChanged } from '../lib/split';
+import { isRollback } from '../lib/stack-status';
 
 /** What the update needs of the group handler: the declared split, the tag change, and a look at whether the group exists. */
 export interface InPlace {
