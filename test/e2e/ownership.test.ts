@@ -7,7 +7,9 @@
 import { CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { SEED, served, startWorld, World } from './harness';
-import { ClaimedPhoneNumber, ClaimedPhoneNumberProps, PhoneNumberTarget, PhoneNumberType, TrafficDistributionGroup } from '../../src';
+import {
+  ClaimedPhoneNumber, ClaimedPhoneNumberProps, InstanceReplica, PhoneNumberTarget, PhoneNumberType, TrafficDistributionGroup,
+} from '../../src';
 import { ADOPTED_FROM_TAG, OWNER_NONE, OWNER_TAG } from '../../src/shared/names';
 
 const SOURCE = SEED.sourceRegion;
@@ -65,6 +67,34 @@ test('case 1: a number in service before the stack, declared with DESTROY, survi
   await world.destroy();
   expect(held()).toEqual([]);
   expect(served(world.emulator, 'ReleasePhoneNumber')).toHaveLength(1);
+}, 120_000);
+
+test('case 2: a replica made outside the stack, adopted with DESTROY, survives the failed first deploy with its default group; the next deploy adopts it, deleting nothing; removing it then deletes it', async () => {
+  const replica = (s: Stack) => {
+    const r = new InstanceReplica(s, 'Replica', { instanceArn: SEED.instanceArn, replicaRegion: REPLICA, removalPolicy: RemovalPolicy.DESTROY });
+    new CfnOutput(s, 'DefaultGroupArn', { value: r.defaultTrafficDistributionGroup.trafficDistributionGroupArn });
+    return r;
+  };
+  const group = defaultGroup();
+  const replicated = { replicaRegions: [REPLICA], replicationStatus: { [REPLICA]: 'INSTANCE_REPLICATION_COMPLETE' } };
+  expect(world.emulator.instance()).toMatchObject(replicated);
+
+  await expect(world.deploy(s => failingAfter(s, replica(s)))).rejects.toThrow(/ROLLBACK_COMPLETE after .*does not exist/);
+  // The rollback of the deployment that adopted it leaves the replica, and its default group, as they were.
+  expect(served(world.emulator, 'DeleteInstance')).toEqual([]);
+  expect(world.emulator.instance()).toMatchObject(replicated);
+  expect(world.emulator.groups().filter(g => g.isDefault).map(g => ({ arn: g.arn, status: g.status }))).toEqual([{ arn: group, status: 'ACTIVE' }]);
+
+  const out = await world.deploy(s => replica(s));
+  expect(out.outputs.DefaultGroupArn).toBe(group);
+  expect(served(world.emulator, 'DeleteInstance')).toEqual([]);
+  expect(world.emulator.instance()).toMatchObject(replicated);
+
+  // The user removes it from the stack that owned it (here, deletes the stack): now DESTROY applies.
+  await world.destroy();
+  expect(served(world.emulator, 'DeleteInstance')).toHaveLength(1);
+  expect(world.emulator.instance().replicaRegions).toEqual([]);
+  expect(world.emulator.groups().filter(g => g.isDefault)).toEqual([]);
 }, 120_000);
 
 test('case 3: a number of the stack on the default group (RETAIN) keeps its target and both flows through a failed deploy and a stack deletion', async () => {
