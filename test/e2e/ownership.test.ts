@@ -193,3 +193,22 @@ test('case 6: renaming a group that holds a number from outside fails first, cre
   expect(world.emulator.groups().filter(g => !g.isDefault).map(g => g.name)).toEqual(['support-2']);
   expect(number(OTHER)).toMatchObject({ status: 'CLAIMED', targetArn: renamed });
 });
+
+test('a number that existed, declared in a replacement (a new phoneNumber) that fails elsewhere, is put back as it was; the number the resource held stays', async () => {
+  const FOREIGN = '+12065550180';
+  const line = (phoneNumber: string, removalPolicy: RemovalPolicy) => (s: Stack) => {
+    const n = new ClaimedPhoneNumber(s, 'Main', {
+      target: PhoneNumberTarget.instance(SEED.instanceArn), phoneNumber, contactFlowArns: [FLOWS[SOURCE]], removalPolicy,
+    });
+    new CfnOutput(s, 'MainNumber', { value: n.phoneNumber });
+    return n;
+  };
+  await world.deploy(line(MAIN, RemovalPolicy.RETAIN));
+  world.emulator.seedClaimedNumber(FOREIGN, SEED.instanceArn, { flows: { [SOURCE]: FLOWS[SOURCE] } });
+
+  await expect(world.deploy(s => failingAfter(s, line(FOREIGN, RemovalPolicy.DESTROY)(s)))).rejects.toThrow(/UPDATE_ROLLBACK_COMPLETE after .*does not exist/);
+  expect(number(FOREIGN)).toMatchObject({ status: 'CLAIMED', targetArn: SEED.instanceArn, flows: { [SOURCE]: FLOWS[SOURCE] } });
+  expect(number(MAIN)).toMatchObject({ status: 'CLAIMED', targetArn: SEED.instanceArn, flows: { [SOURCE]: FLOWS[SOURCE] } });
+  expect(served(world.emulator, 'ReleasePhoneNumber')).toEqual([]);
+  expect(held()).toEqual([MAIN, FOREIGN].sort());
+});
