@@ -212,8 +212,8 @@ export async function checkFlows(event: CfnEvent, spec: NumberSpec): Promise<voi
 
 /**
  * The number this resource holds on the target that meets the properties, other than `exclude`
- * (the physical id the request was sent to): for a chosen number, that number; for a searched one,
- * one tagged with this resource's owner tag. Its kept-after-failure tag is removed. Undefined when
+ * (the physical id the request was sent to), tagged with this resource's owner tag: for a chosen
+ * number, that number; for a searched one, one on the target that meets the properties. Its kept-after-failure tag is removed. Undefined when
  * there is none.
  */
 export async function takeBack(event: CfnEvent, spec: NumberSpec, exclude: string): Promise<string | undefined> {
@@ -254,7 +254,11 @@ export async function takeBack(event: CfnEvent, spec: NumberSpec, exclude: strin
     [PhoneProps.PHONE_NUMBER_TYPE]: spec.type,
     [PhoneProps.PREFIX]: spec.prefix,
   };
-  if (found?.PhoneNumberArn === undefined || found.PhoneNumberStatus?.Status !== 'CLAIMED' || !meets(found, wanted)) {
+  // Only a number this resource's owner tag names is taken back as it is: one the account held otherwise
+  // (claimed outside the stack, or another resource's) is adopted by claim(), with its owner record
+  // written first, so that the rollback of this deployment puts it back rather than releasing it.
+  if (found?.PhoneNumberArn === undefined || found.PhoneNumberStatus?.Status !== 'CLAIMED' || !meets(found, wanted)
+    || found.Tags?.[OWNER_TAG] !== ownerOf(event)) {
     return undefined;
   }
   await untagKept(event, region, found.PhoneNumberArn, found);

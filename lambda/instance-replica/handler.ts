@@ -3,7 +3,9 @@ import {
   DeleteInstanceCommand, DescribeInstanceCommand, DescribeInstanceCommandOutput, ListTrafficDistributionGroupsCommand,
   ReplicateInstanceCommand,
 } from '@aws-sdk/client-connect';
-import { DEADLINE_FIELD, Deadlines, defaultReplicaAlias, REPLICATION_PAIRS, ReplicaAttrs, ReplicaProps } from '../../src/shared/names';
+import {
+  ADOPTED_REPLICA_SUFFIX, DEADLINE_FIELD, Deadlines, defaultReplicaAlias, REPLICATION_PAIRS, ReplicaAttrs, ReplicaProps,
+} from '../../src/shared/names';
 import { INSTANCE_ARN_PATTERN, parseInstanceArn, parseRemovalPolicy, validateReplicaAlias, validateReplicaRegion } from '../../src/shared/validate';
 import { connect } from '../lib/clients';
 import { deadlineFrom } from '../lib/deadlines';
@@ -11,6 +13,7 @@ import { errorName, isNotFound, step, unlessNotFound, UserError } from '../lib/e
 import { CfnEvent, clientToken, IsCompleteResult, OnEventResult, WaitEvent } from '../lib/events';
 import { log } from '../lib/log';
 import { pollInline, pollUntilSettled } from '../lib/poll';
+import { stackRollingBack } from '../lib/stack-status';
 
 interface ReplicaSpec {
   readonly instanceArn: string;
@@ -53,6 +56,17 @@ function replicaArn(spec: ReplicaSpec): string {
 
 function label(event: Pick<CfnEvent, 'LogicalResourceId'>): string {
   return `Instance replica ${event.LogicalResourceId}`;
+}
+
+/**
+ * The physical id says who made the replica (issue 24): the plain replica ARN when this resource
+ * replicated the instance (every physical id before this release reads so, as it did), the ARN and
+ * ADOPTED_REPLICA_SUFFIX when it adopted a replica that existed before. Undefined: no replica ARN.
+ */
+export function parsePhysicalId(physicalId: string | undefined): { arn: string; adopted: boolean } | undefined {
+  const adopted = physicalId?.endsWith(ADOPTED_REPLICA_SUFFIX) === true;
+  const arn = adopted ? physicalId!.slice(0, -ADOPTED_REPLICA_SUFFIX.length) : physicalId ?? '';
+  return INSTANCE_ARN_PATTERN.test(arn) ? { arn, adopted } : undefined;
 }
 
 async function describeSource(spec: ReplicaSpec, what: string): Promise<DescribeInstanceCommandOutput | undefined> {
@@ -135,7 +149,13 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
           throw e;
         }
       });
-      return { PhysicalResourceId: replicaArn(spec), [DEADLINE_FIELD]: deadline, ...(started ? { [STARTED_FIELD]: true } : {}) };
+      // A re-delivered Create reads the same: ReplicateInstance with the same ClientToken answers as it did
+      // (started); a replica that existed before refuses every delivery alike (adopted).
+      return {
+        PhysicalResourceId: started ? replicaArn(spec) : replicaArn(spec) + ADOPTED_REPLICA_SUFFIX,
+        [DEADLINE_FIELD]: deadline,
+        ...(started ? { [STARTED_FIELD]: true } : {}),
+      };
     }
     case 'Update': {
       const spec = parseReplicaSpec(event, event.ResourceProperties);
@@ -154,35 +174,55 @@ export async function onEvent(event: CfnEvent): Promise<OnEventResult> {
         throw new UserError(`${what}: ${changed.join(', ')} cannot change: an instance has one replica, and a new one cannot be created `
           + 'before the old one is deleted. Remove the InstanceReplica from the stack (with removalPolicy DESTROY to delete the replica), deploy, then add it back.');
       }
-      return { PhysicalResourceId: replicaArn(spec), [DEADLINE_FIELD]: deadline };
-    }
-    case 'Delete': {
-      if (!INSTANCE_ARN_PATTERN.test(event.PhysicalResourceId)) {
-        return { PhysicalResourceId: event.PhysicalResourceId, [DEADLINE_FIELD]: deadline };
-      }
-      let spec: ReplicaSpec;
-      try {
-        spec = parseReplicaSpec(event, event.ResourceProperties);
-      } catch {
-        return { PhysicalResourceId: event.PhysicalResourceId, [DEADLINE_FIELD]: deadline };
-      }
-      if (spec.removal === 'destroy') {
-        await step(`${what}: DeleteInstance (${event.PhysicalResourceId})`, async () => {
-          try {
-            await connect(spec.replicaRegion).send(new DeleteInstanceCommand({ InstanceId: event.PhysicalResourceId, ClientToken: clientToken(event, 'delete-replica') }));
-            log('INFO', 'deleting replica', { arn: event.PhysicalResourceId });
-          } catch (e) {
-            if (!isNotFound(e)) {
-              throw e;
-            }
-          }
-        });
-      } else {
-        log('INFO', 'retaining replica', { arn: event.PhysicalResourceId });
-      }
+      // The same physical id (adopted or not): a changed one would make CloudFormation delete the old one.
       return { PhysicalResourceId: event.PhysicalResourceId, [DEADLINE_FIELD]: deadline };
     }
+    case 'Delete':
+      return startDelete(event, deadline);
   }
+}
+
+/** Set by a Delete's onEvent when it called DeleteInstance: isComplete waits until the replica is gone. */
+const DELETING_FIELD = 'ConnectReplicaDeleting';
+
+/**
+ * A Delete deletes the replica only when the removal policy is DESTROY and the replica is this
+ * resource's to delete: one it replicated, or one it adopted that the user now removes from the stack
+ * that owned it. The rollback of the deployment that adopted it (or a stack status that cannot be
+ * read) leaves an adopted replica, and its default group, exactly as they were.
+ */
+async function startDelete(event: CfnEvent, deadline: number): Promise<OnEventResult> {
+  const what = label(event);
+  const done = { PhysicalResourceId: event.PhysicalResourceId!, [DEADLINE_FIELD]: deadline };
+  const id = parsePhysicalId(event.PhysicalResourceId);
+  if (id === undefined) {
+    return done;
+  }
+  let spec: ReplicaSpec;
+  try {
+    spec = parseReplicaSpec(event, event.ResourceProperties);
+  } catch {
+    return done;
+  }
+  if (spec.removal !== 'destroy') {
+    log('INFO', 'retaining replica', { arn: id.arn });
+    return done;
+  }
+  if (id.adopted && await stackRollingBack(event) !== false) {
+    log('INFO', 'leaving a replica that existed before this resource adopted it: the rollback of the adopting deployment deletes nothing', { arn: id.arn });
+    return done;
+  }
+  await step(`${what}: DeleteInstance (${id.arn})`, async () => {
+    try {
+      await connect(spec.replicaRegion).send(new DeleteInstanceCommand({ InstanceId: id.arn, ClientToken: clientToken(event, 'delete-replica') }));
+      log('INFO', 'deleting replica', { arn: id.arn, adopted: id.adopted });
+    } catch (e) {
+      if (!isNotFound(e)) {
+        throw e;
+      }
+    }
+  });
+  return { ...done, [DELETING_FIELD]: true };
 }
 
 export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
@@ -197,7 +237,9 @@ export async function isComplete(event: WaitEvent): Promise<IsCompleteResult> {
     throw e;
   }
   if (event.RequestType === 'Delete') {
-    if (spec.removal !== 'destroy' || !INSTANCE_ARN_PATTERN.test(event.PhysicalResourceId)) {
+    const id = parsePhysicalId(event.PhysicalResourceId);
+    // An adopted replica is waited for only when onEvent deleted it (it leaves one in a rollback).
+    if (spec.removal !== 'destroy' || id === undefined || id.adopted && event[DELETING_FIELD] !== true) {
       return { IsComplete: true };
     }
     const gone = await pollUntilSettled(event, async seen => {

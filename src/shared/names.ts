@@ -151,6 +151,14 @@ export const OWNER_NONE = 'none';
  */
 export const KEPT_TAG = 'connect-global-resiliency:kept-after-failure';
 
+/**
+ * Ends the physical id of an InstanceReplica that adopted a replica made outside the resource (issue 24):
+ * `<replica ARN>#adopted`. A replica carries no owner tag (the reference documents no TagResource on
+ * instances), and the physical id is the one record CloudFormation sends back with every Delete. A
+ * replica this resource replicated keeps the plain ARN, as every physical id before this release. Frozen.
+ */
+export const ADOPTED_REPLICA_SUFFIX = '#adopted';
+
 // The names of the later resource types, laid out like the first ones above on purpose: each frozen name spelt out once.
 
 /** Custom resource type of an instance replica. Frozen. */

@@ -7,7 +7,9 @@
 import { CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { SEED, served, startWorld, World } from './harness';
-import { ClaimedPhoneNumber, ClaimedPhoneNumberProps, PhoneNumberTarget, PhoneNumberType, TrafficDistributionGroup } from '../../src';
+import {
+  ClaimedPhoneNumber, ClaimedPhoneNumberProps, InstanceReplica, PhoneNumberTarget, PhoneNumberType, TrafficDistributionGroup,
+} from '../../src';
 import { ADOPTED_FROM_TAG, OWNER_NONE, OWNER_TAG } from '../../src/shared/names';
 
 const SOURCE = SEED.sourceRegion;
@@ -65,6 +67,34 @@ test('case 1: a number in service before the stack, declared with DESTROY, survi
   await world.destroy();
   expect(held()).toEqual([]);
   expect(served(world.emulator, 'ReleasePhoneNumber')).toHaveLength(1);
+}, 120_000);
+
+test('case 2: a replica made outside the stack, adopted with DESTROY, survives the failed first deploy with its default group; the next deploy adopts it, deleting nothing; removing it then deletes it', async () => {
+  const replica = (s: Stack) => {
+    const r = new InstanceReplica(s, 'Replica', { instanceArn: SEED.instanceArn, replicaRegion: REPLICA, removalPolicy: RemovalPolicy.DESTROY });
+    new CfnOutput(s, 'DefaultGroupArn', { value: r.defaultTrafficDistributionGroup.trafficDistributionGroupArn });
+    return r;
+  };
+  const group = defaultGroup();
+  const replicated = { replicaRegions: [REPLICA], replicationStatus: { [REPLICA]: 'INSTANCE_REPLICATION_COMPLETE' } };
+  expect(world.emulator.instance()).toMatchObject(replicated);
+
+  await expect(world.deploy(s => failingAfter(s, replica(s)))).rejects.toThrow(/ROLLBACK_COMPLETE after .*does not exist/);
+  // The rollback of the deployment that adopted it leaves the replica, and its default group, as they were.
+  expect(served(world.emulator, 'DeleteInstance')).toEqual([]);
+  expect(world.emulator.instance()).toMatchObject(replicated);
+  expect(world.emulator.groups().filter(g => g.isDefault).map(g => ({ arn: g.arn, status: g.status }))).toEqual([{ arn: group, status: 'ACTIVE' }]);
+
+  const out = await world.deploy(s => replica(s));
+  expect(out.outputs.DefaultGroupArn).toBe(group);
+  expect(served(world.emulator, 'DeleteInstance')).toEqual([]);
+  expect(world.emulator.instance()).toMatchObject(replicated);
+
+  // The user removes it from the stack that owned it (here, deletes the stack): now DESTROY applies.
+  await world.destroy();
+  expect(served(world.emulator, 'DeleteInstance')).toHaveLength(1);
+  expect(world.emulator.instance().replicaRegions).toEqual([]);
+  expect(world.emulator.groups().filter(g => g.isDefault)).toEqual([]);
 }, 120_000);
 
 test('case 3: a number of the stack on the default group (RETAIN) keeps its target and both flows through a failed deploy and a stack deletion', async () => {
@@ -162,4 +192,23 @@ test('case 6: renaming a group that holds a number from outside fails first, cre
   const renamed = world.emulator.groups().find(g => g.name === 'support-2')!.arn;
   expect(world.emulator.groups().filter(g => !g.isDefault).map(g => g.name)).toEqual(['support-2']);
   expect(number(OTHER)).toMatchObject({ status: 'CLAIMED', targetArn: renamed });
+});
+
+test('a number that existed, declared in a replacement (a new phoneNumber) that fails elsewhere, is put back as it was; the number the resource held stays', async () => {
+  const FOREIGN = '+12065550180';
+  const line = (phoneNumber: string, removalPolicy: RemovalPolicy) => (s: Stack) => {
+    const n = new ClaimedPhoneNumber(s, 'Main', {
+      target: PhoneNumberTarget.instance(SEED.instanceArn), phoneNumber, contactFlowArns: [FLOWS[SOURCE]], removalPolicy,
+    });
+    new CfnOutput(s, 'MainNumber', { value: n.phoneNumber });
+    return n;
+  };
+  await world.deploy(line(MAIN, RemovalPolicy.RETAIN));
+  world.emulator.seedClaimedNumber(FOREIGN, SEED.instanceArn, { flows: { [SOURCE]: FLOWS[SOURCE] } });
+
+  await expect(world.deploy(s => failingAfter(s, line(FOREIGN, RemovalPolicy.DESTROY)(s)))).rejects.toThrow(/UPDATE_ROLLBACK_COMPLETE after .*does not exist/);
+  expect(number(FOREIGN)).toMatchObject({ status: 'CLAIMED', targetArn: SEED.instanceArn, flows: { [SOURCE]: FLOWS[SOURCE] } });
+  expect(number(MAIN)).toMatchObject({ status: 'CLAIMED', targetArn: SEED.instanceArn, flows: { [SOURCE]: FLOWS[SOURCE] } });
+  expect(served(world.emulator, 'ReleasePhoneNumber')).toEqual([]);
+  expect(held()).toEqual([MAIN, FOREIGN].sort());
 });

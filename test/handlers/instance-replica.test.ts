@@ -3,7 +3,7 @@ import {
   InvalidRequestException, ListTrafficDistributionGroupsCommand, ReplicateInstanceCommand, ResourceConflictException,
   ResourceNotFoundException, ThrottlingException,
 } from '@aws-sdk/client-connect';
-import { CLIENT_TOKEN_PATTERN, createEvent, DEFAULT_GROUP_ARN, DEFAULT_GROUP_ID, deleteEvent, expectFailed, expectNotFatalBeforeDeadline, expectSucceeded, inputsOf, OTHER_INSTANCE_ARN, regionsOf, run, sdkError, updateEvent, useConnectMock, waitEvent } from './events';
+import { CLIENT_TOKEN_PATTERN, createEvent, DEFAULT_GROUP_ARN, DEFAULT_GROUP_ID, deleteEvent, expectFailed, expectNotFatalBeforeDeadline, expectSucceeded, inputsOf, OTHER_INSTANCE_ARN, regionsOf, run, sdkError, setStackStatus, updateEvent, useConnectMock, waitEvent } from './events';
 import { handler as isComplete } from '../../lambda/is-complete.lambda';
 import { CfnEvent } from '../../lambda/lib/events';
 import { handler as onEvent } from '../../lambda/on-event.lambda';
@@ -18,6 +18,8 @@ const o = { logicalId: LOGICAL_ID };
 const DEFAULT_ALIAS = '11111111222233334444555555555555-uswest2';
 const PROPS = { InstanceArn: INSTANCE_ARN, ReplicaRegion: REPLICA_REGION, ReplicaAlias: 'support-west', RemovalPolicy: 'retain' };
 const DESTROY = { ...PROPS, RemovalPolicy: 'destroy' };
+/** The physical id of a replica the resource adopted (it existed before). */
+const ADOPTED = `${REPLICA_INSTANCE_ARN}#adopted`;
 const DATA = {
   SourceInstanceArn: INSTANCE_ARN,
   ReplicaInstanceArn: REPLICA_INSTANCE_ARN,
@@ -100,8 +102,20 @@ describe('InstanceReplica: Create', () => {
     cm.on(ReplicateInstanceCommand).rejects(sdkError(ctor as any, message));
     cm.on(DescribeInstanceCommand).resolves(source('INSTANCE_REPLICATION_COMPLETE'));
     cm.on(ListTrafficDistributionGroupsCommand).resolves(GROUPS);
-    expectSucceeded(await run(createEvent(TYPE, PROPS, o)), REPLICA_INSTANCE_ARN, DATA);
+    // The physical id records the adoption (issue 24): a Delete in the rollback of this deployment leaves the replica.
+    expectSucceeded(await run(createEvent(TYPE, PROPS, o)), ADOPTED, DATA);
     expect(cm).toHaveReceivedCommandTimes(ReplicateInstanceCommand, 1);
+  });
+
+  test('a re-delivered Create of a replication it started reads the same: ReplicateInstance answers the same ClientToken alike', async () => {
+    cm.on(ReplicateInstanceCommand).resolves({ Id: INSTANCE_ID, Arn: REPLICA_INSTANCE_ARN });
+    cm.on(DescribeInstanceCommand).resolves(source('INSTANCE_REPLICATION_COMPLETE'));
+    cm.on(ListTrafficDistributionGroupsCommand).resolves(GROUPS);
+    const event = createEvent(TYPE, PROPS, o);
+    expectSucceeded(await run(event), REPLICA_INSTANCE_ARN, DATA);
+    expectSucceeded(await run(event), REPLICA_INSTANCE_ARN, DATA);
+    const tokens = cm.commandCalls(ReplicateInstanceCommand).map(c => c.args[0].input.ClientToken);
+    expect(new Set(tokens).size).toBe(1);
   });
 
   test('a refusal with no replica in the Region says what replication needs', async () => {
@@ -264,6 +278,51 @@ describe('InstanceReplica: Delete', () => {
       `Instance replica ${LOGICAL_ID}: DeleteInstance (${REPLICA_INSTANCE_ARN}) failed: AccessDeniedException: denied`, 'check the role');
   });
 
+  describe('an adopted replica (issue 24: physical id <ARN>#adopted)', () => {
+    test.each([
+      'ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS',
+    ])('DESTROY in the rollback of the deployment that adopted it (%s) leaves it and its default group: no Connect call', async status => {
+      setStackStatus(status);
+      expectSucceeded(await run(deleteEvent(TYPE, ADOPTED, DESTROY, o)), ADOPTED);
+      expect(cm.calls()).toHaveLength(0);
+    });
+
+    test('DESTROY when the stack status cannot be read leaves it (the reading that keeps it)', async () => {
+      setStackStatus(Object.assign(new Error('not authorized'), { name: 'AccessDenied' }));
+      expectSucceeded(await run(deleteEvent(TYPE, ADOPTED, DESTROY, o)), ADOPTED);
+      expect(cm.calls()).toHaveLength(0);
+    });
+
+    test.each(['DELETE_IN_PROGRESS', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS'])(
+      'DESTROY when the user removes it from the stack that owned it (%s) deletes it and waits', async status => {
+        setStackStatus(status);
+        cm.on(DeleteInstanceCommand).resolves({});
+        cm.on(DescribeInstanceCommand).resolvesOnce(source('INSTANCE_REPLICA_DELETING')).resolves(source());
+        expectSucceeded(await run(deleteEvent(TYPE, ADOPTED, DESTROY, o)), ADOPTED);
+        expect(cm).toHaveReceivedCommandWith(DeleteInstanceCommand, { InstanceId: REPLICA_INSTANCE_ARN });
+        expect(cm).toHaveReceivedCommandTimes(DescribeInstanceCommand, 2);
+      });
+
+    test('RETAIN makes no call at all, rollback or not', async () => {
+      expectSucceeded(await run(deleteEvent(TYPE, ADOPTED, PROPS, o)), ADOPTED);
+      expect(cm.calls()).toHaveLength(0);
+    });
+
+    test('an update keeps the adopted physical id (a changed one would make CloudFormation delete the old one)', async () => {
+      cm.on(DescribeInstanceCommand).resolves(source('INSTANCE_REPLICATION_COMPLETE'));
+      cm.on(ListTrafficDistributionGroupsCommand).resolves(GROUPS);
+      expectSucceeded(await run(updateEvent(TYPE, ADOPTED, DESTROY, PROPS, o)), ADOPTED, DATA);
+    });
+
+    test('a replica this resource replicated (a plain ARN, as every earlier physical id) is deleted by DESTROY in a rollback too', async () => {
+      setStackStatus('ROLLBACK_IN_PROGRESS');
+      cm.on(DeleteInstanceCommand).resolves({});
+      cm.on(DescribeInstanceCommand).resolves(source());
+      expectSucceeded(await run(deleteEvent(TYPE, REPLICA_INSTANCE_ARN, DESTROY, o)), REPLICA_INSTANCE_ARN);
+      expect(cm).toHaveReceivedCommandTimes(DeleteInstanceCommand, 1);
+    });
+  });
+
   test('a deletion not done by the deadline fails naming the replica', async () => {
     cm.on(DescribeInstanceCommand).resolves(source('INSTANCE_REPLICA_DELETING'));
     const event = deleteEvent(TYPE, REPLICA_INSTANCE_ARN, DESTROY, o);
@@ -285,13 +344,13 @@ describe('InstanceReplica: Delete', () => {
 });
 
 /** Runs onEvent alone and checks it hands the waiter this physical id and the replica's deadline. */
-async function expectOnEventResult(event: CfnEvent, physicalId: string): Promise<void> {
+async function expectOnEventResult(event: CfnEvent, physicalId: string, more: Record<string, unknown> = {}): Promise<void> {
   const before = Date.now();
   const result = await onEvent(event);
   const after = Date.now();
   // A Create that started the replication says so (a replication it started and that fails is deleted).
   const started = event.RequestType === 'Create' ? { ConnectReplicationStarted: true } : {};
-  expect(result).toEqual({ PhysicalResourceId: physicalId, [DEADLINE_FIELD]: expect.any(Number), ...started });
+  expect(result).toEqual({ PhysicalResourceId: physicalId, [DEADLINE_FIELD]: expect.any(Number), ...started, ...more });
   expect(result[DEADLINE_FIELD]).toBeGreaterThanOrEqual(before + Deadlines.INSTANCE_REPLICA_SECONDS * 1000);
   expect(result[DEADLINE_FIELD]).toBeLessThanOrEqual(after + Deadlines.INSTANCE_REPLICA_SECONDS * 1000);
 }
@@ -389,7 +448,7 @@ describe('InstanceReplica: more cases', () => {
 
   test('onEvent of a DESTROY Delete keeps the physical id and hands on the deadline', async () => {
     cm.on(DeleteInstanceCommand).resolves({});
-    await expectOnEventResult(deleteEvent(TYPE, REPLICA_INSTANCE_ARN, DESTROY, o), REPLICA_INSTANCE_ARN);
+    await expectOnEventResult(deleteEvent(TYPE, REPLICA_INSTANCE_ARN, DESTROY, o), REPLICA_INSTANCE_ARN, { ConnectReplicaDeleting: true });
     expect(cm).toHaveReceivedCommandTimes(DeleteInstanceCommand, 1);
   });
 

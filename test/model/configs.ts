@@ -7,10 +7,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import { SEED } from '../../local/emulator';
 import {
-  ClaimedPhoneNumber, PhoneNumberTarget, PhoneNumberType, TrafficDistributionGroup,
+  ClaimedPhoneNumber, InstanceReplica, PhoneNumberTarget, PhoneNumberType, TrafficDistributionGroup,
 } from '../../src';
 
 export const STACK_NAME = 'Model';
@@ -30,9 +31,11 @@ export interface GroupConfig {
 export interface NumberConfig {
   /** A specific number (one per slot and variant), or one searched by prefix. */
   readonly kind: 'specific' | 'searched';
-  /** Selects the phoneNumber or the prefix; changing it replaces the number. */
-  readonly variant: 0 | 1;
+  /** Selects the phoneNumber or the prefix; changing it replaces the number. Variant 2: a number the account held before the stack (issue 24). */
+  readonly variant: 0 | 1 | 2;
   readonly onGroup: boolean;
+  /** On the default group that replication created (issue 24; onGroup is then false). */
+  readonly onDefault?: true;
   readonly retain: boolean;
   /** 0, 1 (source Region) or 2 (both Regions: group numbers only). */
   readonly flows: 0 | 1 | 2;
@@ -44,14 +47,21 @@ export type Slot = typeof SLOTS[number];
 export interface StackConfig {
   readonly group?: GroupConfig;
   readonly numbers: Partial<Record<Slot, NumberConfig>>;
+  /** An InstanceReplica of the (already replicated) instance: it adopts the replica (issue 24). */
+  readonly replica?: 'destroy' | 'retain';
+  /** Main declared inside a wrapper construct: a new logical id for the same number (a refactor). */
+  readonly moved?: true;
+  /** A resource that fails at deploy time (its flow does not exist), after every other one. */
+  readonly broken?: true;
 }
 
 /**
  * The specific numbers, per slot and variant: out of the range searches reach first (search order
  * starts at +12065550100), so a searched number never takes one a later step declares.
  */
-export function specificNumber(slot: Slot, variant: 0 | 1): string {
-  return `+120655501${90 + SLOTS.indexOf(slot) * 2 + variant}`;
+export function specificNumber(slot: Slot, variant: 0 | 1 | 2): string {
+  // Variant 2: numbers the account held before the stack (seeded claimed), which no other option declares.
+  return variant === 2 ? `+120655501${80 + SLOTS.indexOf(slot)}` : `+120655501${90 + SLOTS.indexOf(slot) * 2 + variant}`;
 }
 
 /** The searched prefixes: both select the same pool, but a change is a replacement. */
@@ -59,7 +69,7 @@ export const PREFIXES = ['+1206', '+120655501'] as const;
 
 /** The number a configuration declares, or the prefix it searches with. */
 export function declared(n: NumberConfig, slot: Slot): { phoneNumber?: string; prefix?: string } {
-  return n.kind === 'specific' ? { phoneNumber: specificNumber(slot, n.variant) } : { prefix: PREFIXES[n.variant] };
+  return n.kind === 'specific' ? { phoneNumber: specificNumber(slot, n.variant) } : { prefix: PREFIXES[n.variant as 0 | 1] };
 }
 
 /** The properties whose change replaces the number (DESIGN.md lifecycle table). */
@@ -138,12 +148,17 @@ export function configKey(c: StackConfig): string {
   const ns = SLOTS.filter(s => c.numbers[s] !== undefined).map(s => {
     const n = c.numbers[s]!;
     const d = declared(n, s);
-    return `${s}=${d.phoneNumber ?? `search ${d.prefix}`} on ${n.onGroup ? 'group' : 'instance'} ${n.retain ? 'RETAIN' : 'DESTROY'} flows:${n.flows}`;
+    const target = n.onDefault ? 'default group' : n.onGroup ? 'group' : 'instance';
+    return `${s}${s === 'Main' && c.moved ? ' (moved)' : ''}=${d.phoneNumber ?? `search ${d.prefix}`} on ${target} ${n.retain ? 'RETAIN' : 'DESTROY'} flows:${n.flows}`;
   });
-  return [g, ...ns].join(', ');
+  const extra = [...(c.replica ? [`replica ${c.replica.toUpperCase()}`] : []), ...(c.broken ? ['broken'] : [])];
+  return [g, ...ns, ...extra].join(', ');
 }
 
-function build(stack: Stack, c: StackConfig): void {
+/** A resource that fails at deploy time (its flow does not exist), after every other one of the stack. */
+const MISSING_FLOW = SEED.flowArn(SEED.sourceRegion, 'aaaaaaaa-0000-4000-8000-00000000dead');
+
+function build(stack: Stack, c: StackConfig, defaultGroupArn: () => string): void {
   let group: TrafficDistributionGroup | undefined;
   if (c.group !== undefined) {
     const split = c.group.split;
@@ -160,14 +175,31 @@ function build(stack: Stack, c: StackConfig): void {
       continue;
     }
     const d = declared(n, slot);
-    const number = new ClaimedPhoneNumber(stack, slot, {
-      target: n.onGroup ? PhoneNumberTarget.trafficDistributionGroup(group!) : PhoneNumberTarget.instance(SEED.instanceArn),
+    const target = n.onDefault
+      ? PhoneNumberTarget.trafficDistributionGroup(TrafficDistributionGroup.fromTrafficDistributionGroupArn(stack, `${slot}DefaultGroup`, defaultGroupArn()))
+      : n.onGroup ? PhoneNumberTarget.trafficDistributionGroup(group!) : PhoneNumberTarget.instance(SEED.instanceArn);
+    const number = new ClaimedPhoneNumber(slot === 'Main' && c.moved ? new Construct(stack, 'Wrapper') : stack, slot, {
+      target,
       ...(d.phoneNumber !== undefined ? { phoneNumber: d.phoneNumber } : { countryCode: 'US', phoneNumberType: PhoneNumberType.DID, prefix: d.prefix }),
       contactFlowArns: Object.values(expectedFlows(n)),
       removalPolicy: n.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     new CfnOutput(stack, `${slot}Number`, { value: number.phoneNumber });
     new CfnOutput(stack, `${slot}Arn`, { value: number.phoneNumberArn });
+  }
+  if (c.replica !== undefined) {
+    new InstanceReplica(stack, 'Replica', {
+      instanceArn: SEED.instanceArn,
+      replicaRegion: SEED.replicaRegion,
+      removalPolicy: c.replica === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    });
+  }
+  if (c.broken) {
+    const others = stack.node.children.filter(x => x instanceof Construct && !(x instanceof CfnOutput));
+    const broken = new ClaimedPhoneNumber(stack, 'Broken', {
+      target: PhoneNumberTarget.instance(SEED.instanceArn), countryCode: 'US', phoneNumberType: PhoneNumberType.DID, contactFlowArns: [MISSING_FLOW],
+    });
+    others.forEach(o => broken.node.addDependency(o));
   }
 }
 
@@ -179,6 +211,8 @@ function build(stack: Stack, c: StackConfig): void {
 export class StackCache {
   private readonly stacks = new Map<string, Stack>();
   private readonly outdirs: string[] = [];
+  /** The default group's ARN: the same in every world of a shard (derived from the world's seed); set from the first world. */
+  public defaultGroupArn?: string;
 
   public get size(): number {
     return this.stacks.size;
@@ -191,7 +225,9 @@ export class StackCache {
       const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'connect-gr-model-'));
       this.outdirs.push(outdir);
       stack = new Stack(new App({ outdir }), STACK_NAME, { env: { account: SEED.account, region: SEED.sourceRegion } });
-      build(stack, c);
+      build(stack, c, () => this.defaultGroupArn ?? (() => {
+        throw new Error('the default group ARN is not known yet');
+      })());
       this.stacks.set(key, stack);
     }
     return stack;

@@ -22,6 +22,7 @@ import {
   configKey, declared, GROUP_OPTIONS, replacementKey, SLOT_OPTIONS, STACK_NAME, SLOTS, Slot, StackCache, StackConfig, stackConfig,
 } from './configs';
 import { deployed, destroyed, drifted, expectWorld, initialModel, Model, Real, refused, rolledBack } from './model';
+import { ownershipSteps } from './ownership';
 import { SEED } from '../../local/emulator';
 import { startLocalWorld } from '../../local/world';
 import { clientFor, until } from '../emulator/helpers';
@@ -331,6 +332,7 @@ const sequences = fc.tuple(deploy, fc.commands([
   fc.constantFrom(0, 30).map(p => new FailOverOutOfBand(p)),
   stackConfig.map(c => new RefusedDeploy(c)),
   ...changedWorldSteps,
+  ownershipSteps,
 ], { maxCommands: 4, size: 'max' })).map(([first, rest]) => [first, ...rest]);
 
 /** Time spent per kind of step (for the summary line): a wrapper that times each command it runs. */
@@ -403,8 +405,13 @@ async function runModel(seed: number, runs: number, cache: StackCache): Promise<
         engine: { printLogs: process.env.MODEL_LOGS !== undefined },
       });
       const { emulator, engine } = world;
+      // The default group replication made: the same ARN in every world of the shard (derived from the seed).
+      const defaultGroupArn = emulator.groups().find(g => g.isDefault)!.arn;
+      cache.defaultGroupArn ??= defaultGroupArn;
+      expect(defaultGroupArn).toBe(cache.defaultGroupArn);
       try {
-        await fc.asyncModelRun(() => ({ model: initialModel(), real: { emulator, engine, cache } }), cmds.map(c => new Timed(c, timings)));
+        const setup = () => ({ model: initialModel(defaultGroupArn), real: { emulator, engine, cache } });
+        await fc.asyncModelRun(setup, cmds.map(c => new Timed(c, timings)));
       } finally {
         await world.stop();
       }

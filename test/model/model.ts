@@ -3,7 +3,7 @@
  * the emulator holds exactly that: the stack's group and numbers (as declared), the numbers RETAIN
  * kept after the stack let go of them (claimed, parked on the instance), and nothing else.
  */
-import { declared, expectedFlows, replacementKey, Slot, SLOTS, StackCache, StackConfig } from './configs';
+import { declared, expectedFlows, NumberConfig, replacementKey, Slot, SLOTS, StackCache, StackConfig } from './configs';
 import { ConnectEmulator, SEED } from '../../local/emulator';
 import { LocalCloudFormation } from '../../local/engine';
 import { expectContract } from '../e2e/harness';
@@ -35,6 +35,23 @@ export interface Model {
   readonly parked: Set<string>;
   /** Specific numbers a configuration must not declare again: released (cooling down for 180 days), failed, or parked. */
   readonly unavailable: Set<string>;
+  /**
+   * Numbers the account held before the stack (issue 24), not held by the stack now: exactly as they
+   * were seeded (claimed, on their target, with their flows), whatever fails or rolls back.
+   */
+  readonly foreign: Map<string, Kept>;
+  /** Numbers the stack holds that it adopted (they existed before): what they were before. */
+  readonly adopted: Map<string, Kept>;
+  /** Numbers let go of but kept claimed off the instance: an adopted number put back, a RETAIN number left on the default group. */
+  readonly kept: Map<string, Kept>;
+  /** The default group's ARN (replication made it; the stack never deletes it). */
+  readonly defaultGroupArn: string;
+}
+
+/** Where a number must be, and (when checked) with which flows. */
+export interface Kept {
+  readonly targetArn: string;
+  readonly flows?: Record<string, string>;
 }
 
 export interface Real {
@@ -43,15 +60,34 @@ export interface Real {
   readonly cache: StackCache;
 }
 
-export function initialModel(): Model {
-  return { groupGone: false, releasedSlots: new Set(), parked: new Set(), unavailable: new Set() };
+export function initialModel(defaultGroupArn: string): Model {
+  return {
+    groupGone: false,
+    releasedSlots: new Set(),
+    parked: new Set(),
+    unavailable: new Set(),
+    foreign: new Map(),
+    adopted: new Map(),
+    kept: new Map(),
+    defaultGroupArn,
+  };
 }
 
 export const drifted = (m: Model) => m.groupGone || m.releasedSlots.size > 0;
 
-/** The stack let go of a number: RETAIN parks it on the instance, DESTROY releases it. */
-function letGo(m: Model, held: Held, retain: boolean): void {
-  if (retain) {
+/**
+ * The stack let go of a number: RETAIN parks it on the instance (a number on the default group stays
+ * there with its flows; an adopted one goes back to where it was), DESTROY releases it (an adopted one
+ * too: the user removed it from the stack that owned it).
+ */
+function letGo(m: Model, held: Held, n: NumberConfig): void {
+  const before = m.adopted.get(held.phoneNumber);
+  m.adopted.delete(held.phoneNumber);
+  if (n.retain && before !== undefined) {
+    m.kept.set(held.phoneNumber, before);
+  } else if (n.retain && n.onDefault) {
+    m.kept.set(held.phoneNumber, { targetArn: m.defaultGroupArn, flows: expectedFlows(n) });
+  } else if (n.retain) {
     m.parked.add(held.phoneNumber);
   }
   m.unavailable.add(held.phoneNumber);
@@ -68,6 +104,11 @@ export function deployed(m: Model, config: StackConfig, outputs: Record<string, 
     const kept = was !== undefined && now !== undefined && replacementKey(was, slot) === replacementKey(now, slot);
     if (now !== undefined) {
       numbers[slot] = { phoneNumber: outputs[`${slot}Number`], arn: outputs[`${slot}Arn`] };
+      const existed = m.foreign.get(numbers[slot]!.phoneNumber);
+      if (existed !== undefined) {
+        m.foreign.delete(numbers[slot]!.phoneNumber);
+        m.adopted.set(numbers[slot]!.phoneNumber, existed);
+      }
       const d = declared(now, slot);
       expect(numbers[slot]!.phoneNumber.startsWith(d.phoneNumber ?? d.prefix!)).toBe(true);
       if (kept) {
@@ -76,7 +117,7 @@ export function deployed(m: Model, config: StackConfig, outputs: Record<string, 
       }
     }
     if (was !== undefined && held !== undefined && !kept) {
-      letGo(m, held, was.retain);
+      letGo(m, held, was);
     }
   }
   const sameGroup = before?.config.group !== undefined && config.group?.name === before.config.group.name;
@@ -108,7 +149,7 @@ export function destroyed(m: Model): void {
   for (const slot of SLOTS) {
     const held = m.deployed?.numbers[slot];
     if (held !== undefined && !m.releasedSlots.has(slot)) {
-      letGo(m, held, m.deployed!.config.numbers[slot]!.retain);
+      letGo(m, held, m.deployed!.config.numbers[slot]!);
     }
   }
   m.deployed = undefined;
@@ -131,16 +172,23 @@ export function rolledBack(m: Model, config: StackConfig, emulator: ConnectEmula
   }
   const expected = new Set(expectedNumbers(m).map(n => n.phoneNumber));
   const retainedDeclarations = SLOTS.filter(s => config.numbers[s]?.retain === true).map(s => declared(config.numbers[s]!, s));
+  // A number kept on the default group stays there (never parked off it).
+  const onDefault = new Set(SLOTS.filter(s => config.numbers[s]?.onDefault === true).map(s => declared(config.numbers[s]!, s).phoneNumber));
   for (const n of emulator.claimedNumbers()) {
     if (n.status === 'FAILED') {
       m.unavailable.add(n.phoneNumber);
     } else if (!expected.has(n.phoneNumber)) {
       const extra = { phoneNumber: n.phoneNumber, status: n.status, targetArn: n.targetArn };
-      expect(extra).toEqual({ phoneNumber: n.phoneNumber, status: 'CLAIMED', targetArn: SEED.instanceArn });
+      const targetArn = onDefault.has(n.phoneNumber) ? m.defaultGroupArn : SEED.instanceArn;
+      expect(extra).toEqual({ phoneNumber: n.phoneNumber, status: 'CLAIMED', targetArn });
       const named = reason.includes(`The number ${n.phoneNumber} (`);
       const retained = retainedDeclarations.some(d => n.phoneNumber.startsWith(d.phoneNumber ?? d.prefix!));
       expect({ phoneNumber: n.phoneNumber, retainedOrNamed: named || retained }).toEqual({ phoneNumber: n.phoneNumber, retainedOrNamed: true });
-      m.parked.add(n.phoneNumber);
+      if (targetArn === SEED.instanceArn) {
+        m.parked.add(n.phoneNumber);
+      } else {
+        m.kept.set(n.phoneNumber, { targetArn });
+      }
     }
   }
   // A specific number the failed deploy declared may have been claimed and released: never again.
@@ -162,6 +210,9 @@ interface ExpectedNumber {
 
 function expectedNumbers(m: Model): ExpectedNumber[] {
   const out: ExpectedNumber[] = [...m.parked].map(phoneNumber => ({ phoneNumber, status: 'CLAIMED', targetArn: SEED.instanceArn }));
+  for (const [phoneNumber, k] of [...m.foreign, ...m.kept]) {
+    out.push({ phoneNumber, status: 'CLAIMED', targetArn: k.targetArn, ...(k.flows === undefined ? {} : { flows: k.flows }) });
+  }
   for (const slot of SLOTS) {
     const held = m.deployed?.numbers[slot];
     if (held !== undefined && !m.releasedSlots.has(slot)) {
@@ -170,7 +221,7 @@ function expectedNumbers(m: Model): ExpectedNumber[] {
         phoneNumber: held.phoneNumber,
         arn: held.arn,
         status: 'CLAIMED',
-        targetArn: n.onGroup ? m.deployed!.groupArn! : SEED.instanceArn,
+        targetArn: n.onDefault ? m.defaultGroupArn : n.onGroup ? m.deployed!.groupArn! : SEED.instanceArn,
         flows: expectedFlows(n),
       });
     }
@@ -205,7 +256,16 @@ export function expectWorld(m: Model, real: Real): void {
       status: n.status,
       targetArn: n.targetArn,
       // Parked numbers: whatever flows they kept are not the model's business.
-      ...(expected[i]?.arn !== undefined ? { arn: n.arn, flows: n.flows } : {}),
+      ...(expected[i]?.arn !== undefined ? { arn: n.arn } : {}),
+      ...(expected[i]?.flows !== undefined ? { flows: n.flows } : {}),
     }));
   expect(actual).toEqual(expected);
+  // The replica made before the stack, and its default group, are never deleted (issue 24): no step
+  // deletes the replica (an InstanceReplica the stack adopts is RETAIN by the time it is removed).
+  expect(real.emulator.instance()).toMatchObject({
+    replicaRegions: [SEED.replicaRegion], replicationStatus: { [SEED.replicaRegion]: 'INSTANCE_REPLICATION_COMPLETE' },
+  });
+  expect(real.emulator.groups().filter(g => g.isDefault).map(g => ({ arn: g.arn, status: g.status })))
+    .toEqual([{ arn: m.defaultGroupArn, status: 'ACTIVE' }]);
+  expect(real.emulator.calls.filter(c => c.operation === 'DeleteInstance')).toEqual([]);
 }
